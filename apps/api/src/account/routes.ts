@@ -1,0 +1,62 @@
+import { ChangePasswordRequest, UpdateMeRequest } from '@spa-auth/contract';
+import { type RequestHandler, Router } from 'express';
+import { AppError } from '../errors.ts';
+import { requireRole } from '../http/bearer.ts';
+import { jsonBody, parseBody, requireJson } from '../http/body.ts';
+import type { AccountService } from './service.ts';
+
+const userGone = () => new AppError(401, 'session_revoked', 'The account no longer exists');
+
+/** /api/*: every route here runs behind requireAuth, so res.locals.auth is the verified caller. */
+export function createAccountRoutes(deps: { account: AccountService; requireAuth: RequestHandler }) {
+  const { account, requireAuth } = deps;
+  const router = Router();
+  router.use(requireAuth);
+  // Per-user answers: no shared cache may keep them.
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  router.get('/me', async (_req, res) => {
+    const user = await account.getMe(res.locals.auth.sub);
+    if (!user) throw userGone();
+    res.json({ user });
+  });
+
+  router.patch('/me', requireJson, jsonBody, async (req, res) => {
+    const { name } = parseBody(UpdateMeRequest, req.body);
+    const user = await account.updateName(res.locals.auth.sub, name);
+    if (!user) throw userGone();
+    res.json({ user });
+  });
+
+  router.put('/me/password', requireJson, jsonBody, async (req, res) => {
+    const input = parseBody(ChangePasswordRequest, req.body);
+    const result = await account.changePassword(res.locals.auth.sub, res.locals.auth.sid, input);
+    if (result === 'invalid_credentials') throw new AppError(400, 'invalid_credentials', 'The current password is wrong');
+    res.status(204).end();
+  });
+
+  router.get('/sessions', async (_req, res) => {
+    res.json({ sessions: await account.listSessions(res.locals.auth.sub, res.locals.auth.sid) });
+  });
+
+  router.post('/sessions/revoke-others', async (_req, res) => {
+    await account.revokeOtherSessions(res.locals.auth.sub, res.locals.auth.sid);
+    res.status(204).end();
+  });
+
+  router.delete('/sessions/:id', async (req, res) => {
+    if (!(await account.revokeSession(res.locals.auth.sub, req.params.id as string))) {
+      throw new AppError(404, 'not_found', 'No such session');
+    }
+    res.status(204).end();
+  });
+
+  router.get('/admin/users', requireRole('admin'), async (_req, res) => {
+    res.json({ users: await account.listUsers() });
+  });
+
+  return router;
+}

@@ -1,0 +1,113 @@
+import cors from 'cors';
+import express, { type Express } from 'express';
+import type { Store as RateLimitStore } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { createAccountRoutes } from './account/routes.ts';
+import { createAccountService } from './account/service.ts';
+import { createAccessTokens } from './auth/access-tokens.ts';
+import type { KeySet } from './auth/keys.ts';
+import { createPasswords, type Passwords } from './auth/passwords.ts';
+import { createRevocations, type RevocationBus } from './auth/revocations.ts';
+import { createAuthRoutes } from './auth/routes.ts';
+import { createAuthService } from './auth/service.ts';
+import type { Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { AppError } from './errors.ts';
+import { createRequireAuth } from './http/bearer.ts';
+import { createOriginCheck } from './http/csrf.ts';
+import { errorHandler, notFound } from './http/errors.ts';
+import { createAuthRateLimit, createLoginFailureLimit, createMemoryRateLimitStore } from './http/rate-limit.ts';
+import type { Store } from './store/store.ts';
+
+export type AppDeps = {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  keys: KeySet;
+  passwords?: Passwords;
+  /** Shared rate-limit counters (Redis); in-process counters on the injected clock otherwise. */
+  createRateLimitStore?: (prefix: string) => RateLimitStore;
+  revocationBus?: RevocationBus;
+};
+
+/** Builds the whole API from its dependencies. No environment, no I/O, no listening: main.ts does that. */
+export function createApp(deps: AppDeps): Express {
+  const { config, store, clock, logger, keys } = deps;
+  const passwords = deps.passwords ?? createPasswords();
+  const tokens = createAccessTokens({
+    keys,
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    ttlMs: config.accessTokenTtlMs,
+    clockToleranceMs: config.clockToleranceMs,
+    clock,
+  });
+  const revocations = createRevocations({ store, clock, ...(deps.revocationBus ? { bus: deps.revocationBus } : {}) });
+  const auth = createAuthService({ store, clock, tokens, passwords, revocations, policy: config });
+  const account = createAccountService({ store, clock, passwords, revocations });
+  const rateLimits = {
+    clock,
+    windowMs: config.rateLimitWindowMs,
+    authLimit: config.authRateLimit,
+    loginMaxFailures: config.loginMaxFailures,
+    createStore: deps.createRateLimitStore ?? (() => createMemoryRateLimitStore(clock)),
+  };
+  const cookies = { secure: config.cookieSecure, sameSite: config.cookieSameSite };
+
+  const app = express();
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+  app.use(
+    pinoHttp({
+      logger,
+      quietReqLogger: true,
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // The status is enough of the response; its headers (Set-Cookie among them) stay out of logs.
+      serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+    }),
+  );
+  app.use(helmet());
+  app.use(
+    cors({
+      // Exact matches only; an unlisted origin gets no CORS headers at all.
+      origin: config.corsOrigins,
+      credentials: true,
+      methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Requested-With'],
+      exposedHeaders: ['Retry-After', 'RateLimit', 'RateLimit-Policy', 'WWW-Authenticate'],
+      maxAge: 600,
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    await store.ping().catch((cause: unknown) => {
+      throw new AppError(503, 'service_unavailable', 'The database is not reachable', { cause });
+    });
+    res.json({ status: 'ready' });
+  });
+  app.get('/.well-known/jwks.json', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json(keys.jwks);
+  });
+
+  app.use(
+    '/auth',
+    createOriginCheck(config.corsOrigins),
+    createAuthRateLimit(rateLimits),
+    createAuthRoutes({
+      auth,
+      cookies,
+      loginLimit: createLoginFailureLimit(rateLimits, (req) => String(req.body?.email ?? '')),
+    }),
+  );
+  app.use('/api', createAccountRoutes({ account, requireAuth: createRequireAuth(tokens, revocations) }));
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,28 @@
+import { REFRESH_COOKIE } from '@spa-auth/contract';
+import { parseCookie } from 'cookie';
+import type { CookieOptions, Request, Response } from 'express';
+import type { SameSite } from '../config.ts';
+
+export type CookiePolicy = { secure: boolean; sameSite: SameSite };
+
+/**
+ * Every attribute of the refresh cookie is decided here (contract 5.1). HttpOnly: script cannot
+ * read it, so XSS cannot steal the session. Path=/auth: it travels only to the endpoints that need
+ * it, not with every API call. SameSite and Secure as configured.
+ */
+function attributes(policy: CookiePolicy): CookieOptions {
+  return { httpOnly: true, secure: policy.secure, sameSite: policy.sameSite, path: REFRESH_COOKIE.path };
+}
+
+export function setRefreshCookie(res: Response, policy: CookiePolicy, value: string, maxAgeMs: number): void {
+  res.cookie(REFRESH_COOKIE.name, value, { ...attributes(policy), maxAge: Math.max(0, Math.floor(maxAgeMs / 1000)) * 1000 });
+}
+
+export function clearRefreshCookie(res: Response, policy: CookiePolicy): void {
+  res.clearCookie(REFRESH_COOKIE.name, attributes(policy));
+}
+
+export function readRefreshCookie(req: Request): string | undefined {
+  const header = req.get('Cookie');
+  return header ? parseCookie(header)[REFRESH_COOKIE.name] : undefined;
+}

@@ -1,0 +1,31 @@
+import { createHash, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+
+export type SigningKey = { kid: string; privateKey: KeyObject; publicKey: KeyObject };
+
+export type KeySet = {
+  /** The key that signs new tokens. */
+  signing: SigningKey;
+  /** Every key whose tokens are accepted, by kid. Parsed once here, never per request. */
+  verifying: ReadonlyMap<string, KeyObject>;
+  /** The public JWK Set served at /.well-known/jwks.json. */
+  jwks: { keys: JsonWebKey[] };
+};
+
+/** RFC 7638 thumbprint of an EC public key: SHA-256 over the required members in lexical order. */
+export function jwkThumbprint(publicKey: KeyObject): string {
+  const jwk = publicKey.export({ format: 'jwk' });
+  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+/** Builds the key set from the signing key and any previous public keys still accepted. */
+export function createKeySet(privateKey: KeyObject, previousPublicKeys: KeyObject[] = []): KeySet {
+  const publicKey = createPublicKey(privateKey);
+  const signing = { kid: jwkThumbprint(publicKey), privateKey, publicKey };
+  const verifying = new Map<string, KeyObject>([[signing.kid, publicKey]]);
+  for (const key of previousPublicKeys) verifying.set(jwkThumbprint(key), key);
+  const jwks = {
+    keys: [...verifying].map(([kid, key]) => ({ ...key.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' })),
+  };
+  return { signing, verifying, jwks };
+}

@@ -1,0 +1,69 @@
+import { LoginRequest, RegisterRequest } from '@spa-auth/contract';
+import { type RequestHandler, type Response, Router } from 'express';
+import { AppError } from '../errors.ts';
+import { jsonBody, parseBody, requireJson } from '../http/body.ts';
+import { type CookiePolicy, clearRefreshCookie, readRefreshCookie, setRefreshCookie } from './cookies.ts';
+import type { AuthService, IssuedSession, RefreshFailure } from './service.ts';
+
+const REFRESH_DETAILS: Record<RefreshFailure, string> = {
+  refresh_missing: 'There is no session; sign in',
+  refresh_invalid: 'The session is not valid; sign in again',
+  refresh_expired: 'The session has expired; sign in again',
+  session_revoked: 'The session was ended; sign in again',
+  refresh_reused: 'The session was ended because an old refresh token was used again; sign in again',
+};
+
+function sendSession(res: Response, cookies: CookiePolicy, status: number, session: IssuedSession): void {
+  setRefreshCookie(res, cookies, session.refreshToken, session.refreshTtlMs);
+  // RFC 6749 5.1: responses that carry tokens must not be cached.
+  res.status(status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(session.body);
+}
+
+const userAgentOf = (ua: string | undefined) => (ua ? ua.slice(0, 512) : null);
+
+/** /auth/*: HTTP only. Rate limits and the origin check are mounted in front of this router. */
+export function createAuthRoutes(deps: { auth: AuthService; cookies: CookiePolicy; loginLimit: RequestHandler }) {
+  const { auth, cookies, loginLimit } = deps;
+  const router = Router();
+
+  router.post('/register', requireJson, jsonBody, async (req, res) => {
+    const result = await auth.register(parseBody(RegisterRequest, req.body), userAgentOf(req.get('User-Agent')));
+    if ('failure' in result) throw new AppError(409, 'email_taken', 'An account with this email already exists');
+    sendSession(res, cookies, 201, result);
+  });
+
+  router.post(
+    '/login',
+    requireJson,
+    jsonBody,
+    (req, _res, next) => {
+      // Validate before counting, so the failure limiter is keyed by a normalised email.
+      req.body = parseBody(LoginRequest, req.body);
+      next();
+    },
+    loginLimit,
+    async (req, res) => {
+      const result = await auth.login(req.body, userAgentOf(req.get('User-Agent')));
+      if ('failure' in result) throw new AppError(401, 'invalid_credentials', 'The email or password is wrong');
+      sendSession(res, cookies, 200, result);
+    },
+  );
+
+  router.post('/refresh', async (req, res) => {
+    const result = await auth.refresh(readRefreshCookie(req), userAgentOf(req.get('User-Agent')));
+    if ('failure' in result) {
+      clearRefreshCookie(res, cookies);
+      res.set('Cache-Control', 'no-store');
+      throw new AppError(401, result.failure, REFRESH_DETAILS[result.failure]);
+    }
+    sendSession(res, cookies, 200, result);
+  });
+
+  router.post('/logout', async (req, res) => {
+    await auth.logout(readRefreshCookie(req));
+    clearRefreshCookie(res, cookies);
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,161 @@
+import { randomUUID } from 'node:crypto';
+import type { LoginRequest, RegisterRequest, Role, SessionResponse } from '@spa-auth/contract';
+import type { Clock } from '../clock.ts';
+import type { NewRefreshToken, RefreshDecision, RefreshState, Store, UserRecord } from '../store/store.ts';
+import type { AccessTokens } from './access-tokens.ts';
+import type { Passwords } from './passwords.ts';
+import { createRefreshToken, parseRefreshToken, verifyRefreshToken } from './refresh-tokens.ts';
+import type { Revocations } from './revocations.ts';
+
+export type SessionPolicy = {
+  refreshIdleTtlMs: number;
+  sessionMaxAgeMs: number;
+  refreshReuseGraceMs: number;
+};
+
+/** A started or refreshed session: the response body, and the cookie to set. */
+export type IssuedSession = {
+  body: SessionResponse;
+  refreshToken: string;
+  /** Time left before the session's idle or absolute end, whichever is sooner (the cookie's Max-Age). */
+  refreshTtlMs: number;
+};
+
+export type RefreshFailure = 'refresh_missing' | 'refresh_invalid' | 'refresh_expired' | 'session_revoked' | 'refresh_reused';
+
+export type AuthService = ReturnType<typeof createAuthService>;
+
+export function toPublicUser(user: UserRecord) {
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+/**
+ * Pure: what to do with a presented refresh token, given its session's locked state (contract 5.3).
+ * The current generation rotates forward. The previous generation, within the grace after the last
+ * rotation, gets a sibling of the current generation: that is the two-tab race and the lost
+ * response. Anything older, or later, is a replay of a stolen token and ends the session.
+ */
+export function decideRefresh(
+  state: RefreshState | null,
+  context: { verified: boolean; now: number; policy: SessionPolicy; userAgent: string | null; next: NewRefreshToken },
+): { decision: RefreshDecision; failure: RefreshFailure | null } {
+  const reject = (failure: RefreshFailure) => ({ decision: { kind: 'reject' } as const, failure });
+  if (!state || !context.verified) return reject('refresh_invalid');
+  const { session, token } = state;
+  const { now, policy } = context;
+  if (session.revokedAt) return reject('session_revoked');
+  if (now >= session.absoluteExpiresAt.getTime() || now >= session.idleExpiresAt.getTime()) return reject('refresh_expired');
+
+  const isCurrent = token.generation === session.generation;
+  const isGraceRetry = token.generation === session.generation - 1 && now - session.rotatedAt.getTime() <= policy.refreshReuseGraceMs;
+  if (!isCurrent && !isGraceRetry) {
+    return { decision: { kind: 'revoke', reason: 'refresh_reused', at: new Date(now) }, failure: 'refresh_reused' };
+  }
+  return {
+    decision: {
+      kind: 'rotate',
+      token: context.next,
+      generation: isCurrent ? session.generation + 1 : session.generation,
+      rotatedAt: isCurrent ? new Date(now) : session.rotatedAt,
+      lastUsedAt: new Date(now),
+      idleExpiresAt: new Date(Math.min(now + policy.refreshIdleTtlMs, session.absoluteExpiresAt.getTime())),
+      userAgent: context.userAgent,
+    },
+    failure: null,
+  };
+}
+
+/** Register, login, refresh and logout. No req/res here: routes translate results to HTTP. */
+export function createAuthService(deps: {
+  store: Store;
+  clock: Clock;
+  tokens: AccessTokens;
+  passwords: Passwords;
+  revocations: Revocations;
+  policy: SessionPolicy;
+}) {
+  const { store, clock, tokens, passwords, revocations, policy } = deps;
+
+  const issue = (
+    user: { id: string; email: string; name: string; role: Role },
+    sessionId: string,
+    refreshToken: string,
+    endsAt: number,
+  ) => {
+    const { token, expiresIn } = tokens.signAccessToken({ userId: user.id, sessionId, role: user.role });
+    return {
+      body: { accessToken: token, tokenType: 'Bearer' as const, expiresIn, user: toPublicUser(user as UserRecord) },
+      refreshToken,
+      refreshTtlMs: endsAt - clock.now(),
+    };
+  };
+
+  async function startSession(user: UserRecord, userAgent: string | null): Promise<IssuedSession> {
+    const now = clock.now();
+    const absoluteEnd = now + policy.sessionMaxAgeMs;
+    const idleEnd = Math.min(now + policy.refreshIdleTtlMs, absoluteEnd);
+    const refresh = createRefreshToken();
+    const session = await store.createSession({
+      id: randomUUID(),
+      userId: user.id,
+      now: new Date(now),
+      idleExpiresAt: new Date(idleEnd),
+      absoluteExpiresAt: new Date(absoluteEnd),
+      userAgent,
+      token: refresh,
+    });
+    return issue(user, session.id, refresh.value, idleEnd);
+  }
+
+  return {
+    async register(input: RegisterRequest, userAgent: string | null): Promise<IssuedSession | { failure: 'email_taken' }> {
+      const passwordHash = await passwords.hashPassword(input.password);
+      const user = await store.createUser({
+        id: randomUUID(),
+        email: input.email,
+        name: input.name,
+        role: 'user',
+        passwordHash,
+        now: new Date(clock.now()),
+      });
+      if (!user) return { failure: 'email_taken' };
+      return startSession(user, userAgent);
+    },
+
+    async login(input: LoginRequest, userAgent: string | null): Promise<IssuedSession | { failure: 'invalid_credentials' }> {
+      const user = await store.findUserByEmail(input.email);
+      const isValid = await passwords.verifyPassword(user?.passwordHash ?? null, input.password);
+      if (!user || !isValid) return { failure: 'invalid_credentials' };
+      return startSession(user, userAgent);
+    },
+
+    async refresh(cookie: string | undefined, userAgent: string | null): Promise<IssuedSession | { failure: RefreshFailure }> {
+      if (!cookie) return { failure: 'refresh_missing' };
+      const presented = parseRefreshToken(cookie);
+      if (!presented) return { failure: 'refresh_invalid' };
+      const now = clock.now();
+      const next = createRefreshToken();
+      let failure: RefreshFailure | null = null;
+      const { decision, state } = await store.refreshSession(presented.selector, (locked) => {
+        const verified = locked !== null && verifyRefreshToken(presented, locked.token.verifierHash);
+        const result = decideRefresh(locked, { verified, now, policy, userAgent, next });
+        failure = result.failure;
+        return result.decision;
+      });
+      if (decision.kind === 'revoke' && state) await revocations.markRevoked([state.session.id]);
+      if (failure || decision.kind !== 'rotate' || !state) return { failure: failure ?? 'refresh_invalid' };
+      const user = await store.findUserById(state.session.userId);
+      if (!user) return { failure: 'refresh_invalid' };
+      return issue(user, state.session.id, next.value, decision.idleExpiresAt.getTime());
+    },
+
+    async logout(cookie: string | undefined): Promise<void> {
+      const presented = parseRefreshToken(cookie);
+      if (!presented) return;
+      const now = clock.now();
+      const state = await store.findRefreshToken(presented.selector);
+      if (!state || !verifyRefreshToken(presented, state.token.verifierHash)) return;
+      if (await store.revokeSession(state.session.id, 'logout', new Date(now))) await revocations.markRevoked([state.session.id]);
+    },
+  };
+}

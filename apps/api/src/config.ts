@@ -1,0 +1,236 @@
+import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { z } from 'zod';
+import { parseDuration } from './duration.ts';
+
+export type SameSite = 'strict' | 'lax' | 'none';
+
+export type Config = {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  /** Undefined in development when no key is given: main.ts then keeps a generated one in dataDir. */
+  jwtPrivateKey: KeyObject | undefined;
+  jwtIssuer: string;
+  jwtAudience: string;
+  accessTokenTtlMs: number;
+  refreshIdleTtlMs: number;
+  sessionMaxAgeMs: number;
+  refreshReuseGraceMs: number;
+  clockToleranceMs: number;
+  authRateLimit: number;
+  loginMaxFailures: number;
+  rateLimitWindowMs: number;
+  corsOrigins: string[];
+  cookieSecure: boolean;
+  cookieSameSite: SameSite;
+  seedDemoUsers: boolean;
+  trustProxy: boolean | number | string;
+  logLevel: string;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === null || ms <= 0) {
+        ctx.addIssue({ code: 'custom', message: 'must be a positive duration such as 30s, 5m, 7d or a number of seconds' });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const positiveInt = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      const n = Number(text);
+      if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) {
+        ctx.addIssue({ code: 'custom', message: 'must be a whole number of at least 1' });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const boolean = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined || text === '') return undefined;
+    const value = text.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(value)) return true;
+    if (['false', '0', 'no', 'off'].includes(value)) return false;
+    ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+    return z.NEVER;
+  });
+
+const origin = (text: string): boolean => {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
+  } catch {
+    return false;
+  }
+};
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], 'must be development, production or test').default('development'),
+  PORT: z
+    .string()
+    .default('3000')
+    .transform((text, ctx) => {
+      const n = Number(text);
+      if (!/^\d+$/.test(text) || n > 65535) {
+        ctx.addIssue({ code: 'custom', message: 'must be a port number from 0 to 65535' });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  HOST: z.string().min(1, 'must not be empty').default('localhost'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((text) => !text || /^postgres(ql)?:\/\//.test(text), 'must start with postgres:// or postgresql://'),
+  DATA_DIR: z.string().min(1, 'must not be empty').default('.data'),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine((text) => !text || /^rediss?:\/\//.test(text), 'must start with redis:// or rediss://'),
+  JWT_PRIVATE_KEY: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return undefined;
+      try {
+        // .env files often carry a PEM on one line with literal \n.
+        const key = createPrivateKey(text.replace(/\\n/g, '\n'));
+        if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+          ctx.addIssue({ code: 'custom', message: 'must be an EC P-256 (ES256) private key' });
+          return z.NEVER;
+        }
+        return key;
+      } catch {
+        // Never echo the value: it is a secret.
+        ctx.addIssue({ code: 'custom', message: 'is not a readable PEM private key' });
+        return z.NEVER;
+      }
+    }),
+  JWT_ISSUER: z.string().min(1, 'must not be empty').default('spa-auth'),
+  JWT_AUDIENCE: z.string().min(1, 'must not be empty').default('spa-auth-api'),
+  ACCESS_TOKEN_TTL: duration('5m'),
+  REFRESH_IDLE_TTL: duration('7d'),
+  SESSION_MAX_AGE: duration('30d'),
+  REFRESH_REUSE_GRACE: duration('10s'),
+  CLOCK_TOLERANCE: z
+    .string()
+    .default('5s')
+    .transform((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 5s or a number of seconds' });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+  AUTH_RATE_LIMIT: positiveInt('300'),
+  LOGIN_MAX_FAILURES: positiveInt('5'),
+  RATE_LIMIT_WINDOW: duration('15m'),
+  CORS_ORIGINS: z
+    .string()
+    .default('http://localhost:5173,http://localhost:4173')
+    .transform((text, ctx) => {
+      const list = text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const bad = list.filter((o) => !origin(o));
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a comma-separated list of origins like https://app.example.com (no path, no trailing slash, no *); bad: ${bad.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  COOKIE_SECURE: boolean,
+  COOKIE_SAMESITE: z
+    .string()
+    .default('strict')
+    .transform((text) => text.toLowerCase())
+    .pipe(z.enum(['strict', 'lax', 'none'], 'must be strict, lax or none')),
+  SEED_DEMO_USERS: boolean,
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((text): boolean | number | string => {
+      if (!text || text === 'false') return false;
+      if (text === 'true') return true;
+      return /^\d+$/.test(text) ? Number(text) : text;
+    }),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal, error, warn, info, debug, trace, silent')
+    .default('info'),
+});
+
+/**
+ * Parses and validates the environment. Pure: no I/O, no process.env. Throws one ConfigError
+ * whose message names every bad variable and never contains a value that could be secret.
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "not set", as shells and .env files commonly write it.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${String(issue.path[0])} ${issue.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  const embedded = !e.DATABASE_URL;
+  const cookieSecure = e.COOKIE_SECURE ?? true;
+  const seedDemoUsers = e.SEED_DEMO_USERS ?? (embedded && !isProduction);
+
+  if (isProduction && !e.JWT_PRIVATE_KEY) problems.push('JWT_PRIVATE_KEY is required when NODE_ENV=production');
+  if (isProduction && seedDemoUsers) problems.push('SEED_DEMO_USERS must be false when NODE_ENV=production');
+  if (e.COOKIE_SAMESITE === 'none' && !cookieSecure) problems.push('COOKIE_SAMESITE=none needs COOKIE_SECURE=true');
+  if (e.REFRESH_IDLE_TTL > e.SESSION_MAX_AGE) problems.push('REFRESH_IDLE_TTL must not be longer than SESSION_MAX_AGE');
+  if (e.ACCESS_TOKEN_TTL > e.REFRESH_IDLE_TTL) problems.push('ACCESS_TOKEN_TTL must not be longer than REFRESH_IDLE_TTL');
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    jwtPrivateKey: e.JWT_PRIVATE_KEY,
+    jwtIssuer: e.JWT_ISSUER,
+    jwtAudience: e.JWT_AUDIENCE,
+    accessTokenTtlMs: e.ACCESS_TOKEN_TTL,
+    refreshIdleTtlMs: e.REFRESH_IDLE_TTL,
+    sessionMaxAgeMs: e.SESSION_MAX_AGE,
+    refreshReuseGraceMs: e.REFRESH_REUSE_GRACE,
+    clockToleranceMs: e.CLOCK_TOLERANCE,
+    authRateLimit: e.AUTH_RATE_LIMIT,
+    loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    rateLimitWindowMs: e.RATE_LIMIT_WINDOW,
+    corsOrigins: e.CORS_ORIGINS,
+    cookieSecure,
+    cookieSameSite: e.COOKIE_SAMESITE,
+    seedDemoUsers,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,63 @@
+import { type ErrorCode, type Problem, problemType } from '@spa-auth/contract';
+
+export type FieldError = { path: string; message: string };
+
+const TITLES: Record<ErrorCode, string> = {
+  malformed_json: 'Malformed JSON',
+  validation_failed: 'Validation failed',
+  payload_too_large: 'Payload too large',
+  unsupported_media_type: 'Unsupported media type',
+  not_found: 'Not found',
+  rate_limited: 'Too many requests',
+  service_unavailable: 'Service unavailable',
+  internal_error: 'Internal error',
+  token_missing: 'Authentication required',
+  invalid_request: 'Invalid request',
+  token_expired: 'Token expired',
+  token_invalid: 'Invalid token',
+  session_revoked: 'Session revoked',
+  insufficient_scope: 'Insufficient scope',
+  csrf_rejected: 'Cross-site request refused',
+  email_taken: 'Email already registered',
+  invalid_credentials: 'Invalid credentials',
+  refresh_missing: 'No session',
+  refresh_invalid: 'Invalid session',
+  refresh_expired: 'Session expired',
+  refresh_reused: 'Session ended',
+};
+
+/**
+ * The one error type of the API. Routes and middleware throw it; the error handler renders it
+ * as RFC 9457 problem+json. Clients switch on `code`, never on `detail`.
+ */
+export class AppError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly headers: Record<string, string>;
+  readonly errors: FieldError[] | undefined;
+
+  constructor(
+    status: number,
+    code: ErrorCode,
+    detail: string,
+    options: { headers?: Record<string, string>; errors?: FieldError[]; cause?: unknown } = {},
+  ) {
+    super(detail, { cause: options.cause });
+    this.name = 'AppError';
+    this.status = status;
+    this.code = code;
+    this.headers = options.headers ?? {};
+    this.errors = options.errors;
+  }
+
+  toProblem(): Problem {
+    return {
+      type: problemType(this.code),
+      title: TITLES[this.code],
+      status: this.status,
+      detail: this.message,
+      code: this.code,
+      ...(this.errors ? { errors: this.errors } : {}),
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import type { Role } from '@spa-auth/contract';
+import type { RequestHandler } from 'express';
+import type { AccessTokenClaims, AccessTokens } from '../auth/access-tokens.ts';
+import type { Revocations } from '../auth/revocations.ts';
+import { AppError } from '../errors.ts';
+
+declare global {
+  namespace Express {
+    interface Locals {
+      /** Set by requireAuth: the verified caller. */
+      auth: AccessTokenClaims;
+    }
+  }
+}
+
+const REALM = 'Bearer realm="spa-auth"';
+// One space, then a JWS compact serialisation: three base64url parts.
+const BEARER = /^Bearer (.*)$/is;
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+function challenge(error: string, description: string, extra = ''): string {
+  return `${REALM}, error="${error}", error_description="${description}"${extra}`;
+}
+
+/**
+ * Protected routes take the token from the Authorization header only (RFC 6750 2.1); never from
+ * the query string or body, where it would end up in logs and histories.
+ */
+export function createRequireAuth(tokens: AccessTokens, revocations: Revocations): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('Authorization');
+    const scheme = header?.split(' ', 1)[0] ?? '';
+    if (header === undefined || scheme.toLowerCase() !== 'bearer') {
+      throw new AppError(401, 'token_missing', 'An access token is required', { headers: { 'WWW-Authenticate': REALM } });
+    }
+    const token = BEARER.exec(header)?.[1] ?? '';
+    if (!JWT_SHAPE.test(token)) {
+      throw new AppError(400, 'invalid_request', 'The Authorization header is malformed', {
+        headers: { 'WWW-Authenticate': `${REALM}, error="invalid_request"` },
+      });
+    }
+    const result = tokens.verifyAccessToken(token);
+    if (!result.ok) {
+      throw new AppError(401, result.code, result.description, {
+        headers: { 'WWW-Authenticate': challenge('invalid_token', result.description) },
+      });
+    }
+    if (!(await revocations.isSessionActive(result.claims.sid))) {
+      throw new AppError(401, 'session_revoked', 'The session has ended', {
+        headers: { 'WWW-Authenticate': challenge('invalid_token', 'The session has ended') },
+      });
+    }
+    res.locals.auth = result.claims;
+    next();
+  };
+}
+
+export function requireRole(role: Role): RequestHandler {
+  return (_req, res, next) => {
+    if (role === 'admin' && res.locals.auth.role !== 'admin') {
+      throw new AppError(403, 'insufficient_scope', 'This needs the admin role', {
+        headers: { 'WWW-Authenticate': challenge('insufficient_scope', 'This needs the admin role', ', scope="admin"') },
+      });
+    }
+    next();
+  };
+}

@@ -1,0 +1,48 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError } from '../errors.ts';
+import { isDatabaseUnavailable } from '../store/db.ts';
+
+/** body-parser's error types, mapped to the contract's codes (section 3). */
+function fromBodyParser(error: { type?: unknown; status?: unknown }): AppError | null {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new AppError(400, 'malformed_json', 'The request body is not valid JSON');
+    case 'entity.too.large':
+      return new AppError(413, 'payload_too_large', 'The request body is larger than 16 KiB');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new AppError(415, 'unsupported_media_type', 'The request body must be UTF-8 JSON');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+    case 'stream.not.readable':
+      return new AppError(400, 'malformed_json', 'The request body could not be read');
+    default:
+      return null;
+  }
+}
+
+export const notFound: RequestHandler = (req) => {
+  throw new AppError(404, 'not_found', `No route for ${req.method} ${req.path}`);
+};
+
+/**
+ * The one renderer of errors: every failure leaves as problem+json. Unexpected errors are logged
+ * with their stack and answered with a generic 500 that says nothing about the cause.
+ */
+export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  let problem: AppError;
+  if (error instanceof AppError) problem = error;
+  else if (error && typeof error === 'object' && 'type' in error && fromBodyParser(error)) problem = fromBodyParser(error) as AppError;
+  else if (isDatabaseUnavailable(error)) {
+    req.log?.warn({ err: error }, 'database unavailable');
+    problem = new AppError(503, 'service_unavailable', 'The service is temporarily unavailable; try again shortly', {
+      headers: { 'Retry-After': '5' },
+    });
+  } else {
+    req.log?.error({ err: error }, 'unexpected error');
+    problem = new AppError(500, 'internal_error', 'Something went wrong on our side');
+  }
+  if (res.headersSent) return;
+  res.status(problem.status).set(problem.headers).type('application/problem+json').send(JSON.stringify(problem.toProblem()));
+};

@@ -1,0 +1,98 @@
+import type { Request, RequestHandler } from 'express';
+import { type ClientRateLimitInfo, ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import type { Clock } from '../clock.ts';
+import { AppError } from '../errors.ts';
+
+/**
+ * express-rate-limit's own MemoryStore reads the wall clock; this one reads the injected clock, so
+ * tests end a window by moving time. Fixed windows per key, expired keys swept on access.
+ */
+export function createMemoryRateLimitStore(clock: Clock): Store {
+  let windowMs = 60_000;
+  const hits = new Map<string, ClientRateLimitInfo & { resetTime: Date }>();
+  const live = (key: string) => {
+    const entry = hits.get(key);
+    if (entry && entry.resetTime.getTime() <= clock.now()) {
+      hits.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  return {
+    localKeys: true,
+    init(options) {
+      windowMs = options.windowMs;
+    },
+    get: (key) => live(key),
+    increment(key) {
+      const entry = live(key) ?? { totalHits: 0, resetTime: new Date(clock.now() + windowMs) };
+      entry.totalHits += 1;
+      hits.set(key, entry);
+      if (hits.size > 100_000) for (const k of hits.keys()) live(k);
+      return { ...entry };
+    },
+    decrement(key) {
+      const entry = live(key);
+      if (entry) entry.totalHits = Math.max(0, entry.totalHits - 1);
+    },
+    resetKey(key) {
+      hits.delete(key);
+    },
+  };
+}
+
+export type RateLimitOptions = {
+  clock: Clock;
+  windowMs: number;
+  authLimit: number;
+  loginMaxFailures: number;
+  /** One store per limiter: a prefix keeps their keys apart when they share Redis. */
+  createStore: (prefix: string) => Store;
+};
+
+function limiter(
+  options: RateLimitOptions,
+  prefix: string,
+  limit: number,
+  extra: Partial<Parameters<typeof rateLimit>[0]> = {},
+): RequestHandler {
+  const { clock } = options;
+  return rateLimit({
+    windowMs: options.windowMs,
+    limit,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    store: options.createStore(prefix),
+    // Redis down must not take logins down with it; limits come back with Redis.
+    passOnStoreError: true,
+    handler: (req: Request) => {
+      const resetAt =
+        (req as Request & { rateLimit?: ClientRateLimitInfo }).rateLimit?.resetTime?.getTime() ?? clock.now() + options.windowMs;
+      const retryAfter = Math.max(1, Math.ceil((resetAt - clock.now()) / 1000));
+      throw new AppError(429, 'rate_limited', `Too many requests; try again in ${retryAfter} seconds`, {
+        headers: { 'Retry-After': String(retryAfter) },
+      });
+    },
+    ...extra,
+  });
+}
+
+/** Every /auth/* request but logout counts against the IP's budget (contract 7). */
+export function createAuthRateLimit(options: RateLimitOptions): RequestHandler {
+  return limiter(options, 'auth:', options.authLimit, {
+    skip: (req) => req.path === '/logout',
+  });
+}
+
+/**
+ * Failed logins per email and IP. A counted failure is a 401; once the count is reached, the next
+ * attempt is refused before the password is even checked, so the right password does not help.
+ */
+export function createLoginFailureLimit(options: RateLimitOptions, emailOf: (req: Request) => string): RequestHandler {
+  return limiter(options, 'login:', options.loginMaxFailures, {
+    // ipKeyGenerator groups an IPv6 address by its /56, so one host cannot rotate addresses.
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${emailOf(req)}`,
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+  });
+}

@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createApp } from './app.ts';
+import { loadOrCreateDevKey } from './auth/dev-key.ts';
+import { createKeySet } from './auth/keys.ts';
+import { createPasswords } from './auth/passwords.ts';
+import { systemClock } from './clock.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { seedDemoUsers } from './seed.ts';
+import { openEmbeddedDatabase, openPostgresDatabase } from './store/db.ts';
+import { migrate } from './store/migrate.ts';
+import { createSqlStore } from './store/store.ts';
+
+// The only module with side effects: environment, database, listening, signals.
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+const logger = createLogger(config.logLevel);
+const clock = systemClock;
+const db = config.databaseUrl
+  ? openPostgresDatabase(config.databaseUrl, { onError: (err) => logger.warn({ err }, 'idle database connection lost') })
+  : await openEmbeddedDatabase(config.dataDir.startsWith('memory://') ? 'memory://' : path.join(config.dataDir, 'pglite'));
+const applied = await migrate(db);
+if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+
+const store = createSqlStore(db);
+const passwords = createPasswords();
+if (config.seedDemoUsers) {
+  await seedDemoUsers(store, passwords, clock);
+  logger.info('demo users ready: demo@example.com / demo-password-1, admin@example.com / admin-password-1');
+}
+const keys = createKeySet(config.jwtPrivateKey ?? (await loadOrCreateDevKey(config.dataDir)));
+const app = createApp({ config, store, clock, logger, keys, passwords });
+
+const server = app.listen(config.port, config.host, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info(
+    { database: db.kind, dataDir: db.kind === 'embedded' ? config.dataDir : undefined },
+    `spa-auth API listening on http://${config.host}:${port}`,
+  );
+});
+server.on('error', (error) => {
+  logger.fatal({ err: error }, 'cannot listen');
+  process.exit(1);
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down: finishing in-flight requests');
+  // Past 10 s, in-flight requests are cut so the process still exits in time.
+  const force = setTimeout(() => server.closeAllConnections(), 8_000);
+  force.unref();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await closed;
+  await db.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,24 @@
+import { randomUUID } from 'node:crypto';
+import type { Passwords } from './auth/passwords.ts';
+import type { Clock } from './clock.ts';
+import type { Store } from './store/store.ts';
+
+/** The demo users of contract section 8. Idempotent: an existing email is left as it is. */
+export const DEMO_USERS = [
+  { email: 'demo@example.com', password: 'demo-password-1', name: 'Demo User', role: 'user' },
+  { email: 'admin@example.com', password: 'admin-password-1', name: 'Demo Admin', role: 'admin' },
+] as const;
+
+export async function seedDemoUsers(store: Store, passwords: Passwords, clock: Clock): Promise<void> {
+  for (const demo of DEMO_USERS) {
+    if (await store.findUserByEmail(demo.email)) continue;
+    await store.createUser({
+      id: randomUUID(),
+      email: demo.email,
+      name: demo.name,
+      role: demo.role,
+      passwordHash: await passwords.hashPassword(demo.password),
+      now: new Date(clock.now()),
+    });
+  }
+}

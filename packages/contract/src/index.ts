@@ -1,0 +1,137 @@
+/**
+ * The spa-auth contract as code: request and response schemas, their types, and the stable
+ * problem codes. The API validates with these schemas and the web app parses with them, so a
+ * request or response shape is defined exactly once.
+ *
+ * @example
+ * ```ts
+ * import { LoginRequest, SessionResponse } from '@spa-auth/contract';
+ * const body = LoginRequest.parse({ email: 'demo@example.com', password: 'demo-password-1' });
+ * ```
+ */
+import { z } from 'zod';
+
+/** Emails are compared case-insensitively and trimmed (contract 5.2), so they are stored normalized. */
+export const Email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email('must be a valid email address'));
+
+/** 12 to 128 characters (contract 5.2); no other composition rule, as NIST SP 800-63B advises. */
+export const Password = z.string().min(12, 'must be at least 12 characters').max(128, 'must be at most 128 characters');
+
+/** A display name: trimmed, 1 to 100 characters. */
+export const Name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+
+export const Role = z.enum(['user', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+/** Unknown fields are refused rather than ignored, so a typo or a `role` smuggled into a body is seen. */
+export const RegisterRequest = z.strictObject({ email: Email, password: Password, name: Name });
+export type RegisterRequest = z.infer<typeof RegisterRequest>;
+
+/** Login only checks the password's type: a length rule here would tell an attacker the policy. */
+export const LoginRequest = z.strictObject({
+  email: Email,
+  password: z.string().min(1, 'must not be empty').max(1024, 'is too long'),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const UpdateMeRequest = z.strictObject({ name: Name });
+export type UpdateMeRequest = z.infer<typeof UpdateMeRequest>;
+
+export const ChangePasswordRequest = z.strictObject({
+  currentPassword: z.string().min(1, 'must not be empty').max(1024, 'is too long'),
+  newPassword: Password,
+});
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequest>;
+
+export const User = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: Role,
+});
+export type User = z.infer<typeof User>;
+
+/** The body of every successful login, register and refresh (contract 5.2). */
+export const SessionResponse = z.object({
+  accessToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number(),
+  user: User,
+});
+export type SessionResponse = z.infer<typeof SessionResponse>;
+
+export const MeResponse = z.object({ user: User });
+export type MeResponse = z.infer<typeof MeResponse>;
+
+export const SessionInfo = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string(),
+  userAgent: z.string().nullable(),
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof SessionInfo>;
+
+export const SessionsResponse = z.object({ sessions: z.array(SessionInfo) });
+export type SessionsResponse = z.infer<typeof SessionsResponse>;
+
+export const AdminUser = User.extend({ createdAt: z.string() });
+export type AdminUser = z.infer<typeof AdminUser>;
+
+export const AdminUsersResponse = z.object({ users: z.array(AdminUser) });
+export type AdminUsersResponse = z.infer<typeof AdminUsersResponse>;
+
+/** Every stable problem `code` the API can answer with (contract sections 3 to 6). */
+export const ERROR_CODES = [
+  'malformed_json',
+  'validation_failed',
+  'payload_too_large',
+  'unsupported_media_type',
+  'not_found',
+  'rate_limited',
+  'service_unavailable',
+  'internal_error',
+  'token_missing',
+  'invalid_request',
+  'token_expired',
+  'token_invalid',
+  'session_revoked',
+  'insufficient_scope',
+  'csrf_rejected',
+  'email_taken',
+  'invalid_credentials',
+  'refresh_missing',
+  'refresh_invalid',
+  'refresh_expired',
+  'refresh_reused',
+] as const;
+export const ErrorCode = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** RFC 9457 problem details, with the project's `code` and, for validation, `errors`. */
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number(),
+  detail: z.string(),
+  code: ErrorCode,
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof Problem>;
+
+/** The problem `type` URI for a code. A URN, because nothing has to be served at it. */
+export function problemType(code: ErrorCode): string {
+  return `urn:spa-auth:problem:${code}`;
+}
+
+/** The header every `/auth/*` POST must carry (contract 5.2, CSRF). */
+export const CSRF_HEADER = { name: 'X-Requested-With', value: 'XMLHttpRequest' } as const;
+
+/** The refresh cookie's name and path (contract 5.1). */
+export const REFRESH_COOKIE = { name: 'refresh_token', path: '/auth' } as const;
