@@ -22,8 +22,14 @@ export const Email = z
 /** 12 to 128 characters (contract 5.2); no other composition rule, as NIST SP 800-63B advises. */
 export const Password = z.string().min(12, 'must be at least 12 characters').max(128, 'must be at most 128 characters');
 
-/** A display name: trimmed, 1 to 100 characters. */
-export const Name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
+/** A display name: trimmed, 1 to 100 characters, no control characters (PostgreSQL text cannot hold NUL). */
+export const Name = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters')
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters');
 
 export const Role = z.enum(['user', 'admin']);
 export type Role = z.infer<typeof Role>;

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRefreshToken } from '../src/auth/refresh-tokens.ts';
+import type { Database } from '../src/store/db.ts';
+import { createSqlStore, type RefreshDecision, type Store } from '../src/store/store.ts';
+import { openTestPostgres, sharedEmbeddedDatabase, uniqueEmail } from './support.ts';
+
+// One suite, every real backend (STYLE 5): the embedded PGlite always, PostgreSQL in every CI run.
+const postgres = await openTestPostgres();
+const backends: [string, () => Promise<Database>][] = [['embedded PGlite', sharedEmbeddedDatabase]];
+if (postgres) backends.push(['PostgreSQL', async () => postgres]);
+afterAll(async () => {
+  await postgres?.close();
+});
+
+const T0 = new Date('2026-03-01T12:00:00Z');
+const later = (ms: number) => new Date(T0.getTime() + ms);
+const DAY = 86_400_000;
+
+describe.each(backends)('the store on %s', (_name, open) => {
+  const setup = async () => {
+    const db = await open();
+    return { db, store: createSqlStore(db) };
+  };
+  const newUser = (store: Store, email = uniqueEmail()) =>
+    store.createUser({ id: randomUUID(), email, name: 'Store Test', role: 'user', passwordHash: 'hash', now: T0 });
+  const newSession = async (store: Store, userId: string) => {
+    const token = createRefreshToken();
+    const session = await store.createSession({
+      id: randomUUID(),
+      userId,
+      now: T0,
+      idleExpiresAt: later(7 * DAY),
+      absoluteExpiresAt: later(30 * DAY),
+      userAgent: 'vitest',
+      token,
+    });
+    return { session, token };
+  };
+  const rotate = (generation: number, at: Date): RefreshDecision => ({
+    kind: 'rotate',
+    token: createRefreshToken(),
+    generation,
+    rotatedAt: at,
+    lastUsedAt: at,
+    idleExpiresAt: later(8 * DAY),
+    userAgent: null,
+  });
+
+  it('when a user is created twice with one email, then the second gives null and the first stays', async () => {
+    const { store } = await setup();
+    const email = uniqueEmail();
+    const first = await newUser(store, email);
+    expect(first).toMatchObject({ email, role: 'user', passwordHash: 'hash' });
+    expect(first?.createdAt).toEqual(T0);
+    expect(await newUser(store, email)).toBeNull();
+    expect((await store.findUserByEmail(email))?.id).toBe(first?.id);
+  });
+
+  it('when users are looked up, updated and listed, then the changes read back', async () => {
+    const { store } = await setup();
+    const user = await newUser(store);
+    if (!user) throw new Error('no user');
+    expect(await store.findUserById(user.id)).toEqual(user);
+    expect(await store.findUserById('not-a-uuid')).toBeNull();
+    expect(await store.findUserById(randomUUID())).toBeNull();
+    expect((await store.updateUserName(user.id, 'Renamed', later(1)))?.name).toBe('Renamed');
+    expect(await store.updateUserName(randomUUID(), 'Nobody', later(1))).toBeNull();
+    await store.updateUserPassword(user.id, 'hash-2', later(2));
+    expect((await store.findUserById(user.id))?.passwordHash).toBe('hash-2');
+    expect((await store.listUsers()).map((u) => u.id)).toContain(user.id);
+  });
+
+  it('when a session is created, then it and its first token (generation 0) are found', async () => {
+    const { store } = await setup();
+    const user = await newUser(store);
+    const { session, token } = await newSession(store, user?.id as string);
+    expect(session).toMatchObject({ userId: user?.id, generation: 0, revokedAt: null, userAgent: 'vitest' });
+    expect(session.rotatedAt).toEqual(T0);
+    const found = await store.findRefreshToken(token.selector);
+    expect(found?.session.id).toBe(session.id);
+    expect(found?.token).toMatchObject({ selector: token.selector, verifierHash: token.verifierHash, generation: 0 });
+    expect(await store.findRefreshToken('no-such-selector')).toBeNull();
+    expect(await store.findSession('not-a-uuid')).toBeNull();
+  });
+
+  it('when refreshSession rotates, then the new token and the session generation are written together', async () => {
+    const { store } = await setup();
+    const user = await newUser(store);
+    const { session, token } = await newSession(store, user?.id as string);
+    const decision = rotate(1, later(1000));
+    const result = await store.refreshSession(token.selector, (state) => {
+      expect(state?.session.id).toBe(session.id);
+      expect(state?.token.generation).toBe(0);
+      return decision;
+    });
+    expect(result.decision).toBe(decision);
+    const after = await store.findRefreshToken(decision.kind === 'rotate' ? decision.token.selector : '');
+    expect(after?.token.generation).toBe(1);
+    expect(after?.session).toMatchObject({ generation: 1, revokedAt: null });
+    expect(after?.session.lastUsedAt).toEqual(later(1000));
+    expect(after?.session.idleExpiresAt).toEqual(later(8 * DAY));
+  });
+
+  it('when the selector is unknown, then decide is called with null and nothing is written', async () => {
+    const { store } = await setup();
+    const seen: unknown[] = [];
+    const result = await store.refreshSession('unknown', (state) => {
+      seen.push(state);
+      return { kind: 'reject' };
+    });
+    expect(seen).toEqual([null]);
+    expect(result.state).toBeNull();
+  });
+
+  it('when refreshSession revokes, then the session is revoked at the given time', async () => {
+    const { store } = await setup();
+    const user = await newUser(store);
+    const { session, token } = await newSession(store, user?.id as string);
+    await store.refreshSession(token.selector, () => ({ kind: 'revoke', reason: 'refresh_reused', at: later(5) }));
+    expect((await store.findSession(session.id))?.revokedAt).toEqual(later(5));
+  });
+
+  it('when the rotation fails midway, then the transaction rolls back and the old token is still the valid one', async () => {
+    const { db, store } = await setup();
+    const user = await newUser(store);
+    const { session, token } = await newSession(store, user?.id as string);
+    // The token INSERT succeeds, then the session UPDATE fails: PostgreSQL text cannot hold a NUL byte.
+    const broken = { ...rotate(1, later(1000)), userAgent: 'bad\u0000agent' } as RefreshDecision;
+    await expect(store.refreshSession(token.selector, () => broken)).rejects.toThrow();
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM refresh_tokens WHERE session_id = $1', [session.id]);
+    expect(rows[0]?.n).toBe(1);
+    const state = await store.findRefreshToken(token.selector);
+    expect(state?.session.generation).toBe(0);
+    // And the old token can still rotate.
+    await store.refreshSession(token.selector, () => rotate(1, later(2000)));
+    expect((await store.findSession(session.id))?.generation).toBe(1);
+  });
+
+  it('when ten refreshes of one session run at once, then each decides on the state the previous one committed', async () => {
+    const { store } = await setup();
+    const user = await newUser(store);
+    const { session, token } = await newSession(store, user?.id as string);
+    const seen: number[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store.refreshSession(token.selector, (state) => {
+          const generation = state?.session.generation ?? -1;
+          seen.push(generation);
+          return rotate(generation + 1, later(i));
+        }),
+      ),
+    );
+    // Serialised by the session row lock: nobody decided on a stale generation.
+    expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect((await store.findSession(session.id))?.generation).toBe(10);
+  });
+
+  it('when sessions are revoked one by one or all but one, then only active ones are listed', async () => {
+    const { store } = await setup();
+    const user = await newUser(store);
+    const other = await newUser(store);
+    const userId = user?.id as string;
+    const a = await newSession(store, userId);
+    const b = await newSession(store, userId);
+    const c = await newSession(store, userId);
+    const foreign = await newSession(store, other?.id as string);
+    expect((await store.listActiveSessions(userId, later(1))).map((s) => s.id).sort()).toEqual(
+      [a.session.id, b.session.id, c.session.id].sort(),
+    );
+    // Someone else's session cannot be revoked through this user.
+    expect(await store.revokeSession(foreign.session.id, 'x', later(1), userId)).toBe(false);
+    expect(await store.revokeSession('not-a-uuid', 'x', later(1), userId)).toBe(false);
+    expect(await store.revokeSession(a.session.id, 'revoked_by_user', later(1), userId)).toBe(true);
+    expect(await store.revokeSession(a.session.id, 'revoked_by_user', later(1), userId)).toBe(false);
+    expect(await store.revokeUserSessions(userId, 'password_changed', later(2), c.session.id)).toEqual([b.session.id]);
+    expect((await store.listActiveSessions(userId, later(3))).map((s) => s.id)).toEqual([c.session.id]);
+    // Past the idle end nothing is active, revoked or not.
+    expect(await store.listActiveSessions(userId, later(7 * DAY))).toEqual([]);
+    expect((await store.findSession(foreign.session.id))?.revokedAt).toBeNull();
+  });
+
+  it('when pinged, then it resolves', async () => {
+    const { store } = await setup();
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+});
