@@ -18,7 +18,7 @@ import { AppError } from './errors.ts';
 import { createRequireAuth } from './http/bearer.ts';
 import { createOriginCheck } from './http/csrf.ts';
 import { errorHandler, notFound } from './http/errors.ts';
-import { createAuthRateLimit, createLoginFailureLimit, createMemoryRateLimitStore } from './http/rate-limit.ts';
+import { createAuthRateLimit, createLoginFailureLimit, createMemoryRateLimitStore, withLocalFallback } from './http/rate-limit.ts';
 import type { Store } from './store/store.ts';
 
 export type AppDeps = {
@@ -53,7 +53,10 @@ export function createApp(deps: AppDeps): Express {
     windowMs: config.rateLimitWindowMs,
     authLimit: config.authRateLimit,
     loginMaxFailures: config.loginMaxFailures,
-    createStore: deps.createRateLimitStore ?? (() => createMemoryRateLimitStore(clock)),
+    createStore: (prefix: string) => {
+      const local = createMemoryRateLimitStore(clock);
+      return deps.createRateLimitStore ? withLocalFallback(deps.createRateLimitStore(prefix), local) : local;
+    },
   };
   const cookies = { secure: config.cookieSecure, sameSite: config.cookieSameSite };
 
@@ -72,7 +75,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(helmet());
   app.use(
     cors({
-      // Exact matches only; an unlisted origin gets no CORS headers at all.
+      // Exact matches only; an unlisted origin never gets Access-Control-Allow-Origin.
       origin: config.corsOrigins,
       credentials: true,
       methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],

@@ -190,23 +190,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // An empty variable means "not set", as shells and .env files commonly write it.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(cleaned);
-  const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${String(issue.path[0])} ${issue.message}`);
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  }
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+  // Rules across variables, checked on the raw values too so that one run reports everything.
+  const isProduction = cleaned.NODE_ENV === 'production';
   const e = parsed.data;
-  const isProduction = e.NODE_ENV === 'production';
-  const embedded = !e.DATABASE_URL;
-  const cookieSecure = e.COOKIE_SECURE ?? true;
-  const seedDemoUsers = e.SEED_DEMO_USERS ?? (embedded && !isProduction);
-
-  if (isProduction && !e.JWT_PRIVATE_KEY) problems.push('JWT_PRIVATE_KEY is required when NODE_ENV=production');
+  const cookieSecure = e?.COOKIE_SECURE ?? true;
+  const seedRaw = cleaned.SEED_DEMO_USERS?.trim().toLowerCase();
+  const seedDemoUsers = seedRaw ? ['true', '1', 'yes', 'on'].includes(seedRaw) : !cleaned.DATABASE_URL && !isProduction;
+  if (isProduction && !cleaned.JWT_PRIVATE_KEY) problems.push('JWT_PRIVATE_KEY is required when NODE_ENV=production');
   if (isProduction && seedDemoUsers) problems.push('SEED_DEMO_USERS must be false when NODE_ENV=production');
-  if (e.COOKIE_SAMESITE === 'none' && !cookieSecure) problems.push('COOKIE_SAMESITE=none needs COOKIE_SECURE=true');
-  if (e.REFRESH_IDLE_TTL > e.SESSION_MAX_AGE) problems.push('REFRESH_IDLE_TTL must not be longer than SESSION_MAX_AGE');
-  if (e.ACCESS_TOKEN_TTL > e.REFRESH_IDLE_TTL) problems.push('ACCESS_TOKEN_TTL must not be longer than REFRESH_IDLE_TTL');
-  if (problems.length > 0) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  if (e && e.COOKIE_SAMESITE === 'none' && !cookieSecure) problems.push('COOKIE_SAMESITE=none needs COOKIE_SECURE=true');
+  if (e && e.REFRESH_IDLE_TTL > e.SESSION_MAX_AGE) problems.push('REFRESH_IDLE_TTL must not be longer than SESSION_MAX_AGE');
+  if (e && e.ACCESS_TOKEN_TTL > e.REFRESH_IDLE_TTL) problems.push('ACCESS_TOKEN_TTL must not be longer than REFRESH_IDLE_TTL');
+  if (problems.length > 0 || !e) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 
   return {
     nodeEnv: e.NODE_ENV,

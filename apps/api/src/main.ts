@@ -7,6 +7,7 @@ import { createPasswords } from './auth/passwords.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { connectRedis } from './redis.ts';
 import { seedDemoUsers } from './seed.ts';
 import { openEmbeddedDatabase, openPostgresDatabase } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
@@ -39,7 +40,16 @@ if (config.seedDemoUsers) {
   logger.info('demo users ready: demo@example.com / demo-password-1, admin@example.com / admin-password-1');
 }
 const keys = createKeySet(config.jwtPrivateKey ?? (await loadOrCreateDevKey(config.dataDir)));
-const app = createApp({ config, store, clock, logger, keys, passwords });
+const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
+const app = createApp({
+  config,
+  store,
+  clock,
+  logger,
+  keys,
+  passwords,
+  ...(redis ? { createRateLimitStore: redis.createRateLimitStore, revocationBus: redis.revocationBus } : {}),
+});
 
 const server = app.listen(config.port, config.host, () => {
   const address = server.address();
@@ -65,6 +75,7 @@ async function shutdown(signal: string): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   await closed;
+  await redis?.close();
   await db.close();
   logger.info('stopped');
   process.exit(0);

@@ -67,6 +67,13 @@ describe('configuration', () => {
     for (const name of ['ACCESS_TOKEN_TTL', 'PORT', 'CORS_ORIGINS', 'COOKIE_SAMESITE']) expect(message).toContain(name);
   });
 
+  it('when a format error and a production rule are both broken, then both are in the one message', () => {
+    const message = problemOf({ NODE_ENV: 'production', PORT: 'eighty', SEED_DEMO_USERS: 'true' });
+    expect(message).toContain('PORT');
+    expect(message).toContain('JWT_PRIVATE_KEY is required');
+    expect(message).toContain('SEED_DEMO_USERS');
+  });
+
   it('when an origin has a path or trailing slash, then CORS_ORIGINS is refused', () => {
     expect(problemOf({ CORS_ORIGINS: 'http://localhost:5173/' })).toContain('CORS_ORIGINS');
     expect(problemOf({ CORS_ORIGINS: 'http://localhost:5173/app' })).toContain('CORS_ORIGINS');

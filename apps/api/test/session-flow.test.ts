@@ -1,6 +1,17 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApi, PASSWORD, refresh, refreshCookieOf, registerUser, setCookieLine, type TestApi, uniqueEmail, XHR } from './support.ts';
+import {
+  bearer,
+  createTestApi,
+  PASSWORD,
+  refresh,
+  refreshCookieOf,
+  registerUser,
+  setCookieLine,
+  type TestApi,
+  uniqueEmail,
+  XHR,
+} from './support.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -29,7 +40,11 @@ describe('register, login, refresh, logout', () => {
     const { email } = await registerUser(api.app);
     const shouty = `  ${email.toUpperCase()} `;
     await request(api.app).post('/auth/login').set(XHR).send({ email: shouty, password: PASSWORD }).expect(200);
-    const res = await request(api.app).post('/auth/register').set(XHR).send({ email: shouty, password: PASSWORD, name: 'Twin' }).expect(409);
+    const res = await request(api.app)
+      .post('/auth/register')
+      .set(XHR)
+      .send({ email: shouty, password: PASSWORD, name: 'Twin' })
+      .expect(409);
     expect(res.body.code).toBe('email_taken');
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
@@ -37,7 +52,11 @@ describe('register, login, refresh, logout', () => {
   it('when the password is wrong or the email unknown, then both get the same 401 invalid_credentials body', async () => {
     const { email } = await registerUser(api.app);
     const wrong = await request(api.app).post('/auth/login').set(XHR).send({ email, password: 'not-the-password' }).expect(401);
-    const unknown = await request(api.app).post('/auth/login').set(XHR).send({ email: uniqueEmail(), password: 'not-the-password' }).expect(401);
+    const unknown = await request(api.app)
+      .post('/auth/login')
+      .set(XHR)
+      .send({ email: uniqueEmail(), password: 'not-the-password' })
+      .expect(401);
     expect(wrong.body).toEqual(unknown.body);
     expect(wrong.body.code).toBe('invalid_credentials');
   });
@@ -105,7 +124,9 @@ describe('register, login, refresh, logout', () => {
     expect(me.headers['www-authenticate']).toMatch(/^Bearer realm="spa-auth", error="invalid_token"/);
     const again = await refresh(api.app, user.refresh).expect(401);
     expect(again.body.code).toBe('session_revoked');
-    const { rows } = await api.db.query<{ revoked_reason: string }>('SELECT revoked_reason FROM sessions WHERE user_id = $1', [user.user.id]);
+    const { rows } = await api.db.query<{ revoked_reason: string }>('SELECT revoked_reason FROM sessions WHERE user_id = $1', [
+      user.user.id,
+    ]);
     expect(rows).toEqual([{ revoked_reason: 'logout' }]);
   });
 

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { CSRF_HEADER } from '@spa-auth/contract';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -12,7 +12,6 @@ import { createLogger } from '../src/logger.ts';
 import { type Database, openEmbeddedDatabase, openPostgresDatabase } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { createSqlStore, type Store } from '../src/store/store.ts';
-import { generateKeyPairSync } from 'node:crypto';
 
 let embedded: Promise<Database> | undefined;
 

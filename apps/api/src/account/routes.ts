@@ -5,7 +5,11 @@ import { requireRole } from '../http/bearer.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
 import type { AccountService } from './service.ts';
 
-const userGone = () => new AppError(401, 'session_revoked', 'The account no longer exists');
+// Same challenge as bearer.ts's session_revoked: clients start their refresh on error="invalid_token" (RFC 6750 3).
+const userGone = () =>
+  new AppError(401, 'session_revoked', 'The account no longer exists', {
+    headers: { 'WWW-Authenticate': 'Bearer realm="spa-auth", error="invalid_token", error_description="The account no longer exists"' },
+  });
 
 /** /api/*: every route here runs behind requireAuth, so res.locals.auth is the verified caller. */
 export function createAccountRoutes(deps: { account: AccountService; requireAuth: RequestHandler }) {

@@ -69,7 +69,13 @@ export function createAccessTokens(options: {
     },
 
     verifyAccessToken(token) {
-      const decoded = jwt.decode(token, { complete: true });
+      let decoded: jwt.Jwt | null;
+      try {
+        // jws parses the payload itself when the header says typ "JWT", and throws on non-JSON.
+        decoded = jwt.decode(token, { complete: true });
+      } catch {
+        return invalid('The token is not a JWT');
+      }
       if (!decoded || typeof decoded.payload === 'string') return invalid('The token is not a JWT');
       const { header } = decoded;
       if (header.alg !== ALGORITHM) return invalid('The token is not signed with ES256');

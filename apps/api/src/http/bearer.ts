@@ -14,9 +14,11 @@ declare global {
 }
 
 const REALM = 'Bearer realm="spa-auth"';
-// One space, then a JWS compact serialisation: three base64url parts.
+// One space, then a JWS compact serialisation: three base64url parts. The signature may be empty
+// (an unsecured JWT, RFC 7519 6.1) so that `alg: none` reaches the verifier and is refused there
+// as an invalid token (401), not passed off as a malformed request (400).
 const BEARER = /^Bearer (.*)$/is;
-const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
 function challenge(error: string, description: string, extra = ''): string {
   return `${REALM}, error="${error}", error_description="${description}"${extra}`;

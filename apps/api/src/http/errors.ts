@@ -3,7 +3,12 @@ import { AppError } from '../errors.ts';
 import { isDatabaseUnavailable } from '../store/db.ts';
 
 /** body-parser's error types, mapped to the contract's codes (section 3). */
-function fromBodyParser(error: { type?: unknown; status?: unknown }): AppError | null {
+function fromBodyParser(error: { type?: unknown; status?: unknown; code?: unknown }): AppError | null {
+  // A Content-Encoding: gzip/deflate/br body that does not inflate fails in zlib (Z_DATA_ERROR,
+  // Z_BUF_ERROR) and reaches us with no body-parser type: it is the client's bad body, not a 500.
+  if (typeof error.code === 'string' && error.code.startsWith('Z_') && error.status === 400) {
+    return new AppError(400, 'malformed_json', 'The request body could not be decompressed');
+  }
   switch (error.type) {
     case 'entity.parse.failed':
       return new AppError(400, 'malformed_json', 'The request body is not valid JSON');
@@ -33,7 +38,7 @@ export const notFound: RequestHandler = (req) => {
 export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   let problem: AppError;
   if (error instanceof AppError) problem = error;
-  else if (error && typeof error === 'object' && 'type' in error && fromBodyParser(error)) problem = fromBodyParser(error) as AppError;
+  else if (error && typeof error === 'object' && fromBodyParser(error)) problem = fromBodyParser(error) as AppError;
   else if (isDatabaseUnavailable(error)) {
     req.log?.warn({ err: error }, 'database unavailable');
     problem = new AppError(503, 'service_unavailable', 'The service is temporarily unavailable; try again shortly', {

@@ -41,6 +41,38 @@ export function createMemoryRateLimitStore(clock: Clock): Store {
   };
 }
 
+/**
+ * The shared store while it answers, this instance's own counters while it does not: with Redis
+ * down, limits are per instance rather than off, and shared again as soon as Redis answers.
+ */
+export function withLocalFallback(shared: Store, local: Store): Store {
+  return {
+    localKeys: false,
+    ...(shared.prefix ? { prefix: shared.prefix } : {}),
+    async init(options) {
+      await local.init?.(options);
+      await shared.init?.(options);
+    },
+    async increment(key) {
+      try {
+        return await shared.increment(key);
+      } catch {
+        return local.increment(key);
+      }
+    },
+    async decrement(key) {
+      try {
+        await shared.decrement(key);
+      } catch {
+        await local.decrement(key);
+      }
+    },
+    async resetKey(key) {
+      await Promise.allSettled([shared.resetKey(key), local.resetKey(key)]);
+    },
+  };
+}
+
 export type RateLimitOptions = {
   clock: Clock;
   windowMs: number;
@@ -80,7 +112,8 @@ function limiter(
 /** Every /auth/* request but logout counts against the IP's budget (contract 7). */
 export function createAuthRateLimit(options: RateLimitOptions): RequestHandler {
   return limiter(options, 'auth:', options.authLimit, {
-    skip: (req) => req.path === '/logout',
+    // Express routes /logout/, /Logout and /LOGOUT to the logout handler too, so match as it does.
+    skip: (req) => /^\/logout\/?$/i.test(req.path),
   });
 }
 

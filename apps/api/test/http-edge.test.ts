@@ -1,0 +1,413 @@
+import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { Problem } from '@spa-auth/contract';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.ts';
+import { createAccessTokens } from '../src/auth/access-tokens.ts';
+import { createPasswords } from '../src/auth/passwords.ts';
+import { createManualClock } from '../src/clock.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import { type Database, openPostgresDatabase } from '../src/store/db.ts';
+import { createSqlStore } from '../src/store/store.ts';
+import { bearer, createTestApi, PASSWORD, registerUser, type TestApi, testKeys, uniqueEmail, XHR } from './support.ts';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await createTestApi();
+});
+
+/** What must hold for every error response of contract section 3, whatever went wrong. */
+function expectProblem(res: request.Response, status: number, code: string): Problem {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const problem = Problem.parse(res.body);
+  expect(problem).toMatchObject({ status, code });
+  expect(problem.type).not.toBe('');
+  expect(problem.title).not.toBe('');
+  expect(problem.detail).not.toBe('');
+  expect(res.text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|Error:/);
+  expect(res.text).not.toMatch(/\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|password_hash|relation "|syntax error)\b/i);
+  return problem;
+}
+
+async function usersTableCount(): Promise<number> {
+  const { rows } = await api.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+  return rows[0]?.n ?? -1;
+}
+
+const register = (body: unknown) =>
+  request(api.app)
+    .post('/auth/register')
+    .set(XHR)
+    .send(body as object);
+const login = (body: unknown) =>
+  request(api.app)
+    .post('/auth/login')
+    .set(XHR)
+    .send(body as object);
+const raw = (path: string, body: string) => request(api.app).post(path).set(XHR).type('application/json').send(body);
+
+describe('malformed and non-object JSON', () => {
+  it.each([
+    ['a truncated object', '{"email": "a@example.test", '],
+    ['single quotes', "{'email': 'a@example.test'}"],
+    ['a trailing comma', '{"email": "a@example.test",}'],
+    ['a JSON string', '"hello"'],
+    ['a JSON number', '5'],
+    ['JSON null', 'null'],
+    ['JSON true', 'true'],
+  ])('when the register body is %s, then 400 malformed_json', async (_label, body) => {
+    expectProblem(await raw('/auth/register', body), 400, 'malformed_json');
+  });
+
+  it('when the login body is malformed JSON, then 400 malformed_json and no failed-login is counted as a 500', async () => {
+    expectProblem(await raw('/auth/login', '{"email":'), 400, 'malformed_json');
+  });
+
+  it('when PATCH /api/me gets malformed JSON, then 400 malformed_json', async () => {
+    const user = await registerUser(api.app);
+    const res = await request(api.app).patch('/api/me').set(bearer(user.accessToken)).type('application/json').send('{name: x}');
+    expectProblem(res, 400, 'malformed_json');
+  });
+
+  it('when the body is a JSON array, then 400 validation_failed rather than a crash', async () => {
+    expectProblem(await raw('/auth/register', '[1,2,3]'), 400, 'validation_failed');
+    expectProblem(await raw('/auth/login', '[]'), 400, 'validation_failed');
+  });
+
+  it('when the JSON body is empty, then 400 validation_failed listing the required fields', async () => {
+    const problem = expectProblem(await raw('/auth/register', ''), 400, 'validation_failed');
+    expect(problem.errors?.map((e) => e.path).sort()).toEqual(['email', 'name', 'password']);
+  });
+});
+
+describe('validation', () => {
+  it('when every field has the wrong type, then 400 validation_failed naming each field', async () => {
+    const problem = expectProblem(await register({ email: 5, password: [], name: {} }), 400, 'validation_failed');
+    expect([...new Set(problem.errors?.map((e) => e.path))].sort()).toEqual(['email', 'name', 'password']);
+    expect(problem.errors?.find((e) => e.path === 'password')?.message).toMatch(/string/);
+    for (const error of problem.errors ?? []) expect(error.message).not.toBe('');
+  });
+
+  it('when login fields have the wrong type, then 400 validation_failed naming each field', async () => {
+    const problem = expectProblem(await login({ email: true, password: 12345678901234 }), 400, 'validation_failed');
+    expect(problem.errors?.map((e) => e.path).sort()).toEqual(['email', 'password']);
+  });
+
+  it('when fields are missing, then 400 validation_failed naming exactly the missing ones', async () => {
+    const problem = expectProblem(await register({ email: uniqueEmail() }), 400, 'validation_failed');
+    expect(problem.errors?.map((e) => e.path).sort()).toEqual(['name', 'password']);
+    const loginProblem = expectProblem(await login({ password: PASSWORD }), 400, 'validation_failed');
+    expect(loginProblem.errors?.map((e) => e.path)).toEqual(['email']);
+  });
+
+  it('when register smuggles role: admin, then the body is refused and no account is made', async () => {
+    const email = uniqueEmail();
+    const problem = expectProblem(await register({ email, password: PASSWORD, name: 'Mallory', role: 'admin' }), 400, 'validation_failed');
+    // README: problems with the body as a whole (unknown fields among them) have path "".
+    expect(problem.errors).toEqual([{ path: '', message: 'unknown field(s): role' }]);
+    const { rows } = await api.db.query('SELECT 1 FROM users WHERE email = $1', [email]);
+    expect(rows).toEqual([]);
+  });
+
+  it('when register carries a __proto__ key with role admin, then 400 and no admin is made', async () => {
+    const email = uniqueEmail();
+    const body = `{"email":"${email}","password":"${PASSWORD}","name":"Proto","__proto__":{"role":"admin"}}`;
+    expectProblem(await raw('/auth/register', body), 400, 'validation_failed');
+    const { rows } = await api.db.query('SELECT role FROM users WHERE email = $1', [email]);
+    expect(rows).toEqual([]);
+  });
+
+  it('when login or PATCH /api/me carry unknown fields, then 400 validation_failed', async () => {
+    const user = await registerUser(api.app);
+    expectProblem(await login({ email: user.email, password: PASSWORD, remember: true }), 400, 'validation_failed');
+    const res = await request(api.app).patch('/api/me').set(bearer(user.accessToken)).send({ name: 'New', role: 'admin' });
+    const problem = expectProblem(res, 400, 'validation_failed');
+    expect(problem.errors?.some((e) => e.message.includes('role'))).toBe(true);
+    const me = await request(api.app).get('/api/me').set(bearer(user.accessToken)).expect(200);
+    expect(me.body.user).toMatchObject({ name: 'Test User', role: 'user' });
+  });
+
+  it.each([11, 129])('when the password has %i characters, then register refuses it with validation_failed on password', async (length) => {
+    const email = uniqueEmail();
+    const problem = expectProblem(await register({ email, password: 'p'.repeat(length), name: 'Len' }), 400, 'validation_failed');
+    expect(problem.errors?.map((e) => e.path)).toEqual(['password']);
+    expect(JSON.stringify(problem)).not.toContain('p'.repeat(length));
+  });
+
+  it.each([12, 128])('when the password has %i characters, then register accepts it and login works with it', async (length) => {
+    const email = uniqueEmail();
+    const password = 'p'.repeat(length);
+    await register({ email, password, name: 'Len' }).expect(201);
+    await login({ email, password }).expect(200);
+  });
+
+  it('when the new password is 11 characters, then PUT /api/me/password refuses it and the old one still works', async () => {
+    const user = await registerUser(api.app);
+    const res = await request(api.app)
+      .put('/api/me/password')
+      .set(bearer(user.accessToken))
+      .send({ currentPassword: PASSWORD, newPassword: 'x'.repeat(11) });
+    const problem = expectProblem(res, 400, 'validation_failed');
+    expect(problem.errors?.map((e) => e.path)).toEqual(['newPassword']);
+    await login({ email: user.email, password: PASSWORD }).expect(200);
+  });
+
+  it('when the email is very long, then 400 validation_failed, not a database error', async () => {
+    const long = `${'a'.repeat(250)}@example.test`;
+    const problem = expectProblem(await register({ email: long, password: PASSWORD, name: 'Long' }), 400, 'validation_failed');
+    expect(problem.errors?.map((e) => e.path)).toEqual(['email']);
+    expectProblem(await login({ email: `${'b'.repeat(15_000)}@example.test`, password: PASSWORD }), 400, 'validation_failed');
+  });
+
+  it('when the name is over 100 characters or only spaces, then 400 validation_failed on name', async () => {
+    for (const name of ['n'.repeat(101), '   ']) {
+      const problem = expectProblem(await register({ email: uniqueEmail(), password: PASSWORD, name }), 400, 'validation_failed');
+      expect(problem.errors?.map((e) => e.path)).toEqual(['name']);
+    }
+  });
+
+  it('when the name is in other scripts and has emoji, then it is stored and returned exactly', async () => {
+    const name = 'Zoë Ñúñez 山田太郎 Ελένη 🚀';
+    const user = await registerUser(api.app, { name });
+    expect(user.user.name).toBe(name);
+    const me = await request(api.app).get('/api/me').set(bearer(user.accessToken)).expect(200);
+    expect(me.body.user.name).toBe(name);
+    const renamed = 'Łukasz Żółć — דוד';
+    const patched = await request(api.app).patch('/api/me').set(bearer(user.accessToken)).send({ name: renamed }).expect(200);
+    expect(patched.body.user.name).toBe(renamed);
+    const { rows } = await api.db.query<{ name: string }>('SELECT name FROM users WHERE id = $1', [user.user.id]);
+    expect(rows[0]?.name).toBe(renamed);
+  });
+});
+
+describe('body size', () => {
+  const bodyOfSize = (bytes: number) => {
+    const prefix = '{"email":"size@example.test","password":"correct-horse-battery","name":"';
+    const suffix = '"}';
+    return `${prefix}${'n'.repeat(bytes - prefix.length - suffix.length)}${suffix}`;
+  };
+
+  // serialize(identity) sends the bytes as they are; superagent would otherwise JSON-encode the Buffer.
+  const gzipped = (bytes: Buffer) =>
+    request(api.app)
+      .post('/auth/register')
+      .set(XHR)
+      .set('Content-Encoding', 'gzip')
+      .type('application/json')
+      .serialize((data) => data)
+      .send(bytes);
+
+  it('when the body is just over 16 KiB, then 413 payload_too_large on register, login and PATCH /api/me', async () => {
+    const body = bodyOfSize(16 * 1024 + 1);
+    expect(Buffer.byteLength(body)).toBe(16 * 1024 + 1);
+    expectProblem(await raw('/auth/register', body), 413, 'payload_too_large');
+    expectProblem(await raw('/auth/login', body), 413, 'payload_too_large');
+    const user = await registerUser(api.app);
+    const res = await request(api.app).patch('/api/me').set(bearer(user.accessToken)).type('application/json').send(body);
+    expectProblem(res, 413, 'payload_too_large');
+  });
+
+  it('when the body is far over 16 KiB, then 413 payload_too_large', async () => {
+    expectProblem(await raw('/auth/register', bodyOfSize(1024 * 1024)), 413, 'payload_too_large');
+  });
+
+  it('when a small gzip body inflates to over 16 KiB, then 413 payload_too_large (no zip bomb)', async () => {
+    const bomb = gzipSync(Buffer.from(bodyOfSize(1024 * 1024)));
+    expect(bomb.length).toBeLessThan(16 * 1024);
+    expectProblem(await gzipped(bomb), 413, 'payload_too_large');
+  });
+
+  it('when a gzip body inflates to a valid small body, then it is accepted', async () => {
+    const email = uniqueEmail();
+    await gzipped(gzipSync(JSON.stringify({ email, password: PASSWORD, name: 'Zipped' }))).expect(201);
+  });
+
+  it('when the body says gzip but is not, then 400 malformed_json rather than a 500', async () => {
+    expectProblem(await gzipped(Buffer.from('{"email":"not-gzip@example.test"}')), 400, 'malformed_json');
+    const truncated = gzipSync(JSON.stringify({ email: uniqueEmail(), password: PASSWORD, name: 'Cut' })).subarray(0, 20);
+    expectProblem(await gzipped(truncated), 400, 'malformed_json');
+  });
+
+  it('when the body uses an unknown Content-Encoding, then 415 unsupported_media_type', async () => {
+    const res = await request(api.app)
+      .post('/auth/register')
+      .set(XHR)
+      .set('Content-Encoding', 'x-unknown')
+      .type('application/json')
+      .send('{}');
+    expectProblem(res, 415, 'unsupported_media_type');
+  });
+
+  it('when the body is exactly 16 KiB, then it is parsed and judged on its fields', async () => {
+    const problem = expectProblem(await raw('/auth/register', bodyOfSize(16 * 1024)), 400, 'validation_failed');
+    expect(problem.errors?.map((e) => e.path)).toEqual(['name']);
+  });
+});
+
+describe('content type', () => {
+  const json = JSON.stringify({ email: 'ct@example.test', password: PASSWORD, name: 'Ct' });
+
+  it.each(['/auth/register', '/auth/login'])(
+    'when %s gets text/plain, form-urlencoded or no Content-Type, then 415 unsupported_media_type',
+    async (path) => {
+      expectProblem(await request(api.app).post(path).set(XHR).type('text/plain').send(json), 415, 'unsupported_media_type');
+      expectProblem(
+        await request(api.app).post(path).set(XHR).type('form').send('email=ct%40example.test&password=x&name=y'),
+        415,
+        'unsupported_media_type',
+      );
+      expectProblem(await request(api.app).post(path).set(XHR).send(Buffer.from(json)), 415, 'unsupported_media_type');
+      expectProblem(await request(api.app).post(path).set(XHR), 415, 'unsupported_media_type');
+      expectProblem(
+        await request(api.app).post(path).set(XHR).type('multipart/form-data; boundary=x').send('--x--'),
+        415,
+        'unsupported_media_type',
+      );
+    },
+  );
+
+  it('when PATCH /api/me gets a non-JSON body, then 415 and the name is unchanged', async () => {
+    const user = await registerUser(api.app);
+    const patch = () => request(api.app).patch('/api/me').set(bearer(user.accessToken));
+    expectProblem(await patch().type('text/plain').send('{"name":"Plain"}'), 415, 'unsupported_media_type');
+    expectProblem(await patch().type('form').send('name=Form'), 415, 'unsupported_media_type');
+    expectProblem(await patch().send(Buffer.from('{"name":"None"}')), 415, 'unsupported_media_type');
+    const me = await request(api.app).get('/api/me').set(bearer(user.accessToken)).expect(200);
+    expect(me.body.user.name).toBe('Test User');
+  });
+
+  it('when the JSON is declared with a charset or as application/*+json, then it is accepted', async () => {
+    const email = uniqueEmail();
+    const body = JSON.stringify({ email, password: PASSWORD, name: 'Charset' });
+    await request(api.app).post('/auth/register').set(XHR).type('application/json; charset=utf-8').send(body).expect(201);
+    await request(api.app)
+      .post('/auth/login')
+      .set(XHR)
+      .type('application/merge-patch+json')
+      .send(JSON.stringify({ email, password: PASSWORD }))
+      .expect(200);
+  });
+
+  it('when the JSON declares a charset other than UTF-8, then 415 unsupported_media_type', async () => {
+    const res = await request(api.app).post('/auth/register').set(XHR).type('application/json; charset=klingon').send(json);
+    expectProblem(res, 415, 'unsupported_media_type');
+  });
+});
+
+describe('unknown routes', () => {
+  it('when GET or POST goes to a route that does not exist, then 404 not_found as problem+json', async () => {
+    expectProblem(await request(api.app).get('/nope'), 404, 'not_found');
+    expectProblem(await request(api.app).post('/nope').send({ a: 1 }), 404, 'not_found');
+    expectProblem(await request(api.app).delete('/auth/login').set(XHR), 404, 'not_found');
+    expectProblem(await request(api.app).post('/auth/nope').set(XHR).send({}), 404, 'not_found');
+    expectProblem(await request(api.app).get('/auth/login'), 404, 'not_found');
+  });
+
+  it('when the path carries odd characters, then still a clean 404', async () => {
+    expectProblem(await request(api.app).get('/%E0%A4%A'), 404, 'not_found');
+    expectProblem(await request(api.app).get(`/${'x'.repeat(4000)}`), 404, 'not_found');
+    expectProblem(await request(api.app).get("/users' OR 1=1 --"), 404, 'not_found');
+  });
+});
+
+describe('SQL-looking input', () => {
+  const nasty = ["' OR 1=1 --", '"; DROP TABLE users; --', "admin'--", "'; SELECT pg_sleep(10); --"];
+
+  it.each(nasty)('when %s is sent as the email, then 400, never 500, and the users table is still there', async (text) => {
+    const before = await usersTableCount();
+    expectProblem(await login({ email: text, password: PASSWORD }), 400, 'validation_failed');
+    expectProblem(await register({ email: text, password: PASSWORD, name: 'X' }), 400, 'validation_failed');
+    expect(await usersTableCount()).toBe(before);
+  });
+
+  it('when an email is valid but full of quotes, then login is a plain 401 invalid_credentials', async () => {
+    const res = await login({ email: "o'reilly'--@example.test", password: "' OR '1'='1' --" });
+    expectProblem(res, 401, 'invalid_credentials');
+    expect(await usersTableCount()).toBeGreaterThan(0);
+  });
+
+  it.each(nasty)(
+    'when %s is the password of a known user, then 401 invalid_credentials and the real password still works',
+    async (text) => {
+      const user = await registerUser(api.app);
+      expectProblem(await login({ email: user.email, password: text }), 401, 'invalid_credentials');
+      await login({ email: user.email, password: PASSWORD }).expect(200);
+    },
+  );
+
+  it('when SQL is the name and the password, then the account is made with those exact strings and nothing else happens', async () => {
+    const name = '"; DROP TABLE users; --';
+    const password = "' OR 1=1 -- padding";
+    const user = await registerUser(api.app, { name, password });
+    expect(user.user.name).toBe(name);
+    await login({ email: user.email, password }).expect(200);
+    expectProblem(await login({ email: user.email, password: "' OR 1=1 --" }), 401, 'invalid_credentials');
+    const { rows } = await api.db.query<{ name: string }>('SELECT name FROM users WHERE id = $1', [user.user.id]);
+    expect(rows[0]?.name).toBe(name);
+    expect(await usersTableCount()).toBeGreaterThan(0);
+  });
+});
+
+describe('database unreachable', () => {
+  let down: Database;
+  let downApp: ReturnType<typeof createApp>;
+  let sign: ReturnType<typeof createAccessTokens>;
+
+  beforeAll(() => {
+    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', LOG_LEVEL: 'silent' });
+    // Port 1 has no listener: every connection is refused at once.
+    down = openPostgresDatabase('postgres://postgres@127.0.0.1:1/x', { max: 2 });
+    const clock = createManualClock(Math.floor(Date.now() / 1000) * 1000);
+    const keys = testKeys();
+    downApp = createApp({ config, store: createSqlStore(down), clock, logger: createLogger('silent'), keys, passwords: createPasswords() });
+    sign = createAccessTokens({
+      keys,
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      ttlMs: config.accessTokenTtlMs,
+      clockToleranceMs: config.clockToleranceMs,
+      clock,
+    });
+  });
+  afterAll(async () => {
+    await down.close();
+  });
+
+  it('when the database cannot be reached, then /readyz is 503 service_unavailable and /healthz stays 200', async () => {
+    expectProblem(await request(downApp).get('/readyz'), 503, 'service_unavailable');
+    const health = await request(downApp).get('/healthz').expect(200);
+    expect(health.body).toEqual({ status: 'ok' });
+  });
+
+  it('when the database cannot be reached, then register, login and refresh answer 503 service_unavailable with Retry-After', async () => {
+    const responses = [
+      await request(downApp).post('/auth/register').set(XHR).send({ email: uniqueEmail(), password: PASSWORD, name: 'Down' }),
+      await request(downApp).post('/auth/login').set(XHR).send({ email: uniqueEmail(), password: PASSWORD }),
+      await request(downApp)
+        .post('/auth/refresh')
+        .set(XHR)
+        .set('Cookie', `refresh_token=${'a'.repeat(22)}.${'b'.repeat(43)}`),
+    ];
+    for (const res of responses) {
+      const problem = expectProblem(res, 503, 'service_unavailable');
+      expect(problem.detail).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|postgres/i);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    }
+  });
+
+  it('when the database cannot be reached, then a protected route with a valid token answers 503, not 401 or 500', async () => {
+    const { token } = sign.signAccessToken({ userId: randomUUID(), sessionId: randomUUID(), role: 'user' });
+    expectProblem(await request(downApp).get('/api/me').set(bearer(token)), 503, 'service_unavailable');
+  });
+
+  it('when the database cannot be reached, then logout still does not fail with a 500', async () => {
+    const res = await request(downApp)
+      .post('/auth/logout')
+      .set(XHR)
+      .set('Cookie', `refresh_token=${'a'.repeat(22)}.${'b'.repeat(43)}`);
+    expectProblem(res, 503, 'service_unavailable');
+  });
+});

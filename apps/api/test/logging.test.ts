@@ -1,0 +1,145 @@
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.ts';
+import { createPasswords } from '../src/auth/passwords.ts';
+import { createManualClock } from '../src/clock.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import { createSqlStore } from '../src/store/store.ts';
+import { bearer, refreshCookieOf, sharedEmbeddedDatabase, testKeys, uniqueEmail, XHR } from './support.ts';
+
+/** The real app on the real database, its pino logger writing into memory instead of stdout. */
+async function createLoggedApp() {
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      chunks.push(chunk.toString());
+      callback();
+    },
+  });
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', LOG_LEVEL: 'info' });
+  const db = await sharedEmbeddedDatabase();
+  const app = createApp({
+    config,
+    store: createSqlStore(db),
+    clock: createManualClock(Math.floor(Date.now() / 1000) * 1000),
+    logger: createLogger('info', sink),
+    keys: testKeys(),
+    passwords: createPasswords(),
+  });
+  return { app, text: () => chunks.join('') };
+}
+
+/** The parts of a pino-http line these tests read. */
+type LogLine = {
+  req?: { method: string; url: string; headers: Record<string, string | undefined> };
+  res?: { statusCode: number };
+};
+
+function setCookieValues(res: request.Response): string[] {
+  const lines = (res.headers['set-cookie'] as unknown as string[] | undefined) ?? [];
+  return lines.map((line) => line.split(';', 1)[0]?.split('=').slice(1).join('=') ?? '').filter(Boolean);
+}
+
+describe('request logs', () => {
+  let logs: string;
+  let lines: LogLine[];
+  const secrets: string[] = [];
+  const password = 'first-password-Ω-123';
+  const newPassword = 'second-password-Ω-456';
+
+  beforeAll(async () => {
+    const { app, text } = await createLoggedApp();
+    const email = uniqueEmail('logged');
+    secrets.push(password, newPassword);
+
+    const registered = await request(app).post('/auth/register').set(XHR).send({ email, password, name: 'Logged' }).expect(201);
+    const loggedIn = await request(app).post('/auth/login').set(XHR).send({ email, password }).expect(200);
+    const cookie = refreshCookieOf(loggedIn) as string;
+    const refreshed = await request(app).post('/auth/refresh').set(XHR).set('Cookie', `refresh_token=${cookie}`).expect(200);
+    const accessToken = refreshed.body.accessToken as string;
+    await request(app).get('/api/me').set(bearer(accessToken)).expect(200);
+    await request(app).put('/api/me/password').set(bearer(accessToken)).send({ currentPassword: password, newPassword }).expect(204);
+    // Failures carry secrets too: a wrong password, a malformed body and a rejected token.
+    await request(app)
+      .post('/auth/login')
+      .set(XHR)
+      .send({ email, password: `${password}-wrong` })
+      .expect(401);
+    await request(app)
+      .post('/auth/login')
+      .set(XHR)
+      .type('application/json')
+      .send(`{"email":"${email}","password":"${newPassword}"`)
+      .expect(400);
+    await request(app)
+      .get('/api/me')
+      .set(bearer(`${registered.body.accessToken}x`))
+      .expect(401);
+
+    for (const res of [registered, loggedIn, refreshed]) {
+      secrets.push(res.body.accessToken, ...setCookieValues(res));
+    }
+    secrets.push(cookie, `${password}-wrong`);
+    logs = text();
+    lines = logs
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as LogLine);
+  });
+
+  it('when the session flow runs, then every request is logged as one JSON line with method, url and statusCode', () => {
+    const seen = lines.filter((line) => line.req && line.res).map((line) => `${line.req?.method} ${line.req?.url} ${line.res?.statusCode}`);
+    expect(seen).toEqual([
+      'POST /auth/register 201',
+      'POST /auth/login 200',
+      'POST /auth/refresh 200',
+      'GET /api/me 200',
+      'PUT /api/me/password 204',
+      'POST /auth/login 401',
+      'POST /auth/login 400',
+      'GET /api/me 401',
+    ]);
+    expect(logs).toContain('"url":"/auth/login"');
+    expect(logs).toContain('"statusCode":200');
+  });
+
+  it('when the session flow runs, then no access token, refresh token, password or Set-Cookie value is in the logs', () => {
+    expect(secrets.length).toBeGreaterThanOrEqual(9);
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(10);
+      expect(logs).not.toContain(secret);
+    }
+    // Parts of a token are secret enough: the signature and the refresh verifier.
+    for (const secret of secrets.filter((s) => s.includes('.'))) {
+      expect(logs).not.toContain(secret.split('.').at(-1));
+    }
+    expect(logs).not.toMatch(/refresh_token=[A-Za-z0-9_-]/);
+    expect(logs).not.toMatch(/eyJ[A-Za-z0-9_-]+\.eyJ/);
+    expect(logs).not.toMatch(/set-cookie/i);
+  });
+
+  it('when a request carried Authorization or Cookie, then the header is logged as redacted', () => {
+    const me = lines.find((line) => line.req?.url === '/api/me');
+    expect(me?.req?.headers.authorization).toBe('[redacted]');
+    const refreshLine = lines.find((line) => line.req?.url === '/auth/refresh');
+    expect(refreshLine?.req?.headers.cookie).toBe('[redacted]');
+  });
+
+  it('when a response is logged, then only its status is kept, not its headers', () => {
+    const responses = lines.filter((l) => l.res);
+    expect(responses).toHaveLength(8);
+    for (const line of responses) expect(Object.keys(line.res ?? {})).toEqual(['statusCode']);
+  });
+});
+
+describe('health checks in the logs', () => {
+  it('when /healthz is polled, then it leaves no log line, while /readyz does', async () => {
+    const { app, text } = await createLoggedApp();
+    await request(app).get('/healthz').expect(200);
+    await request(app).get('/readyz').expect(200);
+    expect(text()).not.toContain('/healthz');
+    expect(text()).toContain('"url":"/readyz"');
+  });
+});
