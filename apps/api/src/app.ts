@@ -7,8 +7,10 @@ import { pinoHttp } from 'pino-http';
 import { createAccountRoutes } from './account/routes.ts';
 import { createAccountService } from './account/service.ts';
 import { createAccessTokens } from './auth/access-tokens.ts';
+import { readRefreshCookie } from './auth/cookies.ts';
 import type { KeySet } from './auth/keys.ts';
 import { createPasswords, type Passwords } from './auth/passwords.ts';
+import { parseRefreshToken } from './auth/refresh-tokens.ts';
 import { createRevocations, type RevocationBus } from './auth/revocations.ts';
 import { createAuthRoutes } from './auth/routes.ts';
 import { createAuthService } from './auth/service.ts';
@@ -18,7 +20,13 @@ import { AppError } from './errors.ts';
 import { createRequireAuth } from './http/bearer.ts';
 import { createOriginCheck } from './http/csrf.ts';
 import { errorHandler, notFound } from './http/errors.ts';
-import { createAuthRateLimit, createLoginFailureLimit, createMemoryRateLimitStore, withLocalFallback } from './http/rate-limit.ts';
+import {
+  createAuthRateLimit,
+  createLoginFailureLimit,
+  createMemoryRateLimitStore,
+  createRefreshLimit,
+  withLocalFallback,
+} from './http/rate-limit.ts';
 import type { Store } from './store/store.ts';
 
 export type AppDeps = {
@@ -50,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   const account = createAccountService({ store, clock, passwords, revocations });
   const rateLimits = {
     clock,
+    logger,
     windowMs: config.rateLimitWindowMs,
     authLimit: config.authRateLimit,
     loginMaxFailures: config.loginMaxFailures,
@@ -106,6 +115,10 @@ export function createApp(deps: AppDeps): Express {
       auth,
       cookies,
       loginLimit: createLoginFailureLimit(rateLimits, (req) => String(req.body?.email ?? '')),
+      refreshLimit: createRefreshLimit({ ...rateLimits, refreshLimit: config.refreshRateLimit }, async (req) => {
+        const presented = parseRefreshToken(readRefreshCookie(req));
+        return presented ? ((await store.findRefreshToken(presented.selector))?.session.id ?? null) : null;
+      }),
     }),
   );
   app.use('/api', createAccountRoutes({ account, requireAuth: createRequireAuth(tokens, revocations) }));

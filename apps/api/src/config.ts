@@ -22,6 +22,8 @@ export type Config = {
   clockToleranceMs: number;
   authRateLimit: number;
   loginMaxFailures: number;
+  /** Refreshes per session per window (contract 7 SHOULD; not in the contract's table). */
+  refreshRateLimit: number;
   rateLimitWindowMs: number;
   corsOrigins: string[];
   cookieSecure: boolean;
@@ -143,6 +145,7 @@ const EnvSchema = z.object({
     }),
   AUTH_RATE_LIMIT: positiveInt('300'),
   LOGIN_MAX_FAILURES: positiveInt('5'),
+  REFRESH_RATE_LIMIT: positiveInt('60'),
   RATE_LIMIT_WINDOW: duration('15m'),
   CORS_ORIGINS: z
     .string()
@@ -221,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     clockToleranceMs: e.CLOCK_TOLERANCE,
     authRateLimit: e.AUTH_RATE_LIMIT,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    refreshRateLimit: e.REFRESH_RATE_LIMIT,
     rateLimitWindowMs: e.RATE_LIMIT_WINDOW,
     corsOrigins: e.CORS_ORIGINS,
     cookieSecure,

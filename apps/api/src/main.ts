@@ -54,10 +54,13 @@ const app = createApp({
 const server = app.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info(
-    { database: db.kind, dataDir: db.kind === 'embedded' ? config.dataDir : undefined },
-    `spa-auth API listening on http://${config.host}:${port}`,
-  );
+  const url = `http://${config.host}:${port}`;
+  logger.info({ database: db.kind, dataDir: db.kind === 'embedded' ? config.dataDir : undefined }, `spa-auth API listening on ${url}`);
+  // A person at a terminal gets the essentials in plain words; log collectors get JSON only.
+  if (process.stdout.isTTY) {
+    const demo = config.seedDemoUsers ? '\n  Demo users: demo@example.com / demo-password-1, admin@example.com / admin-password-1' : '';
+    console.log(`\n  spa-auth API ready at ${url}  (try ${url}/healthz; README.md has a curl walkthrough)${demo}\n`);
+  }
 });
 server.on('error', (error) => {
   logger.fatal({ err: error }, 'cannot listen');

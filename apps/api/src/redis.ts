@@ -3,7 +3,6 @@ import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import type { RevocationBus } from './auth/revocations.ts';
 
-
 export type RedisDeps = {
   createRateLimitStore: (prefix: string) => RateLimitStore;
   revocationBus: RevocationBus;
@@ -64,7 +63,11 @@ export async function connectRedis(url: string, logger: Logger, namespace = 'spa
     ['subscriber', subscriber],
   ] as const) {
     c.on('error', (err: Error) => {
-      if (!isDown) logger.warn({ err, connection: name }, 'Redis unavailable: rate limits are per instance and revocations travel through the database until it returns');
+      if (!isDown)
+        logger.warn(
+          { err, connection: name },
+          'Redis unavailable: rate limits are per instance and revocations travel through the database until it returns',
+        );
       isDown = true;
     });
     c.on('ready', () => {

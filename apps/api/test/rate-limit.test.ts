@@ -239,3 +239,34 @@ describe('failed logins per email and IP', () => {
     expect(res.headers['ratelimit-policy']).toMatch(/q=3/);
   });
 });
+
+describe('refreshes per session', () => {
+  const PER_SESSION = { AUTH_RATE_LIMIT: '100', REFRESH_RATE_LIMIT: '3', RATE_LIMIT_WINDOW: '60s' };
+  const refreshWith = (app: Express, cookie: string) =>
+    request(app).post('/auth/refresh').set(XHR).set('Cookie', `refresh_token=${cookie}`);
+  const cookieOf = (res: request.Response) =>
+    (res.headers['set-cookie'] as unknown as string[])[0]?.split(';', 1)[0]?.slice('refresh_token='.length) as string;
+
+  it('when one session refreshes more than REFRESH_RATE_LIMIT times, then it gets 429 and keeps its cookie', async () => {
+    const api = await createTestApi(PER_SESSION);
+    const user = await registerUser(api.app);
+    let cookie = user.refresh;
+    for (let i = 0; i < 3; i++) cookie = cookieOf(await refreshWith(api.app, cookie).expect(200));
+    expectRateLimited(await refreshWith(api.app, cookie));
+    // Another session of the same IP is not affected.
+    const other = await registerUser(api.app);
+    await refreshWith(api.app, other.refresh).expect(200);
+    // After the window the limited session still works: the 429 did not end it.
+    api.clock.advance(WINDOW_MS);
+    await refreshWith(api.app, cookie).expect(200);
+  });
+
+  it('when a cookie names no session, then only the per-IP limit applies to it', async () => {
+    const api = await createTestApi(PER_SESSION);
+    for (let i = 0; i < 5; i++) {
+      const res = await refreshWith(api.app, `${'a'.repeat(22)}.${'b'.repeat(43)}`);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('refresh_invalid');
+    }
+  });
+});

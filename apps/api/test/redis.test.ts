@@ -139,7 +139,9 @@ describe('Redis down', () => {
     await login(b, email, PASSWORD).expect(200);
 
     // Redis comes up: the next counts are shared.
-    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     try {
       const other = uniqueEmail();
       await registerUser(a, { email: other });

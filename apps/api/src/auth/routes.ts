@@ -22,8 +22,13 @@ function sendSession(res: Response, cookies: CookiePolicy, status: number, sessi
 const userAgentOf = (ua: string | undefined) => (ua ? ua.slice(0, 512) : null);
 
 /** /auth/*: HTTP only. Rate limits and the origin check are mounted in front of this router. */
-export function createAuthRoutes(deps: { auth: AuthService; cookies: CookiePolicy; loginLimit: RequestHandler }) {
-  const { auth, cookies, loginLimit } = deps;
+export function createAuthRoutes(deps: {
+  auth: AuthService;
+  cookies: CookiePolicy;
+  loginLimit: RequestHandler;
+  refreshLimit: RequestHandler;
+}) {
+  const { auth, cookies, loginLimit, refreshLimit } = deps;
   const router = Router();
 
   router.post('/register', requireJson, jsonBody, async (req, res) => {
@@ -49,7 +54,7 @@ export function createAuthRoutes(deps: { auth: AuthService; cookies: CookiePolic
     },
   );
 
-  router.post('/refresh', async (req, res) => {
+  router.post('/refresh', refreshLimit, async (req, res) => {
     const result = await auth.refresh(readRefreshCookie(req), userAgentOf(req.get('User-Agent')));
     if ('failure' in result) {
       clearRefreshCookie(res, cookies);

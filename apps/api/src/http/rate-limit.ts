@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { type ClientRateLimitInfo, ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
+import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 
@@ -75,6 +76,8 @@ export function withLocalFallback(shared: Store, local: Store): Store {
 
 export type RateLimitOptions = {
   clock: Clock;
+  /** express-rate-limit's own warnings (proxy misconfiguration and the like) go here, not to the console. */
+  logger: Logger;
   windowMs: number;
   authLimit: number;
   loginMaxFailures: number;
@@ -97,6 +100,10 @@ function limiter(
     store: options.createStore(prefix),
     // Redis down must not take logins down with it; limits come back with Redis.
     passOnStoreError: true,
+    logger: {
+      warn: (error, message) => options.logger.warn({ err: error }, message ?? 'rate limiter warning'),
+      error: (error, message) => options.logger.error({ err: error }, message ?? 'rate limiter error'),
+    },
     handler: (req: Request) => {
       const resetAt =
         (req as Request & { rateLimit?: ClientRateLimitInfo }).rateLimit?.resetTime?.getTime() ?? clock.now() + options.windowMs;
@@ -127,5 +134,30 @@ export function createLoginFailureLimit(options: RateLimitOptions, emailOf: (req
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${emailOf(req)}`,
     skipSuccessfulRequests: true,
     requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+  });
+}
+
+/**
+ * Refreshes per session (contract 7, SHOULD): a stolen cookie replayed in a loop, or a client bug
+ * refreshing on every request, is stopped per session rather than per IP. Requests whose cookie
+ * names no session are left to the per-IP limit.
+ */
+export function createRefreshLimit(
+  options: RateLimitOptions & { refreshLimit: number },
+  sessionOf: (req: Request) => Promise<string | null>,
+): RequestHandler {
+  // One lookup per request, shared by skip and keyGenerator.
+  const looked = new WeakMap<Request, Promise<string | null>>();
+  const session = (req: Request) => {
+    let found = looked.get(req);
+    if (!found) {
+      found = sessionOf(req);
+      looked.set(req, found);
+    }
+    return found;
+  };
+  return limiter(options, 'refresh:', options.refreshLimit, {
+    skip: async (req) => (await session(req)) === null,
+    keyGenerator: async (req) => `session:${await session(req)}`,
   });
 }
