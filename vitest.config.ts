@@ -14,6 +14,14 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        test: {
+          name: 'http-client',
+          root: 'packages/http-client',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
     ],
   },
 });

@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { AppError } from '../errors.ts';
 
 /** Parses JSON bodies up to 16 KiB; only objects and arrays (strict), as the contract's bodies are objects. */
@@ -14,7 +14,7 @@ export const requireJson: RequestHandler = (req, _res, next) => {
 };
 
 /** Validates a parsed body with a contract schema; failures list every field at fault. */
-export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+export function parseBody<S extends z.ZodMiniType>(schema: S, body: unknown): z.infer<S> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const errors = result.error.issues.map((issue) => ({

@@ -1,0 +1,341 @@
+import { CSRF_HEADER, type LoginRequest, type RegisterRequest, SessionResponse, type User } from '@spa-auth/contract';
+import axios, { type AxiosInstance, type CreateAxiosDefaults, type InternalAxiosRequestConfig } from 'axios';
+import { ApiError, type ClientErrorCode, toApiError } from './errors.ts';
+import { createBroadcastChannel, createLockManager, createPageLifecycle, type Seams } from './seams.ts';
+
+/** What the app may know of the session: never the token itself. */
+export type Session = { user: User /** When the access token expires, in epoch ms by the client's clock. */; expiresAt: number };
+
+export type RefreshReason = 'startup' | 'expiring' | 'unauthorized' | 'resume';
+
+/** Everything the client does, as it happens. The demo's token timeline is drawn from these. */
+export type ClientEvent = { at: number } & (
+  | { type: 'request'; method: string; url: string; authorized: boolean }
+  | { type: 'unauthorized'; method: string; url: string; code: string | undefined }
+  | { type: 'queued'; method: string; url: string }
+  | { type: 'retried'; method: string; url: string }
+  | { type: 'refresh-started'; reason: RefreshReason }
+  | { type: 'refresh-finished'; expiresAt: number }
+  | { type: 'refresh-failed'; code: ClientErrorCode; retryAfter?: number }
+  | { type: 'token-from-other-tab'; expiresAt: number }
+  | { type: 'session-changed'; session: Session | null }
+  | { type: 'session-expired'; code: string }
+);
+
+export type ApiClientOptions = {
+  /** The API's base URL: absolute, or relative to the page for a same-origin deployment. */
+  baseURL: string;
+  /**
+   * Called once when a session ends without the user asking: the refresh was refused, or another
+   * tab signed out. Navigate to the login page here; the client never navigates itself.
+   */
+  onSessionExpired?: (info: { code: string }) => void;
+  /** Refresh this long before expiry instead of waiting for a 401. Default 30 s, at most a quarter of the token's lifetime. */
+  refreshMargin?: number;
+  /** Name of the lock and channel shared by the tabs. Default `spa-auth`. */
+  name?: string;
+  /** Extra axios defaults for the instance (timeout, headers). */
+  axios?: CreateAxiosDefaults;
+  /** Replace browser features (tests, non-browser hosts). */
+  seams?: Partial<Seams>;
+};
+
+export type ApiClient = {
+  /** The one axios instance for every API call. The token is attached for the API's origin only. */
+  readonly http: AxiosInstance;
+  /** Start-up: restores the session from the refresh cookie. Single-flight: every call shares one refresh. */
+  restore(): Promise<Session | null>;
+  login(input: LoginRequest): Promise<Session>;
+  register(input: RegisterRequest): Promise<Session>;
+  /** Ends the session here, on the server and in the other tabs. */
+  logout(): Promise<void>;
+  /** The current session, or null. The same object until the session changes (for useSyncExternalStore). */
+  getSession(): Session | null;
+  /** Listens to every ClientEvent; returns the function that stops listening. */
+  subscribe(listener: (event: ClientEvent) => void): () => void;
+  /** Installs the interceptors on another axios instance; a second call for one instance does nothing. */
+  attach(instance: AxiosInstance): void;
+  /** Closes the channel and page listeners. */
+  dispose(): void;
+};
+
+type Token = { value: string; expiresAt: number; lifetime: number; user: User };
+type TabMessage = { type: 'session'; token: Token } | { type: 'ended'; code: string };
+type RequestState = { retried: boolean; generation: number };
+type Config = InternalAxiosRequestConfig & { spaAuth?: RequestState };
+
+const ATTACHED = Symbol.for('spa-auth.http-client.attached');
+const DEFAULT_MARGIN_MS = 30_000;
+// After waiting for another tab's refresh, how long its token may take to arrive over the channel.
+const SHARED_TOKEN_WAIT_MS = 100;
+
+function isTabMessage(message: unknown): message is TabMessage {
+  const m = message as TabMessage | null;
+  return (m?.type === 'session' && typeof m.token?.value === 'string') || (m?.type === 'ended' && typeof m.code === 'string');
+}
+
+/**
+ * Creates the API client: one axios instance whose interceptors attach the in-memory access token,
+ * refresh it once for any number of concurrent requests (and tabs), retry each failed request once,
+ * and report a session that has ended. No globals: everything lives in this closure.
+ *
+ * @example
+ * ```ts
+ * const client = createApiClient({
+ *   baseURL: 'http://localhost:3000',
+ *   onSessionExpired: () => router.navigate(`/login?returnTo=${encodeURIComponent(currentPath())}`),
+ * });
+ * await client.restore();
+ * const { data } = await client.http.get('/api/me');
+ * ```
+ */
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const name = options.name ?? 'spa-auth';
+  const clock = options.seams?.clock ?? { now: () => Date.now() };
+  const locks = options.seams?.locks ?? createLockManager();
+  const channel = options.seams?.channel !== undefined ? options.seams.channel : createBroadcastChannel(name);
+  const lifecycle = options.seams?.lifecycle !== undefined ? options.seams.lifecycle : createPageLifecycle();
+  const http = axios.create({ ...options.axios, baseURL: options.baseURL });
+
+  // The page's URL is only a base for resolving relative URLs; the client never navigates.
+  const base = () => globalThis.document?.baseURI ?? 'http://localhost/';
+  const apiURL = () => new URL(options.baseURL, base());
+  const authPrefix = () => `${apiURL().pathname.replace(/\/$/, '')}/auth/`;
+
+  let token: Token | null = null;
+  let session: Session | null = null;
+  /** Bumped on every token change; a 401 for an older generation is retried without a refresh. */
+  let generation = 0;
+  let refreshing: Promise<void> | null = null;
+  let restoring: Promise<Session | null> | null = null;
+  let blocked: { until: number; error: ApiError } | null = null;
+  const listeners = new Set<(event: ClientEvent) => void>();
+  const tokenWaiters = new Set<() => void>();
+
+  type EventBody = ClientEvent extends infer E ? (E extends ClientEvent ? Omit<E, 'at'> : never) : never;
+  const emit = (event: EventBody) => {
+    const full = { ...event, at: clock.now() } as ClientEvent;
+    for (const listener of listeners) {
+      try {
+        listener(full);
+      } catch {
+        // A listener's bug must not break a request.
+      }
+    }
+  };
+
+  const margin = (t: Token) => Math.min(options.refreshMargin ?? DEFAULT_MARGIN_MS, t.lifetime / 4);
+  const isExpiring = (t: Token) => clock.now() >= t.expiresAt - margin(t);
+  const isExpired = (t: Token) => clock.now() >= t.expiresAt;
+
+  function setToken(next: Token | null, share: boolean): void {
+    token = next;
+    generation += 1;
+    session = next ? { user: next.user, expiresAt: next.expiresAt } : null;
+    if (share && next) channel?.post({ type: 'session', token: next } satisfies TabMessage);
+    for (const wake of tokenWaiters) wake();
+    emit({ type: 'session-changed', session });
+  }
+
+  function acceptSession(body: unknown): Session {
+    const parsed = SessionResponse.safeParse(body);
+    if (!parsed.success) throw new ApiError('unexpected_response', 'The API sent a session in an unexpected shape');
+    const { accessToken, expiresIn, user } = parsed.data;
+    // expiresIn is relative, so the client's own clock decides, whatever the server's clock says.
+    setToken({ value: accessToken, expiresAt: clock.now() + expiresIn * 1000, lifetime: expiresIn * 1000, user }, true);
+    return session as Session;
+  }
+
+  /** The session is over: forget it, tell the other tabs, and tell the app if it did not ask for it. */
+  function endSession(code: string, notifyApp: boolean, share: boolean): void {
+    const had = token !== null;
+    if (had) setToken(null, false);
+    if (share) channel?.post({ type: 'ended', code } satisfies TabMessage);
+    if (had && notifyApp) {
+      emit({ type: 'session-expired', code });
+      options.onSessionExpired?.({ code });
+    }
+  }
+
+  const waitForToken = (since: number, ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        tokenWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      if (generation !== since) done();
+      else tokenWaiters.add(done);
+    });
+
+  /** One refresh at a time per tab (a shared promise, not a flag) and per browser (a lock). */
+  function refresh(reason: RefreshReason): Promise<void> {
+    if (refreshing) return refreshing;
+    if (blocked && clock.now() < blocked.until) return Promise.reject(blocked.error);
+    const startedAt = generation;
+    refreshing = (async () => {
+      try {
+        await locks.run(`${name}:refresh`, async (waited) => {
+          if (waited) {
+            // Another tab held the lock, so it has most likely just refreshed and is sharing the token.
+            await waitForToken(startedAt, SHARED_TOKEN_WAIT_MS);
+            if (generation !== startedAt && token && !isExpiring(token)) return;
+          }
+          emit({ type: 'refresh-started', reason });
+          const response = await http.post('/auth/refresh');
+          acceptSession(response.data);
+          emit({ type: 'refresh-finished', expiresAt: (token as Token).expiresAt });
+        });
+        blocked = null;
+      } catch (caught) {
+        const error = toApiError(caught);
+        emit({ type: 'refresh-failed', code: error.code, ...(error.retryAfter !== undefined ? { retryAfter: error.retryAfter } : {}) });
+        if (error.status === 401) endSession(error.code, true, true);
+        // 429: no refresh before Retry-After has passed; the session is kept.
+        else if (error.status === 429) blocked = { until: clock.now() + (error.retryAfter ?? 1) * 1000, error };
+        throw error;
+      } finally {
+        refreshing = null;
+      }
+    })();
+    return refreshing;
+  }
+
+  function classify(instance: AxiosInstance, config: InternalAxiosRequestConfig): 'foreign' | 'auth' | 'api' {
+    const url = new URL(instance.getUri(config), base());
+    if (url.origin !== apiURL().origin) return 'foreign';
+    return url.pathname.startsWith(authPrefix()) ? 'auth' : 'api';
+  }
+
+  const describe = (config: InternalAxiosRequestConfig) => ({ method: (config.method ?? 'get').toUpperCase(), url: config.url ?? '' });
+
+  function attach(instance: AxiosInstance): void {
+    const marked = instance as AxiosInstance & { [ATTACHED]?: true };
+    if (marked[ATTACHED]) return;
+    marked[ATTACHED] = true;
+
+    instance.interceptors.request.use(async (config: Config) => {
+      const target = classify(instance, config);
+      if (target === 'foreign') return config;
+      config.headers.set(CSRF_HEADER.name, CSRF_HEADER.value);
+      if (target === 'auth') {
+        // The refresh cookie is scoped to /auth, so only these requests need credentials.
+        config.withCredentials = true;
+        return config;
+      }
+      const state = (config.spaAuth ??= { retried: false, generation: -1 });
+      if (restoring) await restoring.catch(() => {});
+      if (refreshing) {
+        emit({ type: 'queued', ...describe(config) });
+        await refreshing.catch((error: unknown) => {
+          if (!token || isExpired(token)) throw error;
+        });
+      } else if (token && isExpiring(token)) {
+        await refresh('expiring').catch((error: unknown) => {
+          // A token that is still valid is still worth sending.
+          if (!token || isExpired(token)) throw error;
+        });
+      }
+      if (token) {
+        config.headers.set('Authorization', `Bearer ${token.value}`);
+        state.generation = generation;
+      }
+      emit({ type: 'request', ...describe(config), authorized: token !== null });
+      return config;
+    });
+
+    instance.interceptors.response.use(undefined, async (error: unknown) => {
+      const config = (error as { config?: Config }).config;
+      if (!config || classify(instance, config) === 'foreign') throw error;
+      const response = (error as { response?: { status: number; headers: Record<string, unknown> } }).response;
+      const challenge = String(response?.headers['www-authenticate'] ?? '');
+      const state = config.spaAuth;
+      // Only an invalid or expired token is worth a refresh; and never twice for one request.
+      if (
+        response?.status !== 401 ||
+        !/error="invalid_token"/.test(challenge) ||
+        !state ||
+        state.retried ||
+        classify(instance, config) !== 'api'
+      ) {
+        throw toApiError(error);
+      }
+      emit({ type: 'unauthorized', ...describe(config), code: toApiError(error).code });
+      state.retried = true;
+      if (state.generation === generation) await refresh('unauthorized');
+      if (!token) throw toApiError(error);
+      emit({ type: 'retried', ...describe(config) });
+      return instance.request(config);
+    });
+  }
+
+  attach(http);
+
+  const unsubscribeChannel = channel?.subscribe((message) => {
+    if (!isTabMessage(message)) return;
+    if (message.type === 'ended') {
+      endSession(message.code, true, false);
+      return;
+    }
+    if (token && token.expiresAt >= message.token.expiresAt) return;
+    setToken(message.token, false);
+    emit({ type: 'token-from-other-tab', expiresAt: message.token.expiresAt });
+  });
+
+  const unsubscribeLifecycle = lifecycle?.onResume((from) => {
+    // Back from the bfcache, the session may have ended elsewhere meanwhile: check it. A tab that
+    // was only hidden refreshes only when its token is about to expire.
+    if (token && (from === 'bfcache' || isExpiring(token))) refresh('resume').catch(() => {});
+  });
+
+  async function start(path: string, body: LoginRequest | RegisterRequest): Promise<Session> {
+    try {
+      return acceptSession((await http.post(path, body)).data);
+    } catch (error) {
+      throw toApiError(error);
+    }
+  }
+
+  return {
+    http,
+    restore() {
+      restoring ??= (async () => {
+        if (token && !isExpiring(token)) return session;
+        try {
+          await refresh('startup');
+        } catch (error) {
+          if ((error as ApiError).status !== 401) throw error;
+        }
+        return session;
+      })().catch((error: unknown) => {
+        // A failed start-up (network, 5xx) may be tried again.
+        restoring = null;
+        throw error;
+      });
+      return restoring;
+    },
+    login: (input) => start('/auth/login', input),
+    register: (input) => start('/auth/register', input),
+    async logout() {
+      try {
+        await http.post('/auth/logout');
+      } finally {
+        // Signed out here and in the other tabs even when the API could not be told.
+        endSession('signed_out', false, true);
+      }
+    },
+    getSession: () => session,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    attach,
+    dispose() {
+      unsubscribeChannel?.();
+      unsubscribeLifecycle?.();
+      channel?.close();
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Browser features behind small seams, each with a fallback when the feature is missing, so the
+ * client runs in any browser context and in Node, and tests can drive "tabs" without a browser.
+ */
+
+/** Time in milliseconds since the epoch. */
+export type Clock = { now(): number };
+
+/**
+ * A mutual-exclusion lock shared by every tab of the origin. `fn` receives `waited: true` when
+ * another holder had the lock first (then that holder has probably just refreshed).
+ */
+export type LockManager = { run<T>(name: string, fn: (waited: boolean) => Promise<T>): Promise<T> };
+
+/** A message channel between the tabs of one origin. */
+export type Channel = { post(message: unknown): void; subscribe(listener: (message: unknown) => void): () => void; close(): void };
+
+/** Tells when a page comes back: from a hidden tab, or from the back/forward cache. */
+export type Lifecycle = { onResume(listener: (from: 'visible' | 'bfcache') => void): () => void };
+
+export type Seams = {
+  clock: Clock;
+  locks: LockManager;
+  /** Null when BroadcastChannel is missing: then each tab keeps its own token. */
+  channel: Channel | null;
+  lifecycle: Lifecycle | null;
+};
+
+type WebLocks = {
+  request<T>(name: string, options: { ifAvailable: boolean }, fn: (lock: unknown) => Promise<T>): Promise<T>;
+  request<T>(name: string, fn: (lock: unknown) => Promise<T>): Promise<T>;
+};
+
+/** Web Locks when the page has them (they need a secure context), else a lock for this tab only. */
+export function createLockManager(
+  locks: WebLocks | undefined = (globalThis.navigator as { locks?: WebLocks } | undefined)?.locks,
+): LockManager {
+  if (locks) {
+    return {
+      run: <T>(name: string, fn: (waited: boolean) => Promise<T>) =>
+        locks.request(name, { ifAvailable: true }, async (lock) => (lock ? fn(false) : locks.request(name, () => fn(true)))) as Promise<T>,
+    };
+  }
+  // In one tab the client's own single-flight promise already serialises refreshes.
+  return { run: (_name, fn) => fn(false) };
+}
+
+export function createBroadcastChannel(name: string): Channel | null {
+  if (typeof globalThis.BroadcastChannel !== 'function') return null;
+  const channel = new BroadcastChannel(name);
+  return {
+    post: (message) => channel.postMessage(message),
+    subscribe(listener) {
+      const handler = (event: MessageEvent) => listener(event.data);
+      channel.addEventListener('message', handler);
+      return () => channel.removeEventListener('message', handler);
+    },
+    close: () => channel.close(),
+  };
+}
+
+export function createPageLifecycle(): Lifecycle | null {
+  const doc = globalThis.document;
+  const win = globalThis as unknown as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
+  if (!doc || typeof win.addEventListener !== 'function') return null;
+  return {
+    onResume(listener) {
+      const onVisible = () => {
+        if (doc.visibilityState === 'visible') listener('visible');
+      };
+      const onPageShow = (event: Event) => {
+        if ((event as PageTransitionEvent).persisted) listener('bfcache');
+      };
+      doc.addEventListener('visibilitychange', onVisible);
+      win.addEventListener?.('pageshow', onPageShow);
+      return () => {
+        doc.removeEventListener('visibilitychange', onVisible);
+        win.removeEventListener?.('pageshow', onPageShow);
+      };
+    },
+  };
+}
