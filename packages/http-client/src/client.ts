@@ -224,7 +224,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         config.withCredentials = true;
         return config;
       }
-      const state = (config.spaAuth ??= { retried: false, generation: -1 });
+      config.spaAuth ??= { retried: false, generation: -1 };
+      const state = config.spaAuth;
       if (restoring) await restoring.catch(() => {});
       if (refreshing) {
         emit({ type: 'queued', ...describe(config) });
