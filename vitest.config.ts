@@ -18,7 +18,7 @@ export default defineConfig({
         test: {
           name: 'http-client',
           root: 'packages/http-client',
-          include: ['test/unit/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/size.test.ts'],
           environment: 'node',
         },
       },
