@@ -1,0 +1,33 @@
+import { NavLink, Outlet } from 'react-router';
+import { useClient, useSession } from '../provider.tsx';
+
+export function Layout() {
+  const client = useClient();
+  const session = useSession();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <span className="brand">spa-auth</span>
+        <nav aria-label="Main">
+          <NavLink to="/" end>
+            Dashboard
+          </NavLink>
+          <NavLink to="/sessions">Sessions</NavLink>
+          <NavLink to="/settings">Settings</NavLink>
+          <NavLink to="/admin">Admin</NavLink>
+        </nav>
+        <div className="who">
+          <span>{session?.user.name}</span>
+          {/* The guard takes the user to the login page once the session is gone. */}
+          <button type="button" className="button" onClick={() => void client.logout().catch(() => {})}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <Outlet />
+    </>
+  );
+}

@@ -1,0 +1,92 @@
+import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
+import { useServices } from '../../../app/provider.tsx';
+import { Alert } from '../../../components/ui/alert.tsx';
+import { Field } from '../../../components/ui/field.tsx';
+import { useFormProblem } from './use-form-problem.ts';
+
+const FIELDS = ['email', 'password'] as const;
+const DEMO_USERS = [
+  { label: 'Fill in the demo user', email: 'demo@example.com', password: 'demo-password-1' },
+  { label: 'Fill in the demo admin', email: 'admin@example.com', password: 'admin-password-1' },
+];
+
+/** Signs in; the login route then follows the new session to returnTo. */
+export function LoginForm(props: { registerHref: string }) {
+  const { client, config } = useServices();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const { problem, alertRef, fieldRef, fail, clear } = useFormProblem(FIELDS);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    clear();
+    try {
+      await client.login({ email, password });
+    } catch (error) {
+      fail(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} noValidate aria-describedby={problem.form ? 'login-problem' : undefined}>
+      <div id="login-problem" aria-live="assertive">
+        {problem.form ? (
+          <Alert ref={alertRef} tone="error">
+            {problem.form}
+          </Alert>
+        ) : null}
+      </div>
+      <Field
+        ref={fieldRef('email')}
+        label="Email"
+        type="email"
+        name="email"
+        autoComplete="username"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={problem.fields.email}
+      />
+      <Field
+        ref={fieldRef('password')}
+        label="Password"
+        type="password"
+        name="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={problem.fields.password}
+      />
+      <button type="submit" className="button primary" disabled={busy}>
+        {busy ? 'Signing in…' : 'Sign in'}
+      </button>
+      <p>
+        No account yet? <Link to={props.registerHref}>Create an account</Link>
+      </p>
+      {config.showDemoUsers ? (
+        <fieldset className="demo-users">
+          <legend>Demo users (development only)</legend>
+          {DEMO_USERS.map((demo) => (
+            <button
+              key={demo.email}
+              type="button"
+              className="button"
+              onClick={() => {
+                setEmail(demo.email);
+                setPassword(demo.password);
+              }}
+            >
+              {demo.label}
+            </button>
+          ))}
+        </fieldset>
+      ) : null}
+    </form>
+  );
+}

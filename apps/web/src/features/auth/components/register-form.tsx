@@ -1,0 +1,82 @@
+import { type FormEvent, useState } from 'react';
+import { Link } from 'react-router';
+import { useClient } from '../../../app/provider.tsx';
+import { Alert } from '../../../components/ui/alert.tsx';
+import { Field } from '../../../components/ui/field.tsx';
+import { useFormProblem } from './use-form-problem.ts';
+
+const FIELDS = ['name', 'email', 'password'] as const;
+
+/** Creates an account and signs in; the register route then follows the new session. */
+export function RegisterForm(props: { loginHref: string }) {
+  const client = useClient();
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const { problem, alertRef, fieldRef, fail, clear } = useFormProblem(FIELDS);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    clear();
+    try {
+      await client.register({ name, email, password });
+    } catch (error) {
+      fail(error);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <div aria-live="assertive">
+        {problem.form ? (
+          <Alert ref={alertRef} tone="error">
+            {problem.form}
+          </Alert>
+        ) : null}
+      </div>
+      <Field
+        ref={fieldRef('name')}
+        label="Name"
+        name="name"
+        autoComplete="name"
+        required
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={problem.fields.name}
+      />
+      <Field
+        ref={fieldRef('email')}
+        label="Email"
+        type="email"
+        name="email"
+        autoComplete="username"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.target.value)}
+        error={problem.fields.email}
+      />
+      <Field
+        ref={fieldRef('password')}
+        label="Password"
+        type="password"
+        name="password"
+        autoComplete="new-password"
+        hint="12 to 128 characters. A long phrase is easier to remember and harder to guess."
+        required
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={problem.fields.password}
+      />
+      <button type="submit" className="button primary" disabled={busy}>
+        {busy ? 'Creating account…' : 'Create account'}
+      </button>
+      <p>
+        Already have an account? <Link to={props.loginHref}>Sign in</Link>
+      </p>
+    </form>
+  );
+}

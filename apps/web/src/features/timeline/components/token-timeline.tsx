@@ -1,0 +1,41 @@
+import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { useServices } from '../../../app/provider.tsx';
+
+const time = (at: number) => {
+  const d = new Date(at);
+  return `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+};
+
+/** The client's events, live. An ARIA log: new entries are announced politely, old ones are not repeated. */
+export function TokenTimeline() {
+  const { timeline } = useServices();
+  const entries = useSyncExternalStore(timeline.subscribe, timeline.getEntries);
+  const list = useRef<HTMLOListElement>(null);
+  // Keep the newest entry in view, as a terminal would.
+  useEffect(() => {
+    if (entries.length > 0) list.current?.scrollTo({ top: list.current.scrollHeight });
+  }, [entries]);
+  return (
+    <section className="timeline" aria-labelledby="timeline-heading">
+      <div className="section-heading">
+        <h2 id="timeline-heading">Token timeline</h2>
+        <button type="button" className="button small" onClick={timeline.clear}>
+          Clear
+        </button>
+      </div>
+      <p className="note">
+        Every request the shared client makes, as it happens. After the access token expires, press “Send 20 requests at once”: all twenty
+        get a 401 or wait, exactly <strong>one</strong> refresh runs, and each request is retried once with the new token. With two tabs
+        open, only one of them refreshes and the other receives the token.
+      </p>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1) */}
+      <ol ref={list} role="log" aria-label="Token timeline" className="timeline-list" tabIndex={0}>
+        {entries.map((entry) => (
+          <li key={entry.id} className={`entry entry-${entry.kind}`}>
+            <time dateTime={new Date(entry.at).toISOString()}>{time(entry.at)}</time> {entry.text}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

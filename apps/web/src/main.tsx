@@ -1,0 +1,32 @@
+import { createApiClient } from '@spa-auth/http-client';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { RouterProvider } from 'react-router/dom';
+import { AppProvider, createQueryClient } from './app/provider.tsx';
+import { createAppRouter } from './app/router.tsx';
+import { loadWebConfig } from './config.ts';
+import { createTimelineStore } from './features/timeline/timeline-store.ts';
+import { loginPath } from './lib/return-to.ts';
+import './styles.css';
+
+// The only module with side effects: configuration, the one API client, the router, rendering.
+const root = document.getElementById('root') as HTMLElement;
+try {
+  const config = loadWebConfig(import.meta.env);
+  const client = createApiClient({
+    baseURL: config.apiUrl,
+    // The client reports; the app navigates (contract 9.8, 9.10).
+    onSessionExpired: () => void router.navigate(loginPath(router.state.location), { replace: true }),
+  });
+  const timeline = createTimelineStore(client);
+  const router = createAppRouter();
+  createRoot(root).render(
+    <StrictMode>
+      <AppProvider client={client} timeline={timeline} config={config} queryClient={createQueryClient()}>
+        <RouterProvider router={router} />
+      </AppProvider>
+    </StrictMode>,
+  );
+} catch (error) {
+  root.textContent = `spa-auth cannot start: ${(error as Error).message}`;
+}

@@ -1,0 +1,72 @@
+// `npm start`: the demo. Runs the API (embedded database, demo users, 30-second access tokens so
+// expiry is seen within a minute) and the web app's development server, and prints where to go.
+import { spawn } from 'node:child_process';
+
+const API_PORT = process.env.PORT ?? '3000';
+const WEB_URL = 'http://localhost:5173';
+const children = [];
+
+function run(name, args, env) {
+  const child = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = (chunk) =>
+    chunk
+      .toString()
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => `[${name}] ${line}`)
+      .join('\n');
+  child.stdout.on('data', (chunk) => console.log(prefix(chunk)));
+  child.stderr.on('data', (chunk) => console.error(prefix(chunk)));
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`[${name}] stopped (${signal ?? code}); stopping the demo.`);
+      stop(code ?? 1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function stop(code = 0) {
+  stopping = true;
+  for (const child of children) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 2_000).unref();
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+run('api', ['run', 'api', '-w', '@spa-auth/api'], {
+  PORT: API_PORT,
+  ACCESS_TOKEN_TTL: process.env.ACCESS_TOKEN_TTL ?? '30s',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+});
+run('web', ['run', 'dev', '-w', '@spa-auth/web', '--', '--clearScreen', 'false'], {
+  VITE_API_URL: process.env.VITE_API_URL ?? `http://localhost:${API_PORT}`,
+});
+
+// Say where to go once both answer.
+const deadline = Date.now() + 120_000;
+async function answers(url) {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+while (!stopping && Date.now() < deadline) {
+  if ((await answers(`http://localhost:${API_PORT}/healthz`)) && (await answers(WEB_URL))) {
+    console.log(`
+  spa-auth demo is running.
+    Open ${WEB_URL}
+    Sign in as demo@example.com / demo-password-1 (or admin@example.com / admin-password-1).
+    Access tokens live 30 s here: wait for the countdown, then press "Send 20 requests at once".
+  Ctrl+C stops it.
+`);
+    break;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}
