@@ -15,8 +15,9 @@ export function safeReturnTo(value: string | null | undefined): string {
   try {
     const url = new URL(value, BASE);
     if (url.origin !== BASE) return '/';
-    const path = `${url.pathname}${url.search}${url.hash}`;
-    return path.startsWith('/login') || path.startsWith('/register') ? '/' : path;
+    // Back to the login or register page would be a loop.
+    if (url.pathname === '/login' || url.pathname === '/register') return '/';
+    return `${url.pathname}${url.search}${url.hash}`;
   } catch {
     return '/';
   }

@@ -1,0 +1,197 @@
+import { type ErrorCode, problemType, type User } from '@spa-auth/contract';
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+import { onTestFinished } from 'vitest';
+
+/** The API's origin in tests: another origin than the page's, as in the default deployment. */
+export const API_URL = 'http://api.test';
+
+export const api = (path: string) => `${API_URL}${path}`;
+
+/** One process-wide interceptor; each test installs its own API double on it (installApiDouble). */
+export const server = setupServer();
+
+type Account = User & { password: string };
+export type SeenRequest = { method: string; path: string; headers: Headers };
+
+export const DEMO_USER = { id: 'u-demo', email: 'demo@example.com', name: 'Demo User', role: 'user', password: 'demo-password-1' } as const;
+export const DEMO_ADMIN = {
+  id: 'u-admin',
+  email: 'admin@example.com',
+  name: 'Demo Admin',
+  role: 'admin',
+  password: 'admin-password-1',
+} as const;
+
+const CHALLENGE = 'Bearer realm="spa-auth"';
+
+/** The headers the real API's CORS layer adds for the web app's origin (contract 5.2). */
+function corsHeaders(): Record<string, string> {
+  return {
+    'Access-Control-Allow-Origin': globalThis.location.origin,
+    'Access-Control-Allow-Credentials': 'true',
+    'Access-Control-Expose-Headers': 'Retry-After, RateLimit, RateLimit-Policy, WWW-Authenticate',
+  };
+}
+
+/** An RFC 9457 problem+json answer in the contract's shape (section 3). */
+export function problem(
+  status: number,
+  code: ErrorCode,
+  init: { detail?: string; headers?: Record<string, string>; errors?: { path: string; message: string }[] } = {},
+) {
+  return HttpResponse.json(
+    {
+      type: problemType(code),
+      title: code.replaceAll('_', ' '),
+      status,
+      detail: init.detail ?? `The request failed: ${code}`,
+      code,
+      ...(init.errors ? { errors: init.errors } : {}),
+    },
+    { status, headers: { 'Content-Type': 'application/problem+json', ...corsHeaders(), ...init.headers } },
+  );
+}
+
+/** A JSON success answer with the API's CORS headers. */
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}) {
+  return HttpResponse.json(body as Record<string, unknown>, { status, headers: { ...corsHeaders(), ...headers } });
+}
+
+/** 401 for a refused access token, with the challenge that tells the client to refresh (contract 4). */
+export const invalidToken = (code: 'token_expired' | 'token_invalid' | 'session_revoked' = 'token_expired') =>
+  problem(401, code, { headers: { 'WWW-Authenticate': `${CHALLENGE}, error="invalid_token", error_description="${code}"` } });
+
+export type ApiDouble = ReturnType<typeof installApiDouble>;
+
+/**
+ * A network-level stand-in for the API, with the contract's status codes, problem codes and body
+ * shapes: the real client in the app talks to it over (intercepted) XMLHttpRequest. Its state is a
+ * small in-memory world: accounts, the browser's refresh cookie, and the access tokens issued.
+ * Tests override single endpoints with `server.use(...)` for the failures they are about.
+ */
+export function installApiDouble() {
+  const accounts: Account[] = [{ ...DEMO_USER }, { ...DEMO_ADMIN }];
+  const tokens = new Map<string, string>();
+  /** The account whose refresh cookie the browser holds, or null: there is no real cookie jar here. */
+  let cookie: string | null = null;
+  let issued = 0;
+  const requests: SeenRequest[] = [];
+
+  const publicUser = ({ password: _password, ...user }: Account): User => user;
+  const find = (id: string | null) => accounts.find((a) => a.id === id) ?? null;
+
+  function startSession(account: Account, status = 200) {
+    cookie = account.id;
+    issued += 1;
+    const accessToken = `at-${issued}.${account.id}.signature`;
+    tokens.set(accessToken, account.id);
+    return json({ accessToken, tokenType: 'Bearer', expiresIn: 300, user: publicUser(account) }, status, { 'Cache-Control': 'no-store' });
+  }
+
+  /** Contract 5.2: every /auth/* POST carries X-Requested-With, or it is refused. */
+  const isCsrfSafe = (request: Request) => request.headers.get('X-Requested-With') === 'XMLHttpRequest';
+  const csrfRejected = () => problem(403, 'csrf_rejected');
+
+  function caller(request: Request): Account | Response {
+    const header = request.headers.get('Authorization');
+    if (!header?.startsWith('Bearer ')) return problem(401, 'token_missing', { headers: { 'WWW-Authenticate': CHALLENGE } });
+    const account = find(tokens.get(header.slice('Bearer '.length)) ?? null);
+    return account ?? invalidToken('token_invalid');
+  }
+
+  const handlers = [
+    // jsdom's XMLHttpRequest applies CORS for real: X-Requested-With and Authorization need a preflight.
+    http.options(`${API_URL}/*`, () => {
+      return new HttpResponse(null, {
+        status: 204,
+        headers: {
+          ...corsHeaders(),
+          'Access-Control-Allow-Methods': 'GET, POST, PATCH, PUT, DELETE',
+          'Access-Control-Allow-Headers': 'Authorization, Content-Type, X-Requested-With',
+        },
+      });
+    }),
+    http.post(api('/auth/refresh'), ({ request }) => {
+      if (!isCsrfSafe(request)) return csrfRejected();
+      const account = find(cookie);
+      return account ? startSession(account) : problem(401, 'refresh_missing');
+    }),
+    http.post(api('/auth/login'), async ({ request }) => {
+      if (!isCsrfSafe(request)) return csrfRejected();
+      const body = (await request.json()) as { email?: string; password?: string };
+      const account = accounts.find((a) => a.email === body.email?.trim().toLowerCase());
+      return account && account.password === body.password ? startSession(account) : problem(401, 'invalid_credentials');
+    }),
+    http.post(api('/auth/register'), async ({ request }) => {
+      if (!isCsrfSafe(request)) return csrfRejected();
+      const body = (await request.json()) as { email: string; password: string; name: string };
+      const email = body.email.trim().toLowerCase();
+      if (accounts.some((a) => a.email === email)) return problem(409, 'email_taken');
+      const account: Account = { id: `u-${accounts.length + 1}`, email, name: body.name, role: 'user', password: body.password };
+      accounts.push(account);
+      return startSession(account, 201);
+    }),
+    http.post(api('/auth/logout'), ({ request }) => {
+      if (!isCsrfSafe(request)) return csrfRejected();
+      cookie = null;
+      return new HttpResponse(null, { status: 204, headers: corsHeaders() });
+    }),
+    http.get(api('/api/me'), ({ request }) => {
+      const who = caller(request);
+      return who instanceof Response ? who : json({ user: publicUser(who) });
+    }),
+    http.get(api('/api/sessions'), ({ request }) => {
+      const who = caller(request);
+      if (who instanceof Response) return who;
+      const at = '2025-01-01T10:00:00.000Z';
+      return json({
+        sessions: [
+          { id: 's-here', createdAt: at, lastUsedAt: at, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0', current: true },
+          { id: 's-phone', createdAt: at, lastUsedAt: at, userAgent: 'Mozilla/5.0 (iPhone) Safari/604.1', current: false },
+        ],
+      });
+    }),
+    http.get(api('/api/admin/users'), ({ request }) => {
+      const who = caller(request);
+      if (who instanceof Response) return who;
+      if (who.role !== 'admin') {
+        return problem(403, 'insufficient_scope', {
+          headers: { 'WWW-Authenticate': `${CHALLENGE}, error="insufficient_scope", scope="admin"` },
+        });
+      }
+      return json({ users: accounts.map((a) => ({ ...publicUser(a), createdAt: '2025-01-01T10:00:00.000Z' })) });
+    }),
+  ];
+
+  server.use(...handlers);
+  // Every request, answered by these handlers or by a test's override, in the order they were sent.
+  const record = ({ request }: { request: Request }) => {
+    requests.push({ method: request.method, path: new URL(request.url).pathname, headers: request.headers });
+  };
+  server.events.on('request:start', record);
+  onTestFinished(() => server.events.removeListener('request:start', record));
+
+  return {
+    /** Every request the app sent, in order. */
+    requests,
+    count: (method: string, path: string) => requests.filter((r) => r.method === method && r.path === path).length,
+    /** The browser holds a refresh cookie for this user, as after an earlier visit: restore() succeeds. */
+    giveCookie(user: { id: string }) {
+      cookie = user.id;
+    },
+    /** Forgets every access token, as a revocation does: the next protected call gets 401 invalid_token. */
+    revokeAccessTokens() {
+      tokens.clear();
+    },
+  };
+}
+
+/** A promise resolved from outside: holds an intercepted response until the test lets it go. */
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}

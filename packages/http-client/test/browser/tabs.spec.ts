@@ -1,0 +1,82 @@
+import type { ClientEvent } from '@spa-auth/http-client';
+import { EXPIRY_TIMEOUT, expect, test } from './fixtures.ts';
+
+// Contract 9.7: two pages (tabs) of one browser context share its cookie, its Web Locks and its BroadcastChannel.
+
+test('when two tabs find their token expired at the same moment, then one refreshes and the other takes its token', async ({
+  app: first,
+  email,
+  openPage,
+  refreshes,
+}) => {
+  const second = await openPage();
+  // localhost is a secure context even over http, so the client gets the real Web Locks.
+  expect(await first.call('hasWebLocks')).toBe(true);
+  expect(await second.call('hasWebLocks')).toBe(true);
+  await first.call('register', email);
+  // The first tab shares its new token: both tabs hold it, and it expires in both at once.
+  await expect.poll(() => second.call('getSession')).toMatchObject({ user: { email } });
+  expect(refreshes.length).toBe(0);
+  await expect
+    .poll(
+      async () => {
+        const sessions = await Promise.all([first.call('getSession'), second.call('getSession')]);
+        return sessions.every((session) => session !== null && session.expiresAt <= Date.now());
+      },
+      { timeout: EXPIRY_TIMEOUT },
+    )
+    .toBe(true);
+
+  const at = Date.now() + 300;
+  const outcomes = await Promise.all([first.call('burst', 5, at), second.call('burst', 5, at)]);
+
+  expect(outcomes.flat()).toEqual(Array.from({ length: 10 }, () => ({ ok: true, status: 200 })));
+  expect(refreshes.length).toBe(1);
+  const since = (events: ClientEvent[]) => events.filter((event) => event.at >= at);
+  const tabs = [since(await first.call('events')), since(await second.call('events'))];
+  const refresher = tabs.findIndex((events) => events.some((event) => event.type === 'refresh-started'));
+  expect(refresher).not.toBe(-1);
+  const other = tabs[1 - refresher] ?? [];
+  expect(other.filter((event) => event.type === 'refresh-started')).toEqual([]);
+  expect(other.filter((event) => event.type === 'token-from-other-tab')).toHaveLength(1);
+});
+
+test('when one tab signs out, then the other is told its session ended and its next call fails without a refresh', async ({
+  app: first,
+  email,
+  openPage,
+  refreshes,
+}) => {
+  const second = await openPage();
+  await first.call('register', email);
+  await expect.poll(() => second.call('getSession')).toMatchObject({ user: { email } });
+
+  await first.call('logout');
+
+  await expect.poll(() => second.call('expiries')).toEqual([{ code: 'signed_out' }]);
+  expect(await second.call('getSession')).toBeNull();
+  expect(await first.call('expiries')).toEqual([]);
+  const refreshesBefore = refreshes.length;
+  expect(await second.call('get', '/api/me')).toMatchObject({ ok: false, status: 401 });
+  expect(refreshes.length).toBe(refreshesBefore);
+});
+
+test('when a tab is reloaded while another stays open, then it restores its session with one refresh', async ({
+  app: first,
+  email,
+  openPage,
+  refreshes,
+}) => {
+  const second = await openPage();
+  await first.call('register', email);
+  await expect.poll(() => second.call('getSession')).toMatchObject({ user: { email } });
+  const refreshesBefore = refreshes.length;
+
+  await first.reload();
+  expect(await first.call('restore')).toMatchObject({ user: { email } });
+
+  expect(refreshes.length).toBe(refreshesBefore + 1);
+  expect(await first.call('get', '/api/me')).toEqual({ ok: true, status: 200 });
+  expect(await second.call('get', '/api/me')).toEqual({ ok: true, status: 200 });
+  expect(refreshes.length).toBe(refreshesBefore + 1);
+});

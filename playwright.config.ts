@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { defineConfig } from '@playwright/test';
+
+const isCI = Boolean(process.env.CI);
+const API_URL = 'http://localhost:3101';
+const HARNESS_URL = 'http://localhost:5179';
+
+// Playwright cannot download its own browser on every machine (closed networks), so the system's
+// Chromium is used where one is installed; elsewhere Playwright's own.
+const chromium = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+
+export default defineConfig({
+  fullyParallel: true,
+  // Tests spend most of their time waiting for tokens to expire, not on the CPU: at least two workers
+  // even where Playwright's default (half the cores) would give one.
+  workers: Math.max(2, Math.floor(availableParallelism() / 2)),
+  forbidOnly: isCI,
+  retries: isCI ? 1 : 0,
+  reporter: [
+    ['list'],
+    ['html', { outputFolder: 'playwright-report', open: 'never' }],
+    ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? 'test-results/playwright.json' }],
+  ],
+  use: {
+    headless: true,
+    trace: 'on-first-retry',
+    launchOptions: {
+      ...(chromium ? { executablePath: chromium } : {}),
+      // Without these, Chromium keeps calling Google services, which fail on a closed network.
+      args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  projects: [
+    {
+      // The shared client against the real API, from a page on another origin of the same site.
+      name: 'http-client',
+      testDir: 'packages/http-client/test/browser',
+      use: { baseURL: HARNESS_URL },
+    },
+  ],
+  webServer: [
+    {
+      name: 'api',
+      command: 'node apps/api/src/main.ts',
+      url: `${API_URL}/healthz`,
+      reuseExistingServer: !isCI,
+      env: {
+        PORT: '3101',
+        HOST: 'localhost',
+        DATA_DIR: 'memory://',
+        // Empty means unset; set here so that a developer's .env cannot point the tests at a real database.
+        DATABASE_URL: '',
+        REDIS_URL: '',
+        // Short-lived tokens so that the tests can wait for a real expiry in a few seconds.
+        ACCESS_TOKEN_TTL: '3s',
+        CLOCK_TOLERANCE: '0',
+        REFRESH_REUSE_GRACE: '10s',
+        AUTH_RATE_LIMIT: '100000',
+        REFRESH_RATE_LIMIT: '100000',
+        CORS_ORIGINS: HARNESS_URL,
+        LOG_LEVEL: 'warn',
+        // The tests make their own accounts; hashing the demo users' passwords would only slow the start.
+        SEED_DEMO_USERS: 'false',
+      },
+    },
+    {
+      name: 'http-client harness',
+      command: 'npx vite --config packages/http-client/test/browser/harness/vite.config.ts',
+      url: HARNESS_URL,
+      reuseExistingServer: !isCI,
+    },
+  ],
+});

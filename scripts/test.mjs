@@ -1,0 +1,28 @@
+// `npm test`: every suite. Vitest (API, client units, web components) and then Playwright (the
+// client in a real Chromium, and later the end-to-end suite). Both run even when the first fails,
+// so one run shows everything; the exit status is non-zero when either failed.
+// CI sets VITEST_JSON and PLAYWRIGHT_JSON_OUTPUT_NAME to collect machine-readable results.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+const run = (args, env = {}) => spawnSync(npx, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+
+const vitestArgs = ['vitest', 'run'];
+if (process.env.VITEST_JSON) vitestArgs.push('--reporter=default', '--reporter=json', `--outputFile.json=${process.env.VITEST_JSON}`);
+const vitest = run(vitestArgs);
+
+// A system Chromium when there is one (Debian's here); else Playwright's own, installed on demand.
+const env = {};
+if (!process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH && existsSync('/usr/bin/chromium')) {
+  env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH = '/usr/bin/chromium';
+}
+if (!env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH && !process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH) {
+  if (run(['playwright', 'install', 'chromium']) !== 0) {
+    console.error('No Chromium: install one (e.g. apt-get install chromium) or set PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH.');
+    process.exit(1);
+  }
+}
+const playwright = run(['playwright', 'test'], env);
+
+process.exit(vitest !== 0 || playwright !== 0 ? 1 : 0);
