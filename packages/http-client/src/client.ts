@@ -106,9 +106,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   let session: Session | null = null;
   /** Bumped on every token change; a 401 for an older generation is retried without a refresh. */
   let generation = 0;
+  /** The generation the API answered 401 to: a token known to be bad is never sent again. */
+  let rejectedGeneration = -1;
   let refreshing: Promise<void> | null = null;
   let restoring: Promise<Session | null> | null = null;
   let blocked: { until: number; error: ApiError } | null = null;
+  /** Bumped when another tab reports the session ended, so a tab waiting for its refresh need not ask again. */
+  let endedElsewhere = 0;
   const listeners = new Set<(event: ClientEvent) => void>();
   const tokenWaiters = new Set<() => void>();
 
@@ -127,6 +131,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const margin = (t: Token) => Math.min(options.refreshMargin ?? DEFAULT_MARGIN_MS, t.lifetime / 4);
   const isExpiring = (t: Token) => clock.now() >= t.expiresAt - margin(t);
   const isExpired = (t: Token) => clock.now() >= t.expiresAt;
+  // After a failed refresh: a token that is still valid is still worth sending, unless the API has refused it.
+  const isWorthSending = () => token !== null && !isExpired(token) && rejectedGeneration !== generation;
 
   function setToken(next: Token | null, share: boolean): void {
     token = next;
@@ -157,7 +163,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   }
 
-  const waitForToken = (since: number, ms: number) =>
+  const waitForToken = (since: number, endedSince: number, ms: number) =>
     new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -165,7 +171,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         resolve();
       };
       const timer = setTimeout(done, ms);
-      if (generation !== since) done();
+      if (generation !== since || endedElsewhere !== endedSince) done();
       else tokenWaiters.add(done);
     });
 
@@ -174,13 +180,16 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     if (refreshing) return refreshing;
     if (blocked && clock.now() < blocked.until) return Promise.reject(blocked.error);
     const startedAt = generation;
+    const endedAt = endedElsewhere;
     refreshing = (async () => {
       try {
         await locks.run(`${name}:refresh`, async (waited) => {
           if (waited) {
             // Another tab held the lock, so it has most likely just refreshed and is sharing the token.
-            await waitForToken(startedAt, SHARED_TOKEN_WAIT_MS);
+            await waitForToken(startedAt, endedAt, SHARED_TOKEN_WAIT_MS);
             if (generation !== startedAt && token && !isExpiring(token)) return;
+            // That tab found no session (or ended it): asking again would only hear the same 401.
+            if (!token && endedElsewhere !== endedAt) return;
           }
           emit({ type: 'refresh-started', reason });
           const response = await http.post('/auth/refresh');
@@ -230,12 +239,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (refreshing) {
         emit({ type: 'queued', ...describe(config) });
         await refreshing.catch((error: unknown) => {
-          if (!token || isExpired(token)) throw error;
+          if (!isWorthSending()) throw error;
         });
       } else if (token && isExpiring(token)) {
         await refresh('expiring').catch((error: unknown) => {
-          // A token that is still valid is still worth sending.
-          if (!token || isExpired(token)) throw error;
+          if (!isWorthSending()) throw error;
         });
       }
       if (token) {
@@ -264,7 +272,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       }
       emit({ type: 'unauthorized', ...describe(config), code: toApiError(error).code });
       state.retried = true;
-      if (state.generation === generation) await refresh('unauthorized');
+      if (state.generation === generation) {
+        rejectedGeneration = generation;
+        await refresh('unauthorized');
+      }
       if (!token) throw toApiError(error);
       emit({ type: 'retried', ...describe(config) });
       return instance.request(config);
@@ -276,10 +287,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const unsubscribeChannel = channel?.subscribe((message) => {
     if (!isTabMessage(message)) return;
     if (message.type === 'ended') {
+      endedElsewhere += 1;
       endSession(message.code, true, false);
+      for (const wake of tokenWaiters) wake();
       return;
     }
-    if (token && token.expiresAt >= message.token.expiresAt) return;
+    // Take the other tab's token unless ours lives longer (then ours is the newer one), or ours was refused.
+    if (token && token.expiresAt > message.token.expiresAt && rejectedGeneration !== generation) return;
     setToken(message.token, false);
     emit({ type: 'token-from-other-tab', expiresAt: message.token.expiresAt });
   });
@@ -309,10 +323,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           if ((error as ApiError).status !== 401) throw error;
         }
         return session;
-      })().catch((error: unknown) => {
-        // A failed start-up (network, 5xx) may be tried again.
+      })().finally(() => {
+        // Single-flight while running only: a later call (after a failure, a sign-in or a sign-out)
+        // must answer the session as it is then, not the first answer.
         restoring = null;
-        throw error;
       });
       return restoring;
     },

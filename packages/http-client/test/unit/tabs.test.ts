@@ -1,0 +1,303 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../../src/index.ts';
+import { deferred, problem, signIn, useFakeApi } from './support.ts';
+
+const t = useFakeApi();
+
+describe('start-up is single-flight (contract 9.9)', () => {
+  it('when restore() is called twice at once (StrictMode), then one refresh runs and both get the same session', async () => {
+    t.api.hasSession = true;
+    const tab = t.browser.openTab();
+
+    const [first, second] = await Promise.all([tab.client.restore(), tab.client.restore()]);
+
+    expect(t.api.refreshCalls).toBe(1);
+    expect(first).not.toBeNull();
+    expect(second).toBe(first);
+    expect(tab.client.getSession()).toBe(first);
+    expect(tab.events.find((e) => e.type === 'refresh-started')).toMatchObject({ reason: 'startup' });
+  });
+
+  it('when three tabs restore at once, then one refresh runs in the browser and all three end with the session', async () => {
+    t.api.hasSession = true;
+    const tabs = [t.browser.openTab(), t.browser.openTab(), t.browser.openTab()];
+
+    const sessions = await Promise.all(tabs.map((tab) => tab.client.restore()));
+
+    expect(t.api.refreshCalls).toBe(1);
+    for (const session of sessions) expect(session).toMatchObject({ user: { id: 'user-1' } });
+    expect(tabs.map((tab) => tab.count('refresh-started'))).toEqual([1, 0, 0]);
+    expect(tabs.map((tab) => tab.count('token-from-other-tab'))).toEqual([0, 1, 1]);
+    expect(t.browser.locks.grants.map((g) => g.waited)).toEqual([false, true, true]);
+
+    await Promise.all(tabs.map((tab) => tab.client.http.get('/api/me')));
+    expect(t.api.authorizations('/api/me')).toEqual(['Bearer at-1', 'Bearer at-1', 'Bearer at-1']);
+    expect(t.api.refreshCalls).toBe(1);
+  });
+
+  it('when there is no session (refresh_missing), then restore() resolves null and onSessionExpired is not called', async () => {
+    const tab = t.browser.openTab();
+
+    await expect(tab.client.restore()).resolves.toBeNull();
+
+    expect(t.api.refreshCalls).toBe(1);
+    expect(tab.expired).toEqual([]);
+    expect(tab.count('session-expired')).toBe(0);
+    expect(tab.client.getSession()).toBeNull();
+  });
+
+  it('when three tabs restore at once and there is no session, then one refresh runs in the browser and all three resolve null', async () => {
+    const tabs = [t.browser.openTab(), t.browser.openTab(), t.browser.openTab()];
+
+    const sessions = await Promise.all(tabs.map((tab) => tab.client.restore()));
+
+    expect(sessions).toEqual([null, null, null]);
+    expect(t.api.refreshCalls).toBe(1);
+    expect(tabs.flatMap((tab) => tab.expired)).toEqual([]);
+  });
+
+  it('when restore() is called again after it settled and the token is fresh, then no second refresh runs', async () => {
+    t.api.hasSession = true;
+    const tab = t.browser.openTab();
+    await tab.client.restore();
+
+    await tab.client.restore();
+
+    expect(t.api.refreshCalls).toBe(1);
+  });
+
+  it('when restore() is called again after a sign-in or sign-out, then it answers the current session, not the first answer', async () => {
+    const tab = t.browser.openTab();
+    await expect(tab.client.restore()).resolves.toBeNull();
+
+    const session = await signIn(tab);
+    await expect(tab.client.restore()).resolves.toBe(session);
+
+    await tab.client.logout();
+    await expect(tab.client.restore()).resolves.toBeNull();
+    // Each later restore() asked the server only when it had no fresh token.
+    expect(t.api.refreshCalls).toBe(2);
+  });
+
+  it('when restore() fails with 503, then it rejects with the ApiError and a later restore() may try again', async () => {
+    t.api.hasSession = true;
+    t.api.onRefresh = () => problem(503, 'service_unavailable');
+    const tab = t.browser.openTab();
+
+    const error = await tab.client.restore().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: 'service_unavailable', status: 503 });
+
+    t.api.onRefresh = undefined;
+    await expect(tab.client.restore()).resolves.toMatchObject({ user: { id: 'user-1' } });
+    expect(t.api.refreshCalls).toBe(2);
+  });
+
+  it('when requests are made during restore(), then they wait for it and carry the restored token', async () => {
+    t.api.hasSession = true;
+    const release = deferred();
+    t.api.onRefresh = async () => {
+      await release.promise;
+      return undefined;
+    };
+    const tab = t.browser.openTab();
+
+    const restoring = tab.client.restore();
+    const request = tab.client.http.get('/api/me');
+    await tab.waitFor('refresh-started');
+    release.resolve();
+    await restoring;
+    await request;
+
+    expect(t.api.authorizations('/api/me')).toEqual(['Bearer at-1']);
+    expect(t.api.refreshCalls).toBe(1);
+  });
+});
+
+describe('tabs of one browser share the session (contract 9.7)', () => {
+  it('when one tab signs in, then the other gets the session over the channel and uses that token with no refresh of its own', async () => {
+    const [a, b] = [t.browser.openTab(), t.browser.openTab()];
+
+    await signIn(a);
+    await t.browser.bus.delivered();
+
+    expect(b.client.getSession()).toEqual(a.client.getSession());
+    expect(b.events.find((e) => e.type === 'token-from-other-tab')).toMatchObject({ expiresAt: t.browser.clock.now() + 300_000 });
+    await b.client.http.get('/api/me');
+    expect(t.api.authorizations('/api/me')).toEqual(['Bearer at-1']);
+    expect(t.api.refreshCalls).toBe(0);
+    expect(b.count('refresh-started')).toBe(0);
+  });
+
+  it('when one tab signs out, then the other tab is told signed_out once and its session is null', async () => {
+    const [a, b] = [t.browser.openTab(), t.browser.openTab()];
+    await signIn(a);
+    await t.browser.bus.delivered();
+
+    await a.client.logout();
+    await t.browser.bus.delivered();
+
+    expect(b.expired).toEqual([{ code: 'signed_out' }]);
+    expect(b.client.getSession()).toBeNull();
+    expect(b.events.filter((e) => e.type === 'session-expired')).toMatchObject([{ code: 'signed_out' }]);
+    // The tab that asked to sign out is not told its own session expired.
+    expect(a.expired).toEqual([]);
+    expect(a.client.getSession()).toBeNull();
+    await expect(b.client.http.get('/api/me')).rejects.toMatchObject({ code: 'token_missing' });
+    expect(t.api.authorizations('/api/me')).toEqual([null]);
+  });
+
+  it('when the refresh in one tab is refused, then the session ends in every tab and each app is told once', async () => {
+    const [a, b] = [t.browser.openTab(), t.browser.openTab()];
+    await signIn(a);
+    await t.browser.bus.delivered();
+    t.api.revokeAccess();
+    t.api.onRefresh = () => problem(401, 'refresh_reused');
+
+    await expect(a.client.http.get('/api/items/x')).rejects.toMatchObject({ code: 'refresh_reused' });
+    await t.browser.bus.delivered();
+
+    expect(a.expired).toEqual([{ code: 'refresh_reused' }]);
+    expect(b.expired).toEqual([{ code: 'refresh_reused' }]);
+    expect(b.client.getSession()).toBeNull();
+    expect(t.api.refreshCalls).toBe(1);
+  });
+
+  it('when two tabs meet a refused token at once, then one refresh runs between them and both requests succeed with its token', async () => {
+    const [a, b] = [t.browser.openTab(), t.browser.openTab()];
+    await signIn(a);
+    await t.browser.bus.delivered();
+    // Time passes, so the refreshed token expires later than the one both tabs hold.
+    t.browser.clock.advance(1_000);
+    t.api.revokeAccess();
+    const shared = a.count('token-from-other-tab') + b.count('token-from-other-tab');
+
+    const [ra, rb] = await Promise.all([a.client.http.get('/api/items/a'), b.client.http.get('/api/items/b')]);
+
+    expect(t.api.refreshCalls).toBe(1);
+    expect([ra.data.token, rb.data.token]).toEqual(['Bearer at-2', 'Bearer at-2']);
+    expect(a.count('refresh-started') + b.count('refresh-started')).toBe(1);
+    expect(a.count('token-from-other-tab') + b.count('token-from-other-tab') - shared).toBe(1);
+  });
+
+  it('when a tab without a channel signs in, then it works alone', async () => {
+    const alone = t.browser.openTab({ seams: { channel: null } });
+    const other = t.browser.openTab();
+
+    await signIn(alone);
+    await t.browser.bus.delivered();
+
+    expect(alone.client.getSession()).not.toBeNull();
+    expect(other.client.getSession()).toBeNull();
+  });
+
+  it('when a tab receives an older token than its own, then it keeps its own', async () => {
+    const [a, b] = [t.browser.openTab(), t.browser.openTab()];
+    await signIn(a);
+    await t.browser.bus.delivered();
+    const old = b.client.getSession();
+    t.browser.clock.advance(10_000);
+    await signIn(b);
+    const mine = b.client.getSession();
+    await t.browser.bus.delivered();
+    expect(a.client.getSession()).toEqual(mine);
+
+    // A stale message from A (its first token) must not replace B's newer one.
+    const channel = t.browser.bus.connect();
+    channel.post({ type: 'session', token: { value: 'at-1', expiresAt: old?.expiresAt, lifetime: 300_000, user: old?.user } });
+    await t.browser.bus.delivered();
+
+    expect(b.client.getSession()).toBe(mine);
+    channel.close();
+  });
+
+  it('when a message on the channel is not the client’s, then it is ignored', async () => {
+    const tab = t.browser.openTab();
+    await signIn(tab);
+    const session = tab.client.getSession();
+    const channel = t.browser.bus.connect();
+
+    channel.post({ type: 'ended' });
+    channel.post({ type: 'session', token: { value: 42 } });
+    channel.post('hello');
+    await t.browser.bus.delivered();
+
+    expect(tab.client.getSession()).toBe(session);
+    expect(tab.expired).toEqual([]);
+    channel.close();
+  });
+});
+
+describe('a page coming back re-checks its session (contract 9.7)', () => {
+  it('when a page with a session comes back from the bfcache, then one refresh runs', async () => {
+    const tab = t.browser.openTab();
+    await signIn(tab);
+
+    tab.lifecycle.trigger('bfcache');
+    await tab.waitFor('refresh-finished');
+
+    expect(t.api.refreshCalls).toBe(1);
+    expect(tab.events.find((e) => e.type === 'refresh-started')).toMatchObject({ reason: 'resume' });
+  });
+
+  it('when a page comes back from the bfcache and its session ended elsewhere, then the app is told', async () => {
+    const tab = t.browser.openTab();
+    await signIn(tab);
+    t.api.onRefresh = () => problem(401, 'session_revoked');
+
+    tab.lifecycle.trigger('bfcache');
+    await tab.waitFor('session-expired');
+
+    expect(tab.expired).toEqual([{ code: 'session_revoked' }]);
+    expect(tab.client.getSession()).toBeNull();
+  });
+
+  it('when a page without a session comes back from the bfcache, then nothing is refreshed', async () => {
+    const tab = t.browser.openTab();
+
+    tab.lifecycle.trigger('bfcache');
+    tab.lifecycle.trigger('visible');
+
+    expect(t.api.refreshCalls).toBe(0);
+    expect(tab.count('refresh-started')).toBe(0);
+  });
+
+  it('when a hidden tab becomes visible with a fresh token, then nothing is refreshed', async () => {
+    const tab = t.browser.openTab();
+    await signIn(tab);
+    t.browser.clock.advance(200_000);
+
+    tab.lifecycle.trigger('visible');
+
+    expect(tab.count('refresh-started')).toBe(0);
+    // A request still goes out with the same token: nothing was refreshed in the background.
+    await tab.client.http.get('/api/me');
+    expect(t.api.refreshCalls).toBe(0);
+  });
+
+  it('when a hidden tab becomes visible with a token inside the margin, then one refresh runs', async () => {
+    const tab = t.browser.openTab();
+    await signIn(tab);
+    t.browser.clock.advance(280_000);
+
+    tab.lifecycle.trigger('visible');
+    await tab.waitFor('refresh-finished');
+
+    expect(t.api.refreshCalls).toBe(1);
+    expect(tab.client.getSession()?.expiresAt).toBe(t.browser.clock.now() + 300_000);
+  });
+
+  it('when a client is disposed, then page and channel events no longer reach it', async () => {
+    const [a, b] = [t.browser.openTab(), t.browser.openTab()];
+    await signIn(b);
+    await t.browser.bus.delivered();
+    b.client.dispose();
+
+    b.lifecycle.trigger('bfcache');
+    await a.client.logout();
+    await t.browser.bus.delivered();
+
+    expect(t.api.refreshCalls).toBe(0);
+    expect(b.expired).toEqual([]);
+  });
+});
