@@ -3,12 +3,37 @@ import axios, { type AxiosInstance, type CreateAxiosDefaults, type InternalAxios
 import { ApiError, type ClientErrorCode, toApiError } from './errors.ts';
 import { createBroadcastChannel, createLockManager, createPageLifecycle, type Seams } from './seams.ts';
 
-/** What the app may know of the session: never the token itself. */
+/**
+ * What the app may know of the session: never the token itself.
+ *
+ * @example
+ * ```ts
+ * const session = client.getSession();
+ * if (session) greet(session.user.name, Math.round((session.expiresAt - Date.now()) / 1000));
+ * ```
+ */
 export type Session = { user: User /** When the access token expires, in epoch ms by the client's clock. */; expiresAt: number };
 
+/**
+ * Why this tab refreshed: at start-up, before an expiring token is sent, after a 401, or on resume.
+ *
+ * @example
+ * ```ts
+ * const label: Record<RefreshReason, string> = { startup: 'start', expiring: 'early', unauthorized: '401', resume: 'resume' };
+ * ```
+ */
 export type RefreshReason = 'startup' | 'expiring' | 'unauthorized' | 'resume';
 
-/** Everything the client does, as it happens. The demo's token timeline is drawn from these. */
+/**
+ * Everything the client does, as it happens. The demo's token timeline is drawn from these.
+ *
+ * @example
+ * ```ts
+ * client.subscribe((event) => {
+ *   if (event.type === 'refresh-started') console.log('refreshing because', event.reason);
+ * });
+ * ```
+ */
 export type ClientEvent = { at: number } & (
   | { type: 'request'; method: string; url: string; authorized: boolean }
   | { type: 'unauthorized'; method: string; url: string; code: string | undefined }
@@ -22,6 +47,12 @@ export type ClientEvent = { at: number } & (
   | { type: 'session-expired'; code: string }
 );
 
+/**
+ * @example
+ * ```ts
+ * const options: ApiClientOptions = { baseURL: '/', onSessionExpired: ({ code }) => goToLogin(code), refreshMargin: 15_000 };
+ * ```
+ */
 export type ApiClientOptions = {
   /** The API's base URL: absolute, or relative to the page for a same-origin deployment. */
   baseURL: string;
@@ -40,6 +71,14 @@ export type ApiClientOptions = {
   seams?: Partial<Seams>;
 };
 
+/**
+ * @example
+ * ```ts
+ * const client: ApiClient = createApiClient({ baseURL: 'https://api.example.com' });
+ * await client.login({ email, password });
+ * const { data } = await client.http.get('/api/sessions');
+ * ```
+ */
 export type ApiClient = {
   /** The one axios instance for every API call. The token is attached for the API's origin only. */
   readonly http: AxiosInstance;

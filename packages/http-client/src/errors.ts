@@ -1,7 +1,14 @@
 import { type ErrorCode, Problem } from '@spa-auth/contract';
 import { type AxiosError, isAxiosError } from 'axios';
 
-/** Codes the client adds for failures that never reached the API's problem+json. */
+/**
+ * The API's problem codes, and the two the client adds for failures that never reached the API's problem+json.
+ *
+ * @example
+ * ```ts
+ * const retryable = (code: ClientErrorCode) => code === 'network_error' || code === 'service_unavailable';
+ * ```
+ */
 export type ClientErrorCode = ErrorCode | 'network_error' | 'unexpected_response';
 
 /**

@@ -3,21 +3,57 @@
  * client runs in any browser context and in Node, and tests can drive "tabs" without a browser.
  */
 
-/** Time in milliseconds since the epoch. */
+/**
+ * Time in milliseconds since the epoch.
+ *
+ * @example
+ * ```ts
+ * const clock: Clock = { now: () => Date.now() + skewMs };
+ * ```
+ */
 export type Clock = { now(): number };
 
 /**
  * A mutual-exclusion lock shared by every tab of the origin. `fn` receives `waited: true` when
  * another holder had the lock first (then that holder has probably just refreshed).
  */
+/**
+ * @example
+ * ```ts
+ * const inTabOnly: LockManager = { run: (_name, fn) => fn(false) };
+ * ```
+ */
 export type LockManager = { run<T>(name: string, fn: (waited: boolean) => Promise<T>): Promise<T> };
 
-/** A message channel between the tabs of one origin. */
+/**
+ * A message channel between the tabs of one origin.
+ *
+ * @example
+ * ```ts
+ * channel.post({ type: 'ended', code: 'signed_out' });
+ * ```
+ */
 export type Channel = { post(message: unknown): void; subscribe(listener: (message: unknown) => void): () => void; close(): void };
 
-/** Tells when a page comes back: from a hidden tab, or from the back/forward cache. */
+/**
+ * Tells when a page comes back: from a hidden tab, or from the back/forward cache.
+ *
+ * @example
+ * ```ts
+ * const never: Lifecycle = { onResume: () => () => {} };
+ * ```
+ */
 export type Lifecycle = { onResume(listener: (from: 'visible' | 'bfcache') => void): () => void };
 
+/**
+ * Every browser feature the client uses, replaceable as a whole or one by one.
+ *
+ * @example
+ * ```ts
+ * // Two "tabs" in one Node test: one lock manager and one channel bus shared by both clients.
+ * const tab = createApiClient({ baseURL, seams: { clock, locks: sharedLocks, channel: bus.open(), lifecycle: null } });
+ * ```
+ */
 export type Seams = {
   clock: Clock;
   locks: LockManager;
@@ -31,7 +67,15 @@ type WebLocks = {
   request<T>(name: string, fn: (lock: unknown) => Promise<T>): Promise<T>;
 };
 
-/** Web Locks when the page has them (they need a secure context), else a lock for this tab only. */
+/**
+ * Web Locks when the page has them (they need a secure context), else a lock for this tab only.
+ *
+ * @example
+ * ```ts
+ * const locks = createLockManager();
+ * await locks.run('spa-auth:refresh', async (waited) => (waited ? useSharedToken() : refreshNow()));
+ * ```
+ */
 export function createLockManager(
   locks: WebLocks | undefined = (globalThis.navigator as { locks?: WebLocks } | undefined)?.locks,
 ): LockManager {
@@ -45,6 +89,15 @@ export function createLockManager(
   return { run: (_name, fn) => fn(false) };
 }
 
+/**
+ * A BroadcastChannel between the tabs of this origin, or null where there is none.
+ *
+ * @example
+ * ```ts
+ * const channel = createBroadcastChannel('spa-auth');
+ * const stop = channel?.subscribe((message) => console.log('from another tab', message));
+ * ```
+ */
 export function createBroadcastChannel(name: string): Channel | null {
   if (typeof globalThis.BroadcastChannel !== 'function') return null;
   const channel = new BroadcastChannel(name);
@@ -59,6 +112,14 @@ export function createBroadcastChannel(name: string): Channel | null {
   };
 }
 
+/**
+ * Page resumes: `visibilitychange` to visible, and `pageshow` from the back/forward cache. Null outside a page.
+ *
+ * @example
+ * ```ts
+ * const stop = createPageLifecycle()?.onResume((from) => console.log('back from', from));
+ * ```
+ */
 export function createPageLifecycle(): Lifecycle | null {
   const doc = globalThis.document;
   const win = globalThis as unknown as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
