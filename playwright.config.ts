@@ -5,6 +5,9 @@ import { defineConfig } from '@playwright/test';
 const isCI = Boolean(process.env.CI);
 const API_URL = 'http://localhost:3101';
 const HARNESS_URL = 'http://localhost:5179';
+// The end-to-end suite: its own API, and the production build of the web app on another origin (contract 1).
+const E2E_API_URL = 'http://localhost:3100';
+const E2E_WEB_URL = 'http://localhost:4173';
 
 // Playwright cannot download its own browser on every machine (closed networks), so the system's
 // Chromium is used where one is installed; elsewhere Playwright's own.
@@ -38,6 +41,12 @@ export default defineConfig({
       testDir: 'packages/http-client/test/browser',
       use: { baseURL: HARNESS_URL },
     },
+    {
+      // The whole system as a user meets it: the built web app, the real API, one fresh account per test.
+      name: 'e2e',
+      testDir: 'e2e',
+      use: { baseURL: E2E_WEB_URL, screenshot: 'only-on-failure' },
+    },
   ],
   webServer: [
     {
@@ -69,6 +78,41 @@ export default defineConfig({
       command: 'npx vite --config packages/http-client/test/browser/harness/vite.config.ts',
       url: HARNESS_URL,
       reuseExistingServer: !isCI,
+    },
+    {
+      name: 'e2e api',
+      command: 'node apps/api/src/main.ts',
+      url: `${E2E_API_URL}/healthz`,
+      reuseExistingServer: !isCI,
+      env: {
+        PORT: '3100',
+        HOST: 'localhost',
+        DATA_DIR: 'memory://',
+        DATABASE_URL: '',
+        REDIS_URL: '',
+        // 5 s tokens: every expiry flow waits for a real expiry, a few seconds each.
+        ACCESS_TOKEN_TTL: '5s',
+        CLOCK_TOLERANCE: '0',
+        // A short grace, so that the theft test does not wait long for a superseded token to count as stolen.
+        REFRESH_REUSE_GRACE: '2s',
+        AUTH_RATE_LIMIT: '100000',
+        // The contract's default: the wrong-password flow meets the limit after five failures.
+        LOGIN_MAX_FAILURES: '5',
+        REFRESH_RATE_LIMIT: '100000',
+        CORS_ORIGINS: E2E_WEB_URL,
+        // The admin flow signs in as the demo admin (admin@example.com).
+        SEED_DEMO_USERS: 'true',
+        LOG_LEVEL: 'warn',
+      },
+    },
+    {
+      // The production build, as deployed, served by vite preview (port 4173, strictPort: apps/web/vite.config.ts).
+      name: 'e2e web',
+      command: 'npm run build -w @spa-auth/web && npm run preview -w @spa-auth/web',
+      url: E2E_WEB_URL,
+      reuseExistingServer: !isCI,
+      timeout: 120_000,
+      env: { VITE_API_URL: E2E_API_URL },
     },
   ],
 });

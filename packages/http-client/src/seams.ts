@@ -16,8 +16,7 @@ export type Clock = { now(): number };
 /**
  * A mutual-exclusion lock shared by every tab of the origin. `fn` receives `waited: true` when
  * another holder had the lock first (then that holder has probably just refreshed).
- */
-/**
+ *
  * @example
  * ```ts
  * const inTabOnly: LockManager = { run: (_name, fn) => fn(false) };

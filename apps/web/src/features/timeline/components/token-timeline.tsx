@@ -28,14 +28,17 @@ export function TokenTimeline() {
         get a 401 or wait, exactly <strong>one</strong> refresh runs, and each request is retried once with the new token. With two tabs
         open, only one of them refreshes and the other receives the token.
       </p>
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1) */}
-      <ol ref={list} role="log" aria-label="Token timeline" className="timeline-list" tabIndex={0}>
-        {entries.map((entry) => (
-          <li key={entry.id} className={`entry entry-${entry.kind}`}>
-            <time dateTime={new Date(entry.at).toISOString()}>{time(entry.at)}</time> {entry.text}
-          </li>
-        ))}
-      </ol>
+      {/* The log wraps the list: role="log" on the <ol> itself would orphan its <li> items (axe: listitem). */}
+      <div role="log" aria-label="Token timeline">
+        {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1) */}
+        <ol ref={list} className="timeline-list" tabIndex={0}>
+          {entries.map((entry) => (
+            <li key={entry.id} className={`entry entry-${entry.kind}`}>
+              <time dateTime={new Date(entry.at).toISOString()}>{time(entry.at)}</time> {entry.text}
+            </li>
+          ))}
+        </ol>
+      </div>
     </section>
   );
 }
