@@ -108,8 +108,11 @@ export async function connectRedis(url: string, logger: Logger, namespace = 'spa
     async close() {
       // close() waits for a connection that may never come back; destroy() does not wait.
       for (const c of [client, subscriber]) {
-        if (c.isReady) await c.close().catch(() => c.destroy());
-        else if (c.isOpen) c.destroy();
+        if (c.isReady) {
+          const timer = setTimeout(() => c.destroy(), 2_000);
+          await c.close().catch(() => c.destroy());
+          clearTimeout(timer);
+        } else if (c.isOpen) c.destroy();
       }
     },
   };

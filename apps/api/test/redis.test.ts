@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { type AddressInfo, createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import request from 'supertest';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { createPasswords } from '../src/auth/passwords.ts';
 import { createManualClock } from '../src/clock.ts';
@@ -15,6 +15,10 @@ import { bearer, PASSWORD, refresh, registerUser, sharedEmbeddedDatabase, testKe
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const connections: RedisDeps[] = [];
+// initdb takes seconds (more under load): pay it in a hook, not inside the first test's time limit.
+beforeAll(async () => {
+  await sharedEmbeddedDatabase();
+});
 afterAll(async () => {
   await Promise.all(connections.map((c) => c.close()));
 });

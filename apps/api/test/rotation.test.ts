@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/store/db.ts';
 import { bearer, createTestApi, openTestPostgres, refresh, refreshCookieOf, registerUser, sharedEmbeddedDatabase } from './support.ts';
 
@@ -8,6 +8,10 @@ import { bearer, createTestApi, openTestPostgres, refresh, refreshCookieOf, regi
 const postgres = await openTestPostgres();
 const backends: [string, () => Promise<Database>][] = [['embedded PGlite', sharedEmbeddedDatabase]];
 if (postgres) backends.push(['PostgreSQL', async () => postgres]);
+// initdb takes seconds (more under load): pay it in a hook, not inside the first test's time limit.
+beforeAll(async () => {
+  await sharedEmbeddedDatabase();
+});
 afterAll(async () => {
   await postgres?.close();
 });

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.ts';
 import {
   bearer,
   createTestApi,
@@ -39,7 +40,8 @@ describe('register, login, refresh, logout', () => {
   it('when the email differs only in case and spaces, then login finds the account and register says email_taken', async () => {
     const { email } = await registerUser(api.app);
     const shouty = `  ${email.toUpperCase()} `;
-    await request(api.app).post('/auth/login').set(XHR).send({ email: shouty, password: PASSWORD }).expect(200);
+    const login = await request(api.app).post('/auth/login').set(XHR).send({ email: shouty, password: PASSWORD }).expect(200);
+    expect(login.headers['cache-control']).toBe('no-store');
     const res = await request(api.app)
       .post('/auth/register')
       .set(XHR)
@@ -103,6 +105,7 @@ describe('register, login, refresh, logout', () => {
     expect(setCookieLine(missing)).toMatch(/^refresh_token=;/);
     const invalid = await refresh(api.app, 'not-a-token').expect(401);
     expect(invalid.body.code).toBe('refresh_invalid');
+    expect(setCookieLine(invalid)).toMatch(/^refresh_token=;.*Path=\/auth/);
     const forged = await refresh(api.app, `${'a'.repeat(22)}.${'b'.repeat(43)}`).expect(401);
     expect(forged.body.code).toBe('refresh_invalid');
   });
@@ -124,6 +127,7 @@ describe('register, login, refresh, logout', () => {
     expect(me.headers['www-authenticate']).toMatch(/^Bearer realm="spa-auth", error="invalid_token"/);
     const again = await refresh(api.app, user.refresh).expect(401);
     expect(again.body.code).toBe('session_revoked');
+    expect(setCookieLine(again)).toMatch(/^refresh_token=;.*Path=\/auth/);
     const { rows } = await api.db.query<{ revoked_reason: string }>('SELECT revoked_reason FROM sessions WHERE user_id = $1', [
       user.user.id,
     ]);
@@ -146,5 +150,23 @@ describe('register, login, refresh, logout', () => {
     expect(tokens[0]?.verifier_hash).not.toContain(verifier);
     const dump = JSON.stringify((await api.db.query('SELECT * FROM refresh_tokens')).rows);
     expect(dump).not.toContain(verifier as string);
+  });
+
+  it('when something unexpected fails, then 500 internal_error says nothing of the cause', async () => {
+    const user = await registerUser(api.app);
+    const broken = createApp({
+      ...api.deps,
+      store: { ...api.store, findUserById: () => Promise.reject(new Error('secret detail: relation "users" at /srv/app.ts:42')) },
+    });
+    const res = await request(broken).get('/api/me').set(bearer(user.accessToken)).expect(500);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toEqual({
+      type: 'urn:spa-auth:problem:internal_error',
+      title: 'Internal error',
+      status: 500,
+      detail: 'Something went wrong on our side',
+      code: 'internal_error',
+    });
+    expect(res.text).not.toContain('secret detail');
   });
 });

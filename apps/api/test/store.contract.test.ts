@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRefreshToken } from '../src/auth/refresh-tokens.ts';
 import type { Database } from '../src/store/db.ts';
 import { createSqlStore, type RefreshDecision, type Store } from '../src/store/store.ts';
@@ -9,6 +9,10 @@ import { openTestPostgres, sharedEmbeddedDatabase, uniqueEmail } from './support
 const postgres = await openTestPostgres();
 const backends: [string, () => Promise<Database>][] = [['embedded PGlite', sharedEmbeddedDatabase]];
 if (postgres) backends.push(['PostgreSQL', async () => postgres]);
+// initdb takes seconds (more under load): pay it in a hook, not inside the first test's time limit.
+beforeAll(async () => {
+  await sharedEmbeddedDatabase();
+});
 afterAll(async () => {
   await postgres?.close();
 });

@@ -3,7 +3,7 @@ import { CSRF_HEADER } from '@spa-auth/contract';
 import type { Express } from 'express';
 import request from 'supertest';
 import { inject } from 'vitest';
-import { createApp } from '../src/app.ts';
+import { type AppDeps, createApp } from '../src/app.ts';
 import { createKeySet, type KeySet } from '../src/auth/keys.ts';
 import { createPasswords } from '../src/auth/passwords.ts';
 import { createManualClock } from '../src/clock.ts';
@@ -41,6 +41,8 @@ export function testKeys(): KeySet {
 
 export type TestApi = {
   app: Express;
+  /** What the app was built from, to build a variant of it. */
+  deps: AppDeps;
   clock: ReturnType<typeof createManualClock>;
   config: Config;
   store: Store;
@@ -59,8 +61,8 @@ export async function createTestApi(env: Record<string, string> = {}, options: {
   const store = createSqlStore(db);
   const clock = createManualClock(Math.floor(Date.now() / 1000) * 1000);
   const keys = testKeys();
-  const app = createApp({ config, store, clock, logger: createLogger('silent'), keys, passwords: createPasswords() });
-  return { app, clock, config, store, db, keys };
+  const deps = { config, store, clock, logger: createLogger('silent'), keys, passwords: createPasswords() };
+  return { app: createApp(deps), deps, clock, config, store, db, keys };
 }
 
 /** Headers a browser page of an allowed origin sends on the cookie endpoints. */

@@ -1,0 +1,30 @@
+import type { Locator, Page } from '@playwright/test';
+import { SignedInPage } from './signed-in-page.ts';
+
+export class SettingsPage extends SignedInPage {
+  readonly name: Locator;
+  readonly saveName: Locator;
+  readonly currentPassword: Locator;
+  readonly newPassword: Locator;
+  readonly changePasswordButton: Locator;
+
+  constructor(page: Page) {
+    super(page, '/settings', 'Settings');
+    this.name = page.getByRole('textbox', { name: 'Name', exact: true });
+    this.saveName = page.getByRole('button', { name: 'Save name', exact: true });
+    this.currentPassword = page.getByLabel('Current password', { exact: true });
+    this.newPassword = page.getByLabel('New password', { exact: true });
+    this.changePasswordButton = page.getByRole('button', { name: 'Change password', exact: true });
+  }
+
+  async changePassword(current: string, next: string): Promise<void> {
+    await this.currentPassword.fill(current);
+    await this.newPassword.fill(next);
+    await this.changePasswordButton.click();
+  }
+
+  /** A message of the page's forms ("Your name was saved."). */
+  notice(text: string): Locator {
+    return this.page.getByRole('status').filter({ hasText: text });
+  }
+}

@@ -1,0 +1,30 @@
+import type { Locator, Page } from '@playwright/test';
+
+/** What every signed-in page shares: the header with the main navigation and "Sign out". */
+export abstract class SignedInPage {
+  readonly heading: Locator;
+  readonly nav: Locator;
+  readonly signOut: Locator;
+
+  readonly page: Page;
+  /** Where `goto` loads the page. */
+  readonly path: string;
+
+  constructor(page: Page, path: string, title: string) {
+    this.page = page;
+    this.path = path;
+    this.heading = page.getByRole('heading', { level: 1, name: title, exact: true });
+    this.nav = page.getByRole('navigation', { name: 'Main' });
+    this.signOut = page.getByRole('button', { name: 'Sign out', exact: true });
+  }
+
+  /** A full page load: the app restores the session from the refresh cookie first. */
+  async goto(): Promise<void> {
+    await this.page.goto(this.path);
+  }
+
+  /** A navigation inside the app, through the header's link (no page load, no start-up refresh). */
+  async openFromNav(link: 'Dashboard' | 'Sessions' | 'Settings' | 'Admin'): Promise<void> {
+    await this.nav.getByRole('link', { name: link, exact: true }).click();
+  }
+}
