@@ -10,8 +10,11 @@ const FORM_MESSAGES: Partial<Record<string, string>> = {
   csrf_rejected: 'The request was refused by the server’s cross-site protection.',
 };
 
-/** Turns an ApiError into words for a form: field errors from `errors[]`, the rest for the form. */
-export function toFormProblem(error: unknown): FormProblem {
+/**
+ * Turns an ApiError into words for a form: field errors from `errors[]`, the rest for the form.
+ * A form may word a code its own way (`messages`), as the password form does for invalid_credentials.
+ */
+export function toFormProblem(error: unknown, messages: Partial<Record<string, string>> = {}): FormProblem {
   if (!(error instanceof ApiError)) return { form: 'Something went wrong. Try again.', fields: {} };
   if (error.code === 'validation_failed' && error.problem?.errors?.length) {
     const fields: Record<string, string> = {};
@@ -27,5 +30,5 @@ export function toFormProblem(error: unknown): FormProblem {
     const wait = seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
     return { form: `Too many attempts. Try again in ${wait}.`, fields: {} };
   }
-  return { form: FORM_MESSAGES[error.code] ?? error.message, fields: {} };
+  return { form: messages[error.code] ?? FORM_MESSAGES[error.code] ?? error.message, fields: {} };
 }

@@ -1,9 +1,9 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useClient } from '../../../app/provider.tsx';
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Field } from '../../../components/ui/field.tsx';
-import { useFormProblem } from '../../auth/components/use-form-problem.ts';
+import { useForm } from '../../../lib/use-form.ts';
 import { meQuery } from '../api/get-me.ts';
 import { updateName } from '../api/update-account.ts';
 
@@ -15,22 +15,16 @@ export function NameForm() {
   const me = useQuery(meQuery(client));
   const [name, setName] = useState('');
   const [saved, setSaved] = useState(false);
-  const { problem, alertRef, fieldRef, fail, clear } = useFormProblem(FIELDS);
+  const { problem, alertRef, fieldRef, busy, handleSubmit } = useForm(FIELDS);
   useEffect(() => {
     if (me.data) setName(me.data.name);
   }, [me.data]);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    clear();
+  const submit = handleSubmit(async () => {
     setSaved(false);
-    try {
-      queryClient.setQueryData(meQuery(client).queryKey, await updateName(client, name));
-      setSaved(true);
-    } catch (error) {
-      fail(error);
-    }
-  }
+    queryClient.setQueryData(meQuery(client).queryKey, await updateName(client, name));
+    setSaved(true);
+  });
 
   return (
     <form onSubmit={submit} noValidate aria-labelledby="name-heading" className="card">
@@ -52,7 +46,7 @@ export function NameForm() {
         onChange={(e) => setName(e.target.value)}
         error={problem.fields.name}
       />
-      <button type="submit" className="button primary">
+      <button type="submit" className="button primary" disabled={busy}>
         Save name
       </button>
     </form>

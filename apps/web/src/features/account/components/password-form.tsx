@@ -1,32 +1,27 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useClient } from '../../../app/provider.tsx';
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Field } from '../../../components/ui/field.tsx';
-import { useFormProblem } from '../../auth/components/use-form-problem.ts';
+import { useForm } from '../../../lib/use-form.ts';
 import { changePassword } from '../api/update-account.ts';
 
 const FIELDS = ['currentPassword', 'newPassword'] as const;
+const MESSAGES = { invalid_credentials: 'The current password is wrong.' };
 
 export function PasswordForm() {
   const client = useClient();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [saved, setSaved] = useState(false);
-  const { problem, alertRef, fieldRef, fail, clear } = useFormProblem(FIELDS);
+  const { problem, alertRef, fieldRef, busy, handleSubmit } = useForm(FIELDS, MESSAGES);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    clear();
+  const submit = handleSubmit(async () => {
     setSaved(false);
-    try {
-      await changePassword(client, current, next);
-      setCurrent('');
-      setNext('');
-      setSaved(true);
-    } catch (error) {
-      fail(error);
-    }
-  }
+    await changePassword(client, current, next);
+    setCurrent('');
+    setNext('');
+    setSaved(true);
+  });
 
   return (
     <form onSubmit={submit} noValidate aria-labelledby="password-heading" className="card">
@@ -35,7 +30,7 @@ export function PasswordForm() {
       <div aria-live="polite">
         {problem.form ? (
           <Alert ref={alertRef} tone="error">
-            {problem.form === 'The email or password is wrong.' ? 'The current password is wrong.' : problem.form}
+            {problem.form}
           </Alert>
         ) : null}
         {saved ? <Alert tone="success">Your password was changed. Other sessions were signed out.</Alert> : null}
@@ -59,7 +54,7 @@ export function PasswordForm() {
         onChange={(e) => setNext(e.target.value)}
         error={problem.fields.newPassword}
       />
-      <button type="submit" className="button primary">
+      <button type="submit" className="button primary" disabled={busy}>
         Change password
       </button>
     </form>

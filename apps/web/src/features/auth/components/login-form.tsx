@@ -1,9 +1,9 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { useServices } from '../../../app/provider.tsx';
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Field } from '../../../components/ui/field.tsx';
-import { useFormProblem } from './use-form-problem.ts';
+import { useForm } from '../../../lib/use-form.ts';
 
 const FIELDS = ['email', 'password'] as const;
 const DEMO_USERS = [
@@ -16,21 +16,11 @@ export function LoginForm(props: { registerHref: string }) {
   const { client, config } = useServices();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const { problem, alertRef, fieldRef, fail, clear } = useFormProblem(FIELDS);
+  const { problem, alertRef, fieldRef, busy, handleSubmit } = useForm(FIELDS);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    clear();
-    try {
-      await client.login({ email, password });
-    } catch (error) {
-      fail(error);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = handleSubmit(async () => {
+    await client.login({ email, password });
+  });
 
   return (
     <form onSubmit={submit} noValidate aria-describedby={problem.form ? 'login-problem' : undefined}>

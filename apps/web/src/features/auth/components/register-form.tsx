@@ -1,9 +1,9 @@
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { useClient } from '../../../app/provider.tsx';
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Field } from '../../../components/ui/field.tsx';
-import { useFormProblem } from './use-form-problem.ts';
+import { useForm } from '../../../lib/use-form.ts';
 
 const FIELDS = ['name', 'email', 'password'] as const;
 
@@ -13,21 +13,11 @@ export function RegisterForm(props: { loginHref: string }) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const { problem, alertRef, fieldRef, fail, clear } = useFormProblem(FIELDS);
+  const { problem, alertRef, fieldRef, busy, handleSubmit } = useForm(FIELDS);
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    clear();
-    try {
-      await client.register({ name, email, password });
-    } catch (error) {
-      fail(error);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const submit = handleSubmit(async () => {
+    await client.register({ name, email, password });
+  });
 
   return (
     <form onSubmit={submit} noValidate>
