@@ -1,6 +1,9 @@
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
+import { createPasswords } from '../src/auth/passwords.ts';
+import { createManualClock } from '../src/clock.ts';
+import { DEMO_USERS, seedDemoUsers } from '../src/seed.ts';
 import {
   bearer,
   createTestApi,
@@ -168,5 +171,41 @@ describe('register, login, refresh, logout', () => {
       code: 'internal_error',
     });
     expect(res.text).not.toContain('secret detail');
+  });
+
+  it('when issuer, audience and cookie attributes are configured, then tokens and cookies carry them and other tokens are refused', async () => {
+    const custom = await createTestApi({
+      JWT_ISSUER: 'https://id.example',
+      JWT_AUDIENCE: 'orders-api',
+      COOKIE_SECURE: 'false',
+      COOKIE_SAMESITE: 'lax',
+    });
+    const res = await request(custom.app)
+      .post('/auth/register')
+      .set(XHR)
+      .send({ email: uniqueEmail(), password: PASSWORD, name: 'Custom' })
+      .expect(201);
+    const claims = JSON.parse(Buffer.from(res.body.accessToken.split('.')[1], 'base64url').toString());
+    expect(claims).toMatchObject({ iss: 'https://id.example', aud: 'orders-api' });
+    const cookie = setCookieLine(res) as string;
+    expect(cookie).toContain('SameSite=Lax');
+    expect(cookie).not.toContain('Secure');
+    await request(custom.app).get('/api/me').set(bearer(res.body.accessToken)).expect(200);
+    // Same key, default issuer and audience: refused by the custom app, and the other way round.
+    const plain = await createTestApi();
+    const other = await registerUser(plain.app);
+    expect((await request(custom.app).get('/api/me').set(bearer(other.accessToken)).expect(401)).body.code).toBe('token_invalid');
+    expect((await request(plain.app).get('/api/me').set(bearer(res.body.accessToken)).expect(401)).body.code).toBe('token_invalid');
+  });
+
+  it('when the demo users are seeded, then demo is a user and admin an admin, and seeding again changes nothing', async () => {
+    const clock = createManualClock();
+    await seedDemoUsers(api.store, createPasswords(), clock);
+    const first = await Promise.all(DEMO_USERS.map((d) => api.store.findUserByEmail(d.email)));
+    await seedDemoUsers(api.store, createPasswords(), clock);
+    const second = await Promise.all(DEMO_USERS.map((d) => api.store.findUserByEmail(d.email)));
+    expect(first.map((u) => u?.role)).toEqual(['user', 'admin']);
+    expect(second.map((u) => u?.id)).toEqual(first.map((u) => u?.id));
+    await request(api.app).post('/auth/login').set(XHR).send({ email: 'admin@example.com', password: 'admin-password-1' }).expect(200);
   });
 });
