@@ -47,6 +47,10 @@ export default defineConfig({
       testDir: 'e2e',
       use: { baseURL: E2E_WEB_URL, screenshot: 'only-on-failure' },
     },
+    // `npm run screenshots` only: the README's pictures, against the same servers as e2e.
+    ...(process.env.SCREENSHOTS
+      ? [{ name: 'screenshots', testDir: 'e2e', testMatch: '**/*.shot.ts', use: { baseURL: E2E_WEB_URL, viewport: { width: 1100, height: 760 } } }]
+      : []),
   ],
   webServer: [
     {

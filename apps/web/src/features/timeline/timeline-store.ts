@@ -1,11 +1,14 @@
 import type { ApiClient, ClientEvent } from '@spa-auth/http-client';
 
-export type TimelineEntry = { id: number; at: number; text: string; kind: 'request' | 'problem' | 'refresh' | 'session' };
+/** One line of the timeline; `count` > 1 when the same event repeated at once (a burst). */
+export type TimelineEntry = { id: number; at: number; text: string; kind: 'request' | 'problem' | 'refresh' | 'session'; count: number };
 
 const LIMIT = 300;
+// The same event again within this time joins the line before it: twenty requests read as one line ×20.
+const GROUP_WITHIN_MS = 1_000;
 
 /** Words for each client event: the timeline is the demo's explanation of what the client does. */
-export function describeEvent(event: ClientEvent): Omit<TimelineEntry, 'id' | 'at'> | null {
+export function describeEvent(event: ClientEvent): Pick<TimelineEntry, 'text' | 'kind'> | null {
   switch (event.type) {
     case 'request':
       return {
@@ -54,7 +57,12 @@ export function createTimelineStore(client: Pick<ApiClient, 'subscribe'>): Timel
   client.subscribe((event) => {
     const entry = describeEvent(event);
     if (!entry) return;
-    entries = [...entries.slice(-(LIMIT - 1)), { ...entry, id: nextId++, at: event.at }];
+    const last = entries.at(-1);
+    if (last && last.text === entry.text && event.at - last.at <= GROUP_WITHIN_MS) {
+      entries = [...entries.slice(0, -1), { ...last, count: last.count + 1 }];
+    } else {
+      entries = [...entries.slice(-(LIMIT - 1)), { ...entry, id: nextId++, at: event.at, count: 1 }];
+    }
     notify();
   });
   return {

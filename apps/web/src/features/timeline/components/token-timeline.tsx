@@ -24,9 +24,10 @@ export function TokenTimeline() {
         </button>
       </div>
       <p className="note">
-        Every request the shared client makes, as it happens. After the access token expires, press “Send 20 requests at once”: all twenty
-        get a 401 or wait, exactly <strong>one</strong> refresh runs, and each request is retried once with the new token. With two tabs
-        open, only one of them refreshes and the other receives the token.
+        Every request the shared client makes, as it happens. When the countdown reaches zero, press “Send 20 requests at once”: the client
+        knows the token has expired, so the twenty requests wait for <strong>one</strong> refresh and are then sent with the new token. If
+        the API refuses a token the client still thought valid (revoked, or clocks apart), the requests get a 401, wait for the same single
+        refresh, and are each retried once. With two tabs open, only one refreshes; the other receives the token.
       </p>
       {/* The log wraps the list: role="log" on the <ol> itself would orphan its <li> items (axe: listitem). */}
       <div role="log" aria-label="Token timeline">
@@ -35,6 +36,7 @@ export function TokenTimeline() {
           {entries.map((entry) => (
             <li key={entry.id} className={`entry entry-${entry.kind}`}>
               <time dateTime={new Date(entry.at).toISOString()}>{time(entry.at)}</time> {entry.text}
+              {entry.count > 1 ? <strong className="count"> ×{entry.count}</strong> : null}
             </li>
           ))}
         </ol>

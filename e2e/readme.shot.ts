@@ -1,0 +1,19 @@
+import { expect, test } from './fixtures.ts';
+
+// `npm run screenshots`: the README's pictures, taken by the same Playwright set-up as the suite.
+// Not part of `npm test` (it writes into docs/).
+
+test('the login page', async ({ page, loginPage }) => {
+  await loginPage.goto();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshots/login.png' });
+});
+
+test('the dashboard timeline after a burst on an expired token', async ({ page, signedIn: _, dashboardPage }) => {
+  await dashboardPage.clearTimeline.click();
+  await dashboardPage.waitForExpiry();
+  await dashboardPage.sendBurst.click();
+  await expect(dashboardPage.result).toHaveText('20 of 20 requests succeeded');
+  await expect(dashboardPage.timelineEntries('Refresh finished')).toHaveCount(1);
+  await page.screenshot({ path: 'docs/screenshots/dashboard-burst.png', fullPage: true });
+});
