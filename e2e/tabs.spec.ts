@@ -54,3 +54,25 @@ test('when two tabs call at once after expiry, then one refresh serves both; whe
   await expect(second.loginPage.heading).toBeVisible();
   expect(failures).toEqual([]);
 });
+
+test('when the user signs in in one tab, then another tab waiting on the login page goes to where it was headed, with no refresh of its own', async ({
+  context,
+  registered,
+  loginPage,
+  refreshes,
+}) => {
+  const second = pagesOf(await context.newPage());
+  await second.page.goto('/login?returnTo=%2Fsettings');
+  await expect(second.loginPage.heading).toBeVisible();
+  // The first tab's own start-up check (no session yet) happens while it loads: count from after it.
+  await loginPage.goto();
+  await expect(loginPage.heading).toBeVisible();
+  const before = refreshes.length;
+
+  await loginPage.signIn(registered);
+
+  // The token arrives over the tabs' channel; the waiting tab follows its returnTo.
+  await expect(second.settingsPage.heading).toBeVisible();
+  await expect(second.page).toHaveURL(/\/settings$/);
+  expect(refreshes.length).toBe(before);
+});

@@ -12,7 +12,13 @@ import { createBroadcastChannel, createLockManager, createPageLifecycle, type Se
  * if (session) greet(session.user.name, Math.round((session.expiresAt - Date.now()) / 1000));
  * ```
  */
-export type Session = { user: User /** When the access token expires, in epoch ms by the client's clock. */; expiresAt: number };
+export type Session = {
+  user: User;
+  /** When the access token expires, in epoch ms by the client's clock. */
+  expiresAt: number;
+  /** The access token's whole lifetime in ms (the API's ACCESS_TOKEN_TTL). */
+  lifetime: number;
+};
 
 /**
  * Why this tab refreshed: at start-up, before an expiring token is sent, after a 401, or on resume.
@@ -176,7 +182,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   function setToken(next: Token | null, share: boolean): void {
     token = next;
     generation += 1;
-    session = next ? { user: next.user, expiresAt: next.expiresAt } : null;
+    session = next ? { user: next.user, expiresAt: next.expiresAt, lifetime: next.lifetime } : null;
     if (share && next) channel?.post({ type: 'session', token: next } satisfies TabMessage);
     for (const wake of tokenWaiters) wake();
     emit({ type: 'session-changed', session });

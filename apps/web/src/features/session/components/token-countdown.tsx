@@ -12,16 +12,22 @@ export function TokenCountdown() {
   if (!session) return null;
   const left = Math.max(0, Math.ceil((session.expiresAt - now) / 1000));
   return (
-    <p className="countdown" role="timer" aria-label="Access token lifetime">
-      {left > 0 ? (
-        <>
-          Access token expires in <strong>{left} s</strong>
-        </>
-      ) : (
-        <>
-          Access token <strong>expired</strong>: the next call refreshes it
-        </>
-      )}
-    </p>
+    <>
+      <p>
+        Access tokens live <strong>{Math.round(session.lifetime / 1000)} s</strong> here (the API's ACCESS_TOKEN_TTL), so expiry comes
+        quickly.
+      </p>
+      <p className="countdown" role="timer" aria-label="Access token lifetime">
+        {left > 0 ? (
+          <>
+            Access token expires in <strong>{left} s</strong>
+          </>
+        ) : (
+          <>
+            Access token <strong>expired</strong>: the next call refreshes it
+          </>
+        )}
+      </p>
+    </>
   );
 }
