@@ -49,7 +49,14 @@ export default defineConfig({
     },
     // `npm run screenshots` only: the README's pictures, against the same servers as e2e.
     ...(process.env.SCREENSHOTS
-      ? [{ name: 'screenshots', testDir: 'e2e', testMatch: '**/*.shot.ts', use: { baseURL: E2E_WEB_URL, viewport: { width: 1100, height: 760 } } }]
+      ? [
+          {
+            name: 'screenshots',
+            testDir: 'e2e',
+            testMatch: '**/*.shot.ts',
+            use: { baseURL: E2E_WEB_URL, viewport: { width: 1100, height: 760 } },
+          },
+        ]
       : []),
   ],
   webServer: [
