@@ -323,3 +323,20 @@ describe('keys and token format', () => {
     expect(ok).toBe(true);
   });
 });
+
+describe('every protected route', () => {
+  const routes: [string, string][] = [
+    ['get', '/api/me'],
+    ['patch', '/api/me'],
+    ['put', '/api/me/password'],
+    ['get', '/api/sessions'],
+    ['delete', '/api/sessions/00000000-0000-4000-8000-000000000000'],
+    ['post', '/api/sessions/revoke-others'],
+    ['get', '/api/admin/users'],
+  ];
+  it.each(routes)('when %s %s comes without a token, then 401 token_missing with the bare Bearer challenge', async (method, path) => {
+    const res = await (request(api.app) as unknown as Record<string, (p: string) => request.Test>)[method]?.(path).expect(401);
+    expect(res?.body.code).toBe('token_missing');
+    expect(res?.headers['www-authenticate']).toBe('Bearer realm="spa-auth"');
+  });
+});

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -17,9 +17,9 @@ afterAll(() => {
 type Started = { url: string; child: ChildProcess; output: () => string };
 
 /** Runs the real entry point, `node src/main.ts`, with only the given environment. */
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['src/main.ts'], {
-    cwd: API_DIR,
+function run(env: Record<string, string>, cwd = API_DIR) {
+  const child = spawn(process.execPath, [path.join(API_DIR, 'src/main.ts')], {
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -35,8 +35,8 @@ function run(env: Record<string, string>) {
   return { child, exited, output: () => out };
 }
 
-async function start(env: Record<string, string>): Promise<Started> {
-  const { child, exited, output } = run(env);
+async function start(env: Record<string, string>, cwd?: string): Promise<Started> {
+  const { child, exited, output } = run(env, cwd);
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output());
@@ -119,6 +119,19 @@ describe('start-up and shutdown of node src/main.ts', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
     // A first start on disk runs initdb: about 4 s on an idle machine, 12 s on a busy one.
+  }, 60_000);
+
+  it('when DATA_DIR is memory:// and SEED_DEMO_USERS is false, then nothing is written to disk and there are no demo users', async () => {
+    const cwd = await mkdtemp(path.join(tmpdir(), 'spa-auth-memory-'));
+    try {
+      const api = await start({ DATA_DIR: 'memory://', SEED_DEMO_USERS: 'false' }, cwd);
+      expect((await post(`${api.url}/auth/login`, { email: 'demo@example.com', password: 'demo-password-1' })).status).toBe(401);
+      expect((await post(`${api.url}/auth/register`, { email: uniqueEmail(), password: PASSWORD, name: 'Memory' })).status).toBe(201);
+      expect((await stop(api)).code).toBe(0);
+      expect(await readdir(cwd)).toEqual([]);
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it('when two instances start at once on an empty PostgreSQL database, then it is migrated once and both serve', async () => {

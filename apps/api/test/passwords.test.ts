@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { createPasswords } from '../src/auth/passwords.ts';
+
+/** CPU time (user + system, all threads of this process) spent by `work`, in microseconds. */
+async function cpuOf(work: () => Promise<unknown>): Promise<number> {
+  const start = process.cpuUsage();
+  await work();
+  const used = process.cpuUsage(start);
+  return used.user + used.system;
+}
+
+describe('passwords', () => {
+  it('when the hash is checked, then the right password passes and a wrong one fails', async () => {
+    const passwords = createPasswords();
+    const hash = await passwords.hashPassword('correct-horse-battery');
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await passwords.verifyPassword(hash, 'correct-horse-battery')).toBe(true);
+    expect(await passwords.verifyPassword(hash, 'wrong-horse-battery')).toBe(false);
+    expect(await passwords.verifyPassword('not-a-hash', 'anything')).toBe(false);
+  });
+
+  // Contract 5.2: an unknown email costs "about the same time" as a wrong password. Not a timing
+  // test: it compares work done (CPU time), where argon2id at 19 MiB is thousands of times more
+  // than skipping it, so the margin below is wide on any machine.
+  it('when the email is unknown, then the same argon2id work is done as for a wrong password', async () => {
+    const passwords = createPasswords();
+    const hash = await passwords.hashPassword('correct-horse-battery');
+    await passwords.verifyPassword(null, 'warm-up'); // the dummy hash is made once, on first use
+    const samples = { wrong: [] as number[], unknown: [] as number[] };
+    for (let i = 0; i < 5; i++) {
+      samples.wrong.push(await cpuOf(() => passwords.verifyPassword(hash, 'wrong-horse-battery')));
+      samples.unknown.push(await cpuOf(() => passwords.verifyPassword(null, 'wrong-horse-battery')));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    expect(median(samples.unknown)).toBeGreaterThan(median(samples.wrong) / 3);
+    expect(await passwords.verifyPassword(null, 'correct-horse-battery')).toBe(false);
+  });
+});
