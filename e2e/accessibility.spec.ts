@@ -50,3 +50,54 @@ test('when axe checks the login, register, dashboard, sessions, settings and for
   await expect(adminPage.forbidden).toBeVisible();
   await expectNoSeriousViolations(page, 'forbidden');
 });
+
+test('when the user has only a keyboard, then they can sign in, call the API and sign out', async ({
+  page,
+  registered,
+  loginPage,
+  dashboardPage,
+}) => {
+  await loginPage.goto();
+  await expect(loginPage.heading).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(loginPage.email).toBeFocused();
+  await page.keyboard.type(registered.email);
+  await page.keyboard.press('Tab');
+  await expect(loginPage.password).toBeFocused();
+  await page.keyboard.type(registered.password);
+  await page.keyboard.press('Enter');
+  await expect(dashboardPage.heading).toBeFocused();
+
+  // Tab until "Call /api/me" has focus, then Enter.
+  for (let i = 0; i < 15 && !(await dashboardPage.callMe.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(dashboardPage.callMe).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dashboardPage.result).toContainText('/api/me answered');
+
+  // Back to the top: skip link, nav, then "Sign out".
+  const signOut = page.getByRole('button', { name: 'Sign out' });
+  for (let i = 0; i < 15 && !(await signOut.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Shift+Tab');
+  }
+  await expect(signOut).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(loginPage.heading).toBeVisible();
+});
+
+test('when the screen is 360 px wide, then no page scrolls sideways', async ({
+  page,
+  signedIn: _,
+  dashboardPage,
+  sessionsPage,
+  settingsPage,
+}) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const target of [dashboardPage, sessionsPage, settingsPage]) {
+    await target.goto();
+    await expect(target.heading).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${await target.heading.textContent()} is wider than the screen`).toBeLessThanOrEqual(0);
+  }
+});
