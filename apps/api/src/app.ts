@@ -14,6 +14,7 @@ import { parseRefreshToken } from './auth/refresh-tokens.ts';
 import { createRevocations, type RevocationBus } from './auth/revocations.ts';
 import { createAuthRoutes } from './auth/routes.ts';
 import { createAuthService } from './auth/service.ts';
+import { createVerifiedTokenCache } from './auth/token-cache.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { AppError } from './errors.ts';
@@ -45,14 +46,18 @@ export type AppDeps = {
 export function createApp(deps: AppDeps): Express {
   const { config, store, clock, logger, keys } = deps;
   const passwords = deps.passwords ?? createPasswords();
-  const tokens = createAccessTokens({
-    keys,
-    issuer: config.jwtIssuer,
-    audience: config.jwtAudience,
-    ttlMs: config.accessTokenTtlMs,
-    clockToleranceMs: config.clockToleranceMs,
-    clock,
-  });
+  const tokens = createVerifiedTokenCache(
+    createAccessTokens({
+      keys,
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+      ttlMs: config.accessTokenTtlMs,
+      clockToleranceMs: config.clockToleranceMs,
+      clock,
+    }),
+    // 10,000 live tokens (claims plus the token string, about 1 kB each) cost about 10 MB at most.
+    { clock, max: 10_000 },
+  );
   const revocations = createRevocations({ store, clock, ...(deps.revocationBus ? { bus: deps.revocationBus } : {}) });
   const auth = createAuthService({ store, clock, tokens, passwords, revocations, policy: config });
   const account = createAccountService({ store, clock, passwords, revocations });
