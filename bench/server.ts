@@ -1,0 +1,116 @@
+// The API under load, in its own process so that the load generator never shares its event loop.
+// It is the real app (createApp, real store, real keys, system clock, real password hashing) with
+// a few /bench routes for the benchmark only. Configured through the environment like main.ts;
+// prints {"port": n} on stdout once listening, and exits when its stdin closes (the parent died).
+import { generateKeyPairSync } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { RequestHandler } from 'express';
+import jwt from 'jsonwebtoken';
+import { createApp } from '../apps/api/src/app.ts';
+import { createAccessTokens } from '../apps/api/src/auth/access-tokens.ts';
+import { createKeySet } from '../apps/api/src/auth/keys.ts';
+import { createPasswords } from '../apps/api/src/auth/passwords.ts';
+import { systemClock } from '../apps/api/src/clock.ts';
+import { loadConfig } from '../apps/api/src/config.ts';
+import { notFound } from '../apps/api/src/http/errors.ts';
+import { createLogger } from '../apps/api/src/logger.ts';
+import { openEmbeddedDatabase, openPostgresDatabase } from '../apps/api/src/store/db.ts';
+import { migrate } from '../apps/api/src/store/migrate.ts';
+import { createSqlStore } from '../apps/api/src/store/store.ts';
+
+const config = loadConfig({ ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO_USERS: 'false' });
+const clock = systemClock;
+const logger = createLogger('silent');
+const db = config.databaseUrl ? openPostgresDatabase(config.databaseUrl) : await openEmbeddedDatabase('memory://');
+await migrate(db);
+const store = createSqlStore(db);
+const keys = createKeySet(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+const app = createApp({ config, store, clock, logger, keys, passwords: createPasswords() });
+
+type Layer = { handle: RequestHandler & { stack?: Layer[] }; route?: { path: string }; match(path: string): boolean };
+const stack = (app.router as unknown as { stack: Layer[] }).stack;
+
+// The app's own bearer middleware, the very instance in front of /api (the first layer of the router
+// mounted there): same verifier, same verified-token cache if the app has one, same revocation cache.
+const apiRouter = stack.find((layer) => Array.isArray(layer.handle.stack) && layer.match('/api/me'))?.handle;
+const requireAuth = apiRouter?.stack?.[0]?.handle;
+if (!requireAuth) throw new Error('bench/server.ts: found no router with the bearer middleware mounted at /api');
+
+// Only for minting test tokens: signing as app.ts configures it, with the app's key.
+const tokens = createAccessTokens({
+  keys,
+  issuer: config.jwtIssuer,
+  audience: config.jwtAudience,
+  ttlMs: config.accessTokenTtlMs,
+  clockToleranceMs: config.clockToleranceMs,
+  clock,
+});
+
+// What the tutorials do: the PEM string on every call, no cache, no revocation check.
+const publicKeyPem = keys.signing.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+const naiveAuth: RequestHandler = (req, res, next) => {
+  const token = req.get('Authorization')?.replace(/^Bearer /, '') ?? '';
+  try {
+    res.locals.auth = jwt.verify(token, publicKeyPem, { algorithms: ['ES256'] }) as never;
+  } catch {
+    res.status(401).json({ error: 'invalid_token' });
+    return;
+  }
+  next();
+};
+
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+const gc = (globalThis as { gc?: () => void }).gc;
+
+app.get('/bench/protected', requireAuth, (_req, res) => {
+  res.json({ ok: true });
+});
+app.get('/bench/naive', naiveAuth, (_req, res) => {
+  res.json({ ok: true });
+});
+// Fresh tokens for the caller's own (real, live) session, signed with the app's key.
+app.get('/bench/mint', requireAuth, (req, res) => {
+  const count = Math.min(Number(req.query.count) || 1, 50_000);
+  const { sub, sid, role } = res.locals.auth;
+  const minted: string[] = [];
+  for (let i = 0; i < count; i++) minted.push(tokens.signAccessToken({ userId: sub, sessionId: sid, role }).token);
+  res.json(minted);
+});
+app.get('/bench/stats', (req, res) => {
+  if (req.query.gc === '1' && gc) {
+    gc();
+    gc();
+  }
+  const stats = { rssBytes: process.memoryUsage.rss(), eventLoopP99Ms: loopDelay.percentile(99) / 1e6, gcExposed: gc !== undefined };
+  if (req.query.reset === '1') loopDelay.reset();
+  res.json(stats);
+});
+
+// Routes added now sit after the app's error handler; move them in front of its 404 handler, so
+// that they pass through the same middleware as /healthz (logging, helmet, cors) and nothing else.
+const added = stack.filter((layer) => layer.route?.path.startsWith('/bench/'));
+const rest = stack.filter((layer) => !added.includes(layer));
+const at = rest.findIndex((layer) => layer.handle === notFound);
+if (at < 0) throw new Error('bench/server.ts: the app has no notFound layer to insert the bench routes before');
+stack.splice(0, stack.length, ...rest.slice(0, at), ...added, ...rest.slice(at));
+
+const server = app.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0, database: db.kind })}\n`);
+});
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  server.closeAllConnections();
+  server.close();
+  await db.close().catch(() => {});
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
+process.stdin.on('end', () => void stop());
+process.stdin.on('error', () => void stop());
+process.stdin.resume();
