@@ -1,20 +1,10 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/store/db.ts';
-import { bearer, createTestApi, openTestPostgres, refresh, refreshCookieOf, registerUser, sharedEmbeddedDatabase } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { bearer, createTestApi, realBackends, refresh, refreshCookieOf, registerUser } from './support.ts';
 
 // Contract 5.3 on both backends; on PostgreSQL the concurrent requests really run in parallel
 // transactions on separate connections, so the row lock is what is being tested.
-const postgres = await openTestPostgres();
-const backends: [string, () => Promise<Database>][] = [['embedded PGlite', sharedEmbeddedDatabase]];
-if (postgres) backends.push(['PostgreSQL', async () => postgres]);
-// initdb takes seconds (more under load): pay it in a hook, not inside the first test's time limit.
-beforeAll(async () => {
-  await sharedEmbeddedDatabase();
-});
-afterAll(async () => {
-  await postgres?.close();
-});
+const backends = await realBackends();
 
 const GRACE_MS = 10_000;
 

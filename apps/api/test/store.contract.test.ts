@@ -1,21 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRefreshToken } from '../src/auth/refresh-tokens.ts';
-import type { Database } from '../src/store/db.ts';
 import { createSqlStore, type RefreshDecision, type Store } from '../src/store/store.ts';
-import { openTestPostgres, sharedEmbeddedDatabase, uniqueEmail } from './support.ts';
+import { realBackends, uniqueEmail } from './support.ts';
 
 // One suite, every real backend (STYLE 5): the embedded PGlite always, PostgreSQL in every CI run.
-const postgres = await openTestPostgres();
-const backends: [string, () => Promise<Database>][] = [['embedded PGlite', sharedEmbeddedDatabase]];
-if (postgres) backends.push(['PostgreSQL', async () => postgres]);
-// initdb takes seconds (more under load): pay it in a hook, not inside the first test's time limit.
-beforeAll(async () => {
-  await sharedEmbeddedDatabase();
-});
-afterAll(async () => {
-  await postgres?.close();
-});
+const backends = await realBackends();
 
 const T0 = new Date('2026-03-01T12:00:00Z');
 const later = (ms: number) => new Date(T0.getTime() + ms);

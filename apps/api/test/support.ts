@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { CSRF_HEADER } from '@spa-auth/contract';
 import type { Express } from 'express';
 import request from 'supertest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { type AppDeps, createApp } from '../src/app.ts';
 import { createKeySet, type KeySet } from '../src/auth/keys.ts';
 import { createPasswords } from '../src/auth/passwords.ts';
@@ -31,6 +31,24 @@ export async function openTestPostgres(): Promise<Database | null> {
   const db = openPostgresDatabase(url, { max: 20 });
   await migrate(db);
   return db;
+}
+
+/**
+ * Every real database of this run, for `describe.each`: the embedded PGlite always, PostgreSQL
+ * unless the run opted out (STYLE 5). Registers the hooks that warm PGlite (initdb takes seconds,
+ * more under load, so it is paid in a hook rather than inside a test's time limit) and close the pool.
+ */
+export async function realBackends(): Promise<[string, () => Promise<Database>][]> {
+  const postgres = await openTestPostgres();
+  beforeAll(async () => {
+    await sharedEmbeddedDatabase();
+  });
+  afterAll(async () => {
+    await postgres?.close();
+  });
+  const backends: [string, () => Promise<Database>][] = [['embedded PGlite', sharedEmbeddedDatabase]];
+  if (postgres) backends.push(['PostgreSQL', async () => postgres]);
+  return backends;
 }
 
 let sharedKey: KeySet | undefined;
