@@ -7,12 +7,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
 import { createApp } from '../apps/api/src/app.ts';
-import { createAccessTokens } from '../apps/api/src/auth/access-tokens.ts';
 import { createKeySet } from '../apps/api/src/auth/keys.ts';
 import { createPasswords } from '../apps/api/src/auth/passwords.ts';
 import { systemClock } from '../apps/api/src/clock.ts';
 import { loadConfig } from '../apps/api/src/config.ts';
-import { notFound } from '../apps/api/src/http/errors.ts';
 import { createLogger } from '../apps/api/src/logger.ts';
 import { openEmbeddedDatabase, openPostgresDatabase } from '../apps/api/src/store/db.ts';
 import { migrate } from '../apps/api/src/store/migrate.ts';
@@ -25,26 +23,9 @@ const db = config.databaseUrl ? openPostgresDatabase(config.databaseUrl) : await
 await migrate(db);
 const store = createSqlStore(db);
 const keys = createKeySet(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
-const app = createApp({ config, store, clock, logger, keys, passwords: createPasswords() });
-
-type Layer = { handle: RequestHandler & { stack?: Layer[] }; route?: { path: string }; match(path: string): boolean };
-const stack = (app.router as unknown as { stack: Layer[] }).stack;
-
-// The app's own bearer middleware, the very instance in front of /api (the first layer of the router
-// mounted there): same verifier, same verified-token cache if the app has one, same revocation cache.
-const apiRouter = stack.find((layer) => Array.isArray(layer.handle.stack) && layer.match('/api/me'))?.handle;
-const requireAuth = apiRouter?.stack?.[0]?.handle;
-if (!requireAuth) throw new Error('bench/server.ts: found no router with the bearer middleware mounted at /api');
-
-// Only for minting test tokens: signing as app.ts configures it, with the app's key.
-const tokens = createAccessTokens({
-  keys,
-  issuer: config.jwtIssuer,
-  audience: config.jwtAudience,
-  ttlMs: config.accessTokenTtlMs,
-  clockToleranceMs: config.clockToleranceMs,
-  clock,
-});
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+const gc = (globalThis as { gc?: () => void }).gc;
 
 // What the tutorials do: the PEM string on every call, no cache, no revocation check.
 const publicKeyPem = keys.signing.publicKey.export({ type: 'spki', format: 'pem' }).toString();
@@ -59,41 +40,41 @@ const naiveAuth: RequestHandler = (req, res, next) => {
   next();
 };
 
-const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-loopDelay.enable();
-const gc = (globalThis as { gc?: () => void }).gc;
-
-app.get('/bench/protected', requireAuth, (_req, res) => {
-  res.json({ ok: true });
+// The bench routes go in through the app's own extension point: same middleware as /healthz, in
+// front of the 404, and the app's own bearer check (same verifier, token cache and revocations).
+const app = createApp({
+  config,
+  store,
+  clock,
+  logger,
+  keys,
+  passwords: createPasswords(),
+  extend: (routes, { requireAuth, tokens }) => {
+    routes.get('/bench/protected', requireAuth, (_req, res) => {
+      res.json({ ok: true });
+    });
+    routes.get('/bench/naive', naiveAuth, (_req, res) => {
+      res.json({ ok: true });
+    });
+    // Fresh tokens for the caller's own (real, live) session, signed with the app's key.
+    routes.get('/bench/mint', requireAuth, (req, res) => {
+      const count = Math.min(Number(req.query.count) || 1, 50_000);
+      const { sub, sid, role } = res.locals.auth;
+      const minted: string[] = [];
+      for (let i = 0; i < count; i++) minted.push(tokens.signAccessToken({ userId: sub, sessionId: sid, role }).token);
+      res.json(minted);
+    });
+    routes.get('/bench/stats', (req, res) => {
+      if (req.query.gc === '1' && gc) {
+        gc();
+        gc();
+      }
+      const stats = { rssBytes: process.memoryUsage.rss(), eventLoopP99Ms: loopDelay.percentile(99) / 1e6, gcExposed: gc !== undefined };
+      if (req.query.reset === '1') loopDelay.reset();
+      res.json(stats);
+    });
+  },
 });
-app.get('/bench/naive', naiveAuth, (_req, res) => {
-  res.json({ ok: true });
-});
-// Fresh tokens for the caller's own (real, live) session, signed with the app's key.
-app.get('/bench/mint', requireAuth, (req, res) => {
-  const count = Math.min(Number(req.query.count) || 1, 50_000);
-  const { sub, sid, role } = res.locals.auth;
-  const minted: string[] = [];
-  for (let i = 0; i < count; i++) minted.push(tokens.signAccessToken({ userId: sub, sessionId: sid, role }).token);
-  res.json(minted);
-});
-app.get('/bench/stats', (req, res) => {
-  if (req.query.gc === '1' && gc) {
-    gc();
-    gc();
-  }
-  const stats = { rssBytes: process.memoryUsage.rss(), eventLoopP99Ms: loopDelay.percentile(99) / 1e6, gcExposed: gc !== undefined };
-  if (req.query.reset === '1') loopDelay.reset();
-  res.json(stats);
-});
-
-// Routes added now sit after the app's error handler; move them in front of its 404 handler, so
-// that they pass through the same middleware as /healthz (logging, helmet, cors) and nothing else.
-const added = stack.filter((layer) => layer.route?.path.startsWith('/bench/'));
-const rest = stack.filter((layer) => !added.includes(layer));
-const at = rest.findIndex((layer) => layer.handle === notFound);
-if (at < 0) throw new Error('bench/server.ts: the app has no notFound layer to insert the bench routes before');
-stack.splice(0, stack.length, ...rest.slice(0, at), ...added, ...rest.slice(at));
 
 const server = app.listen(0, '127.0.0.1', () => {
   const address = server.address();

@@ -1,12 +1,12 @@
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { createAccountRoutes } from './account/routes.ts';
 import { createAccountService } from './account/service.ts';
-import { createAccessTokens } from './auth/access-tokens.ts';
+import { type AccessTokens, createAccessTokens } from './auth/access-tokens.ts';
 import { readRefreshCookie } from './auth/cookies.ts';
 import type { KeySet } from './auth/keys.ts';
 import { createPasswords, type Passwords } from './auth/passwords.ts';
@@ -40,6 +40,12 @@ export type AppDeps = {
   /** Shared rate-limit counters (Redis); in-process counters on the injected clock otherwise. */
   createRateLimitStore?: (prefix: string) => RateLimitStore;
   revocationBus?: RevocationBus;
+  /**
+   * More routes behind the same middleware as the app's own (logging, helmet, CORS) and in front of
+   * its 404, with the app's own bearer check: how a starter adds its protected routes, and how the
+   * benchmark adds its probes.
+   */
+  extend?: (app: Express, auth: { requireAuth: RequestHandler; tokens: AccessTokens }) => void;
 };
 
 /** Builds the whole API from its dependencies. No environment, no I/O, no listening: main.ts does that. */
@@ -126,7 +132,9 @@ export function createApp(deps: AppDeps): Express {
       }),
     }),
   );
-  app.use('/api', createAccountRoutes({ account, requireAuth: createRequireAuth(tokens, revocations) }));
+  const requireAuth = createRequireAuth(tokens, revocations);
+  app.use('/api', createAccountRoutes({ account, requireAuth }));
+  deps.extend?.(app, { requireAuth, tokens });
 
   app.use(notFound);
   app.use(errorHandler);

@@ -63,14 +63,21 @@ const positiveInt = (fallback: string) =>
       return n;
     });
 
+/** true/false, 1/0, yes/no, on/off; null for anything else. */
+function parseBoolean(text: string): boolean | null {
+  const value = text.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  return null;
+}
+
 const boolean = z
   .string()
   .optional()
   .transform((text, ctx) => {
     if (text === undefined || text === '') return undefined;
-    const value = text.trim().toLowerCase();
-    if (['true', '1', 'yes', 'on'].includes(value)) return true;
-    if (['false', '0', 'no', 'off'].includes(value)) return false;
+    const value = parseBoolean(text);
+    if (value !== null) return value;
     ctx.addIssue({ code: 'custom', message: 'must be true or false' });
     return z.NEVER;
   });
@@ -198,8 +205,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const isProduction = cleaned.NODE_ENV === 'production';
   const e = parsed.data;
   const cookieSecure = e?.COOKIE_SECURE ?? true;
-  const seedRaw = cleaned.SEED_DEMO_USERS?.trim().toLowerCase();
-  const seedDemoUsers = seedRaw ? ['true', '1', 'yes', 'on'].includes(seedRaw) : !cleaned.DATABASE_URL && !isProduction;
+  // Read from the raw value too, so that a production rule is reported even when another variable failed.
+  const seedDemoUsers = cleaned.SEED_DEMO_USERS ? parseBoolean(cleaned.SEED_DEMO_USERS) === true : !cleaned.DATABASE_URL && !isProduction;
   if (isProduction && !cleaned.JWT_PRIVATE_KEY) problems.push('JWT_PRIVATE_KEY is required when NODE_ENV=production');
   if (isProduction && seedDemoUsers) problems.push('SEED_DEMO_USERS must be false when NODE_ENV=production');
   if (e && e.COOKIE_SAMESITE === 'none' && !cookieSecure) problems.push('COOKIE_SAMESITE=none needs COOKIE_SECURE=true');

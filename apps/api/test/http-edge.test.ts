@@ -4,7 +4,7 @@ import { Problem } from '@spa-auth/contract';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
-import { createAccessTokens } from '../src/auth/access-tokens.ts';
+import type { AccessTokens } from '../src/auth/access-tokens.ts';
 import { createPasswords } from '../src/auth/passwords.ts';
 import { createManualClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
@@ -354,7 +354,7 @@ describe('SQL-looking input', () => {
 describe('database unreachable', () => {
   let down: Database;
   let downApp: ReturnType<typeof createApp>;
-  let sign: ReturnType<typeof createAccessTokens>;
+  let sign: AccessTokens;
 
   beforeAll(() => {
     const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', LOG_LEVEL: 'silent' });
@@ -362,14 +362,17 @@ describe('database unreachable', () => {
     down = openPostgresDatabase('postgres://postgres@127.0.0.1:1/x', { max: 2 });
     const clock = createManualClock(Math.floor(Date.now() / 1000) * 1000);
     const keys = testKeys();
-    downApp = createApp({ config, store: createSqlStore(down), clock, logger: createLogger('silent'), keys, passwords: createPasswords() });
-    sign = createAccessTokens({
-      keys,
-      issuer: config.jwtIssuer,
-      audience: config.jwtAudience,
-      ttlMs: config.accessTokenTtlMs,
-      clockToleranceMs: config.clockToleranceMs,
+    downApp = createApp({
+      config,
+      store: createSqlStore(down),
       clock,
+      logger: createLogger('silent'),
+      keys,
+      passwords: createPasswords(),
+      // The app's own signer, to make a valid token for a database that cannot be reached.
+      extend: (_routes, { tokens }) => {
+        sign = tokens;
+      },
     });
   });
   afterAll(async () => {

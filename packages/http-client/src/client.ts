@@ -60,7 +60,7 @@ export type ClientEvent = { at: number } & (
  * ```
  */
 export type ApiClientOptions = {
-  /** The API's base URL: absolute, or relative to the page for a same-origin deployment. */
+  /** The API's base URL: absolute, or a path starting with `/` for a same-origin deployment. */
   baseURL: string;
   /**
    * Called once when a session ends without the user asking: the refresh was refused, or another
@@ -144,8 +144,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   // The page's URL is only a base for resolving relative URLs; the client never navigates.
   const base = () => globalThis.document?.baseURI ?? 'http://localhost/';
-  const apiURL = () => new URL(options.baseURL, base());
-  const authPrefix = () => `${apiURL().pathname.replace(/\/$/, '')}/auth/`;
+  // Resolved once: baseURL is absolute or starts with '/', so navigation within the app cannot change it.
+  const api = new URL(options.baseURL, base());
+  const authPrefix = `${api.pathname.replace(/\/$/, '')}/auth/`;
 
   let token: Token | null = null;
   let session: Session | null = null;
@@ -258,8 +259,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   function classify(instance: AxiosInstance, config: InternalAxiosRequestConfig): 'foreign' | 'auth' | 'api' {
     const url = new URL(instance.getUri(config), base());
-    if (url.origin !== apiURL().origin) return 'foreign';
-    return url.pathname.startsWith(authPrefix()) ? 'auth' : 'api';
+    if (url.origin !== api.origin) return 'foreign';
+    return url.pathname.startsWith(authPrefix) ? 'auth' : 'api';
   }
 
   const describe = (config: InternalAxiosRequestConfig) => ({ method: (config.method ?? 'get').toUpperCase(), url: config.url ?? '' });
@@ -304,24 +305,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (!config || classify(instance, config) === 'foreign') throw error;
       const response = (error as { response?: { status: number; headers: Record<string, unknown> } }).response;
       const challenge = String(response?.headers['www-authenticate'] ?? '');
+      // Only API requests (not /auth/*) carry this state, set by the request interceptor.
       const state = config.spaAuth;
+      const failure = toApiError(error);
       // Only an invalid or expired token is worth a refresh; and never twice for one request.
-      if (
-        response?.status !== 401 ||
-        !/error="invalid_token"/.test(challenge) ||
-        !state ||
-        state.retried ||
-        classify(instance, config) !== 'api'
-      ) {
-        throw toApiError(error);
-      }
-      emit({ type: 'unauthorized', ...describe(config), code: toApiError(error).code });
+      if (response?.status !== 401 || !/error="invalid_token"/.test(challenge) || !state || state.retried) throw failure;
+      emit({ type: 'unauthorized', ...describe(config), code: failure.code });
       state.retried = true;
       if (state.generation === generation) {
         rejectedGeneration = generation;
         await refresh('unauthorized');
       }
-      if (!token) throw toApiError(error);
+      if (!token) throw failure;
       emit({ type: 'retried', ...describe(config) });
       return instance.request(config);
     });
