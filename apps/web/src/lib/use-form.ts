@@ -22,9 +22,14 @@ export function useForm(fieldOrder: readonly string[], messages?: Partial<Record
   return {
     problem,
     alertRef: alert,
-    fieldRef: (name: string) => (element: HTMLInputElement | null) => {
-      fields.current[name] = element;
-    },
+    /** Spread on a Field: its ref (for focus), its name and its error. */
+    field: (name: string) => ({
+      name,
+      error: problem.fields[name],
+      ref: (element: HTMLInputElement | null) => {
+        fields.current[name] = element;
+      },
+    }),
     busy,
     handleSubmit: (action: () => Promise<void>) => async (event: FormEvent) => {
       event.preventDefault();

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useClient } from '../../../app/provider.tsx';
-import { Alert } from '../../../components/ui/alert.tsx';
 import { Field } from '../../../components/ui/field.tsx';
+import { FormStatus } from '../../../components/ui/form-status.tsx';
 import { useForm } from '../../../lib/use-form.ts';
 import { changePassword } from '../api/update-account.ts';
 
@@ -13,7 +13,7 @@ export function PasswordForm() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [saved, setSaved] = useState(false);
-  const { problem, alertRef, fieldRef, busy, handleSubmit } = useForm(FIELDS, MESSAGES);
+  const { problem, alertRef, field, busy, handleSubmit } = useForm(FIELDS, MESSAGES);
 
   const submit = handleSubmit(async () => {
     setSaved(false);
@@ -27,32 +27,27 @@ export function PasswordForm() {
     <form onSubmit={submit} noValidate aria-labelledby="password-heading" className="card">
       <h2 id="password-heading">Password</h2>
       <p>Changing the password signs out every other session of this account.</p>
-      <div aria-live="polite">
-        {problem.form ? (
-          <Alert ref={alertRef} tone="error">
-            {problem.form}
-          </Alert>
-        ) : null}
-        {saved ? <Alert tone="success">Your password was changed. Other sessions were signed out.</Alert> : null}
-      </div>
+      <FormStatus
+        ref={alertRef}
+        error={problem.form}
+        success={saved ? 'Your password was changed. Other sessions were signed out.' : null}
+      />
       <Field
-        ref={fieldRef('currentPassword')}
+        {...field('currentPassword')}
         label="Current password"
         type="password"
         autoComplete="current-password"
         value={current}
         onChange={(e) => setCurrent(e.target.value)}
-        error={problem.fields.currentPassword}
       />
       <Field
-        ref={fieldRef('newPassword')}
+        {...field('newPassword')}
         label="New password"
         type="password"
         autoComplete="new-password"
         hint="12 to 128 characters."
         value={next}
         onChange={(e) => setNext(e.target.value)}
-        error={problem.fields.newPassword}
       />
       <button type="submit" className="button primary" disabled={busy}>
         Change password

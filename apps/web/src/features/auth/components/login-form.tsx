@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useServices } from '../../../app/provider.tsx';
-import { Alert } from '../../../components/ui/alert.tsx';
 import { Field } from '../../../components/ui/field.tsx';
+import { FormStatus } from '../../../components/ui/form-status.tsx';
 import { useForm } from '../../../lib/use-form.ts';
 
 const FIELDS = ['email', 'password'] as const;
@@ -16,7 +16,7 @@ export function LoginForm(props: { registerHref: string }) {
   const { client, config } = useServices();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const { problem, alertRef, fieldRef, busy, handleSubmit } = useForm(FIELDS);
+  const { problem, alertRef, field, busy, handleSubmit } = useForm(FIELDS);
 
   const submit = handleSubmit(async () => {
     await client.login({ email, password });
@@ -24,34 +24,24 @@ export function LoginForm(props: { registerHref: string }) {
 
   return (
     <form onSubmit={submit} noValidate aria-describedby={problem.form ? 'login-problem' : undefined}>
-      <div id="login-problem" aria-live="assertive">
-        {problem.form ? (
-          <Alert ref={alertRef} tone="error">
-            {problem.form}
-          </Alert>
-        ) : null}
-      </div>
+      <FormStatus ref={alertRef} id="login-problem" error={problem.form} />
       <Field
-        ref={fieldRef('email')}
+        {...field('email')}
         label="Email"
         type="email"
-        name="email"
         autoComplete="username"
         required
         value={email}
         onChange={(e) => setEmail(e.target.value)}
-        error={problem.fields.email}
       />
       <Field
-        ref={fieldRef('password')}
+        {...field('password')}
         label="Password"
         type="password"
-        name="password"
         autoComplete="current-password"
         required
         value={password}
         onChange={(e) => setPassword(e.target.value)}
-        error={problem.fields.password}
       />
       <button type="submit" className="button primary" disabled={busy}>
         {busy ? 'Signing in…' : 'Sign in'}

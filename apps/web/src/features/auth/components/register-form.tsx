@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useClient } from '../../../app/provider.tsx';
-import { Alert } from '../../../components/ui/alert.tsx';
 import { Field } from '../../../components/ui/field.tsx';
+import { FormStatus } from '../../../components/ui/form-status.tsx';
 import { useForm } from '../../../lib/use-form.ts';
 
 const FIELDS = ['name', 'email', 'password'] as const;
@@ -13,7 +13,7 @@ export function RegisterForm(props: { loginHref: string }) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const { problem, alertRef, fieldRef, busy, handleSubmit } = useForm(FIELDS);
+  const { problem, alertRef, field, busy, handleSubmit } = useForm(FIELDS);
 
   const submit = handleSubmit(async () => {
     await client.register({ name, email, password });
@@ -21,45 +21,26 @@ export function RegisterForm(props: { loginHref: string }) {
 
   return (
     <form onSubmit={submit} noValidate>
-      <div aria-live="assertive">
-        {problem.form ? (
-          <Alert ref={alertRef} tone="error">
-            {problem.form}
-          </Alert>
-        ) : null}
-      </div>
+      <FormStatus ref={alertRef} error={problem.form} />
+      <Field {...field('name')} label="Name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} />
       <Field
-        ref={fieldRef('name')}
-        label="Name"
-        name="name"
-        autoComplete="name"
-        required
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-        error={problem.fields.name}
-      />
-      <Field
-        ref={fieldRef('email')}
+        {...field('email')}
         label="Email"
         type="email"
-        name="email"
         autoComplete="username"
         required
         value={email}
         onChange={(e) => setEmail(e.target.value)}
-        error={problem.fields.email}
       />
       <Field
-        ref={fieldRef('password')}
+        {...field('password')}
         label="Password"
         type="password"
-        name="password"
         autoComplete="new-password"
         hint="12 to 128 characters. A long phrase is easier to remember and harder to guess."
         required
         value={password}
         onChange={(e) => setPassword(e.target.value)}
-        error={problem.fields.password}
       />
       <button type="submit" className="button primary" disabled={busy}>
         {busy ? 'Creating account…' : 'Create account'}
