@@ -32,6 +32,22 @@ export default defineConfig({
           setupFiles: ['test/setup.ts'],
         },
       },
+      {
+        test: {
+          // The production topology (issue 7): several API processes, PostgreSQL, Redis and nginx as
+          // local processes. Runs after the other projects (groupOrder) so that its load figures are
+          // not measured on a machine busy with other suites.
+          name: 'deploy',
+          root: 'deploy',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          sequence: { groupOrder: 1 },
+          // One file at a time: each starts its own processes and the load test needs the cores.
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });
