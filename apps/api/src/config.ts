@@ -1,4 +1,4 @@
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 
@@ -13,6 +13,11 @@ export type Config = {
   redisUrl: string | undefined;
   /** Undefined in development when no key is given: main.ts then keeps a generated one in dataDir. */
   jwtPrivateKey: KeyObject | undefined;
+  /**
+   * Public keys whose tokens are accepted in addition to the signing key's: the previous key while
+   * its tokens live out their TTL, or the next key announced before it starts signing.
+   */
+  jwtPreviousPublicKeys: KeyObject[];
   jwtIssuer: string;
   jwtAudience: string;
   accessTokenTtlMs: number;
@@ -82,6 +87,50 @@ const boolean = z
     return z.NEVER;
   });
 
+const isP256 = (key: KeyObject): boolean => key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
+
+/**
+ * Concatenated SPKI PEM public keys. A private key is refused rather than reduced to its public
+ * half: a retired signing key has no business being deployed anywhere.
+ */
+const publicKeyList = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (!text?.trim()) return [];
+    // Same one-line .env form as JWT_PRIVATE_KEY. Messages never quote the value.
+    const pem = text.replace(/\\n/g, '\n');
+    const blocks = [...pem.matchAll(PEM_BLOCK)];
+    const fail = (message: string) => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    if (blocks.length === 0 || pem.replace(PEM_BLOCK, '').trim() !== '') {
+      return fail('must be one or more PEM public keys (BEGIN PUBLIC KEY blocks) and nothing else');
+    }
+    const keys: KeyObject[] = [];
+    for (const [index, [block, label]] of blocks.entries()) {
+      const which = blocks.length > 1 ? ` (key ${index + 1} of ${blocks.length})` : '';
+      if (label?.includes('PRIVATE')) {
+        return fail(
+          `must hold public keys only but holds a private key${which}: give its public key (npm run keygen -- --public prints it)`,
+        );
+      }
+      if (label !== 'PUBLIC KEY') return fail(`must hold PEM public keys (BEGIN PUBLIC KEY blocks)${which}`);
+      let key: KeyObject;
+      try {
+        key = createPublicKey(block);
+      } catch {
+        return fail(`holds an unreadable PEM public key${which}`);
+      }
+      if (!isP256(key)) return fail(`must hold EC P-256 (ES256) public keys${which}`);
+      keys.push(key);
+    }
+    return keys;
+  });
+
 const origin = (text: string): boolean => {
   try {
     const url = new URL(text);
@@ -122,7 +171,7 @@ const EnvSchema = z.object({
       try {
         // .env files often carry a PEM on one line with literal \n.
         const key = createPrivateKey(text.replace(/\\n/g, '\n'));
-        if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+        if (!isP256(key)) {
           ctx.addIssue({ code: 'custom', message: 'must be an EC P-256 (ES256) private key' });
           return z.NEVER;
         }
@@ -133,6 +182,7 @@ const EnvSchema = z.object({
         return z.NEVER;
       }
     }),
+  JWT_PREVIOUS_PUBLIC_KEYS: publicKeyList,
   JWT_ISSUER: z.string().min(1, 'must not be empty').default('spa-auth'),
   JWT_AUDIENCE: z.string().min(1, 'must not be empty').default('spa-auth-api'),
   ACCESS_TOKEN_TTL: duration('5m'),
@@ -222,6 +272,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataDir: e.DATA_DIR,
     redisUrl: e.REDIS_URL,
     jwtPrivateKey: e.JWT_PRIVATE_KEY,
+    jwtPreviousPublicKeys: e.JWT_PREVIOUS_PUBLIC_KEYS,
     jwtIssuer: e.JWT_ISSUER,
     jwtAudience: e.JWT_AUDIENCE,
     accessTokenTtlMs: e.ACCESS_TOKEN_TTL,

@@ -39,7 +39,9 @@ if (config.seedDemoUsers) {
   await seedDemoUsers(store, passwords, clock);
   logger.info('demo users ready: demo@example.com / demo-password-1, admin@example.com / admin-password-1');
 }
-const keys = createKeySet(config.jwtPrivateKey ?? (await loadOrCreateDevKey(config.dataDir)));
+const keys = createKeySet(config.jwtPrivateKey ?? (await loadOrCreateDevKey(config.dataDir)), config.jwtPreviousPublicKeys);
+// Kids are public (they are in the JWKS); logging them lets a rotation be checked instance by instance.
+logger.info({ signingKid: keys.signing.kid, acceptedKids: [...keys.verifying.keys()] }, 'access token keys loaded');
 const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
 const app = createApp({
   config,

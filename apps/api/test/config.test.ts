@@ -6,6 +6,9 @@ import { parseDuration } from '../src/duration.ts';
 const pem = (curve: string) =>
   generateKeyPairSync('ec', { namedCurve: curve }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
+const publicPem = (curve: string) =>
+  generateKeyPairSync('ec', { namedCurve: curve }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
 function problemOf(env: Record<string, string>): string {
   try {
     loadConfig(env);
@@ -39,6 +42,7 @@ describe('configuration', () => {
       cookieSameSite: 'strict',
       seedDemoUsers: true,
       jwtPrivateKey: undefined,
+      jwtPreviousPublicKeys: [],
     });
   });
 
@@ -100,6 +104,56 @@ describe('configuration', () => {
   it('when the key comes on one line with literal \\n, as .env files carry it, then it is read', () => {
     const oneLine = pem('P-256').replace(/\n/g, '\\n');
     expect(loadConfig({ JWT_PRIVATE_KEY: oneLine }).jwtPrivateKey?.asymmetricKeyType).toBe('ec');
+  });
+
+  it('when JWT_PREVIOUS_PUBLIC_KEYS holds several public keys, multi-line or on one line with literal \\n, then each is read', () => {
+    const [first, second] = [publicPem('P-256'), publicPem('P-256')];
+    const multiLine = loadConfig({ JWT_PREVIOUS_PUBLIC_KEYS: `${first}\n${second}` }).jwtPreviousPublicKeys;
+    expect(multiLine.map((key) => key.export({ type: 'spki', format: 'pem' }))).toEqual([first, second]);
+    const oneLine = `${first}${second}`.trim().replace(/\n/g, '\\n');
+    expect(oneLine).not.toContain('\n');
+    const keys = loadConfig({ JWT_PREVIOUS_PUBLIC_KEYS: oneLine }).jwtPreviousPublicKeys;
+    expect(keys.map((key) => [key.type, key.asymmetricKeyDetails?.namedCurve])).toEqual([
+      ['public', 'prime256v1'],
+      ['public', 'prime256v1'],
+    ]);
+  });
+
+  it('when JWT_PREVIOUS_PUBLIC_KEYS is empty or blank, then no previous key is accepted', () => {
+    expect(loadConfig({ JWT_PREVIOUS_PUBLIC_KEYS: '' }).jwtPreviousPublicKeys).toEqual([]);
+    expect(loadConfig({ JWT_PREVIOUS_PUBLIC_KEYS: '  \n ' }).jwtPreviousPublicKeys).toEqual([]);
+  });
+
+  it.each([
+    ['a damaged PEM', () => publicPem('P-256').replace(/^(-----BEGIN PUBLIC KEY-----\n)..../, '$1####'), 'unreadable'],
+    ['text that is not PEM', () => 'previous-key-secret-1234567890', 'PEM public keys'],
+    ['a key followed by stray text', () => `${publicPem('P-256')}stray-text-1234567890`, 'PEM public keys'],
+    [
+      'an RSA public key',
+      () => generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      'P-256',
+    ],
+    ['a P-384 public key', () => publicPem('P-384'), 'P-256'],
+    ['a private key', () => pem('P-256'), 'give its public key'],
+    [
+      'a SEC1 private key',
+      () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString(),
+      'give its public key',
+    ],
+  ])('when JWT_PREVIOUS_PUBLIC_KEYS holds %s, then it is refused by name and its value is not printed', (_label, make, why) => {
+    const value = make();
+    const message = problemOf({ JWT_PREVIOUS_PUBLIC_KEYS: value });
+    expect(message).toContain('JWT_PREVIOUS_PUBLIC_KEYS');
+    expect(message).toContain(why);
+    expect(message.split('\n')).toHaveLength(1);
+    // No line of the value, PEM armour included, is echoed.
+    for (const line of value.split('\n').filter((l) => l.length > 8)) expect(message).not.toContain(line);
+  });
+
+  it('when the second of two previous keys is bad, then the message says which one', () => {
+    const message = problemOf({ JWT_PREVIOUS_PUBLIC_KEYS: `${publicPem('P-256')}${publicPem('P-384')}` });
+    expect(message).toContain('JWT_PREVIOUS_PUBLIC_KEYS');
+    expect(message).toContain('key 2 of 2');
   });
 
   it('when DATABASE_URL or REDIS_URL is malformed, then the variable is named and its value not printed', () => {

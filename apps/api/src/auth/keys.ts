@@ -18,12 +18,23 @@ export function jwkThumbprint(publicKey: KeyObject): string {
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
-/** Builds the key set from the signing key and any previous public keys still accepted. */
+/**
+ * Builds the key set from the signing key and the other public keys whose tokens are still (or
+ * already) accepted: the previous key during a rotation, or the next one announced before it signs.
+ * The kid is the key's thumbprint, so every instance names a key the same way with no registry.
+ */
 export function createKeySet(privateKey: KeyObject, previousPublicKeys: KeyObject[] = []): KeySet {
   const publicKey = createPublicKey(privateKey);
   const signing = { kid: jwkThumbprint(publicKey), privateKey, publicKey };
   const verifying = new Map<string, KeyObject>([[signing.kid, publicKey]]);
-  for (const key of previousPublicKeys) verifying.set(jwkThumbprint(key), key);
+  for (const key of previousPublicKeys) {
+    // Re-derived so that a private key handed in by mistake can never put `d` into the JWKS.
+    const previous = key.type === 'public' ? key : createPublicKey(key);
+    if (previous.asymmetricKeyType !== 'ec' || previous.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+      throw new Error('Every accepted key must be an EC P-256 public key');
+    }
+    verifying.set(jwkThumbprint(previous), previous);
+  }
   const jwks = {
     keys: [...verifying].map(([kid, key]) => ({ ...key.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' })),
   };
