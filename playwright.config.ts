@@ -8,12 +8,15 @@ const HARNESS_URL = 'http://localhost:5179';
 // The end-to-end suite: its own API, and the production build of the web app on another origin (contract 1).
 const E2E_API_URL = 'http://localhost:3100';
 const E2E_WEB_URL = 'http://localhost:4173';
+// The production topology (docker-compose.yml) as local processes: nginx in front of two API
+// instances, app and API on one origin (contract 1, same-origin deployment).
+const ONE_ORIGIN_URL = 'http://127.0.0.1:4180';
 
 // Playwright cannot download its own browser on every machine (closed networks), so the system's
 // Chromium is used where one is installed; elsewhere Playwright's own.
 const chromium = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
-export default defineConfig({
+export default defineConfig<object, { apiURL: string }>({
   fullyParallel: true,
   // Tests spend most of their time waiting for tokens to expire, not on the CPU: at least two workers
   // even where Playwright's default (half the cores) would give one.
@@ -46,6 +49,14 @@ export default defineConfig({
       name: 'e2e',
       testDir: 'e2e',
       use: { baseURL: E2E_WEB_URL, screenshot: 'only-on-failure' },
+    },
+    {
+      // The sign-in, reload, expiry and burst flows again, through nginx on one origin, with the
+      // requests spread over two API instances.
+      name: 'one-origin',
+      testDir: 'e2e',
+      testMatch: ['sign-in.spec.ts', 'token-refresh.spec.ts'],
+      use: { baseURL: ONE_ORIGIN_URL, apiURL: ONE_ORIGIN_URL, screenshot: 'only-on-failure' },
     },
     // `npm run screenshots` only: the README's pictures, against the same servers as e2e.
     ...(process.env.SCREENSHOTS
@@ -124,6 +135,16 @@ export default defineConfig({
       reuseExistingServer: !isCI,
       timeout: 120_000,
       env: { VITE_API_URL: E2E_API_URL },
+    },
+    {
+      // Builds the app for a same-origin API, starts two APIs (throwaway PostgreSQL database, own
+      // Redis) and nginx; on SIGTERM it stops them and drops the database.
+      name: 'one-origin',
+      command: 'node deploy/serve-one-origin.ts 4180',
+      url: `${ONE_ORIGIN_URL}/.well-known/jwks.json`,
+      reuseExistingServer: !isCI,
+      timeout: 120_000,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
     },
   ],
 });

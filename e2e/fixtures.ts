@@ -9,10 +9,12 @@ import { SessionsPage } from './pages/sessions-page.ts';
 import { SettingsPage } from './pages/settings-page.ts';
 
 export { EXPIRY_TIMEOUT } from './pages/dashboard-page.ts';
-export { API_URL, expect };
+export { expect };
 export type Account = Credentials;
 
-export const REFRESH_URL = `${API_URL}/auth/refresh`;
+/** Every refresh request, whichever origin serves the API (a glob for route(), a test for requests). */
+export const REFRESH_URL = '**/auth/refresh';
+export const isRefreshRequest = (request: Request) => request.method() === 'POST' && new URL(request.url()).pathname === '/auth/refresh';
 
 /** The seeded demo users (contract 8; the e2e API runs with SEED_DEMO_USERS=true). */
 export const DEMO_ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
@@ -45,7 +47,7 @@ export function pagesOf(page: Page): Pages {
 export function watchRefreshes(context: BrowserContext): Request[] {
   const seen: Request[] = [];
   context.on('request', (request) => {
-    if (request.method() === 'POST' && request.url() === REFRESH_URL) seen.push(request);
+    if (isRefreshRequest(request)) seen.push(request);
   });
   return seen;
 }
@@ -61,6 +63,11 @@ export type Api = {
   register(account: Account): Promise<void>;
   /** Signs in, so the account has one more session; its User-Agent names its device on the Sessions page. */
   signIn(account: Pick<Account, 'email' | 'password'>, userAgent?: string): Promise<ApiSession>;
+};
+
+type Options = {
+  /** Where the browser reaches the API: its own origin (e2e), or the app's (one-origin, behind nginx). */
+  apiURL: string;
 };
 
 type Fixtures = Pages & {
@@ -80,17 +87,18 @@ type Fixtures = Pages & {
 
 const CSRF = { 'X-Requested-With': 'XMLHttpRequest' };
 
-export const test = base.extend<Fixtures>({
+export const test = base.extend<Fixtures, Options>({
+  apiURL: [API_URL, { option: true, scope: 'worker' }],
   // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring.
   account: async ({}, use) => {
     const id = randomUUID();
     await use({ name: `E2E ${id.slice(0, 8)}`, email: `e2e-${id}@example.com`, password: `password-${id}` });
   },
-  api: async ({ playwright }, use) => {
+  api: async ({ playwright, apiURL }, use) => {
     const opened: APIRequestContext[] = [];
     const open = async (userAgent?: string) => {
       const request = await playwright.request.newContext({
-        baseURL: API_URL,
+        baseURL: apiURL,
         extraHTTPHeaders: CSRF,
         ...(userAgent ? { userAgent } : {}),
       });

@@ -1,4 +1,4 @@
-import { API_URL, expect, REFRESH_URL, test } from './fixtures.ts';
+import { expect, isRefreshRequest, test } from './fixtures.ts';
 
 // A session ended from elsewhere: revoked by the user on another device, or killed as stolen (contract 4, 5.3.3, 9.8).
 
@@ -40,15 +40,16 @@ test('when an old refresh cookie is replayed in another browser after its succes
   dashboardPage,
   loginPage,
   openBrowser,
+  apiURL,
 }) => {
-  const refreshCookie = async () => (await context.cookies(REFRESH_URL)).find((c) => c.name === 'refresh_token');
+  const refreshCookie = async () => (await context.cookies(`${apiURL}/auth/refresh`)).find((c) => c.name === 'refresh_token');
   const stolen = await refreshCookie();
   expect(stolen).toBeDefined();
 
   // Two rotations: the stolen token's successor has been used, so presenting it is theft at once,
   // without waiting for REFRESH_REUSE_GRACE to pass (contract 5.3.3).
   for (let rotation = 1; rotation <= 2; rotation += 1) {
-    const refreshed = page.waitForResponse((r) => r.url() === REFRESH_URL && r.request().method() === 'POST');
+    const refreshed = page.waitForResponse((r) => isRefreshRequest(r.request()));
     await page.reload();
     expect((await refreshed).status()).toBe(200);
     await expect(dashboardPage.whoAmI).toContainText(signedIn.email);
@@ -57,7 +58,7 @@ test('when an old refresh cookie is replayed in another browser after its succes
 
   const thief = await openBrowser();
   if (stolen) await thief.context.addCookies([stolen]);
-  const replayed = thief.page.waitForResponse((r) => r.url() === REFRESH_URL && r.request().method() === 'POST');
+  const replayed = thief.page.waitForResponse((r) => isRefreshRequest(r.request()));
   await thief.page.goto('/');
   const replay = await replayed;
   expect(replay.status()).toBe(401);
@@ -69,5 +70,5 @@ test('when an old refresh cookie is replayed in another browser after its succes
   await dashboardPage.callMe.click();
   await expect(page).toHaveURL(`/login?returnTo=${encodeURIComponent('/')}`);
   await expect(loginPage.heading).toBeVisible();
-  expect((await context.cookies(API_URL)).find((c) => c.name === 'refresh_token')).toBeUndefined();
+  expect((await context.cookies(`${apiURL}/auth/refresh`)).find((c) => c.name === 'refresh_token')).toBeUndefined();
 });

@@ -1,4 +1,4 @@
-import { API_URL, expect, test } from './fixtures.ts';
+import { expect, test } from './fixtures.ts';
 
 // Registration, sign-in and where the user lands afterwards (contract 5.1, 5.2, 7, 9.2, 9.8).
 
@@ -10,6 +10,7 @@ test('when a new user registers and reloads, then they stay signed in, with the 
   account,
   registerPage,
   dashboardPage,
+  apiURL,
 }) => {
   await registerPage.goto();
   const registered = await registerPage.register(account);
@@ -24,14 +25,14 @@ test('when a new user registers and reloads, then they stay signed in, with the 
   await expect(dashboardPage.whoAmI).toContainText(account.email);
   await expect(dashboardPage.tokenLifetime).toContainText('expires in');
 
-  const cookie = (await context.cookies(`${API_URL}/auth/refresh`)).find((c) => c.name === 'refresh_token');
+  const cookie = (await context.cookies(`${apiURL}/auth/refresh`)).find((c) => c.name === 'refresh_token');
   expect(cookie).toMatchObject({ httpOnly: true, path: '/auth', sameSite: 'Strict' });
   const refreshToken = cookie?.value ?? '';
   expect(refreshToken).not.toBe('');
   expect(await page.evaluate(() => document.cookie)).not.toContain('refresh_token');
   // Not readable even on the cookie's own origin and path, where a non-HttpOnly cookie would be.
   const onCookiePath = await context.newPage();
-  await onCookiePath.goto(`${API_URL}/auth/`);
+  await onCookiePath.goto(`${apiURL}/auth/`);
   expect(await onCookiePath.evaluate(() => document.cookie)).toBe('');
   await onCookiePath.close();
 
