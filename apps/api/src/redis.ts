@@ -57,22 +57,25 @@ export async function connectRedis(url: string, logger: Logger, namespace = 'spa
     socket: { connectTimeout: 2_000, reconnectStrategy: (retries) => Math.min(100 * 2 ** retries, 2_000) },
   });
   const subscriber = client.duplicate();
-  let isDown = false;
+  // Tracked per connection: "back" is logged once every connection that failed is ready again. The
+  // subscriber can be ready before the command connection that the rate limits use, and a "back"
+  // logged then would announce shared limits that are not shared yet.
+  const down = new Set<string>();
   for (const [name, c] of [
     ['commands', client],
     ['subscriber', subscriber],
   ] as const) {
     c.on('error', (err: Error) => {
-      if (!isDown)
+      if (down.size === 0)
         logger.warn(
           { err, connection: name },
           'Redis unavailable: rate limits are per instance and revocations travel through the database until it returns',
         );
-      isDown = true;
+      down.add(name);
     });
     c.on('ready', () => {
-      if (isDown) logger.info({ connection: name }, 'Redis is back: shared rate limits and revocation messages resume');
-      isDown = false;
+      if (!down.delete(name) || down.size > 0) return;
+      logger.info({ connection: name }, 'Redis is back: shared rate limits and revocation messages resume');
     });
   }
   // Start even when Redis is down: wait for it a moment at most; the clients keep reconnecting
