@@ -4,7 +4,7 @@
 // The loads here are shorter than load.test.ts's 60 s (25 to 30 s, the fault in the middle) to keep
 // CI time reasonable: a fault needs a few seconds of load before it, its own duration, and enough
 // after it to show the recovery. Each test prints a one-line JSON summary and a per-second timeline
-// for deploy/test/RESULTS.md.
+// for docs/deployment.md (What the tests prove).
 
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -102,7 +102,7 @@ describe('when PostgreSQL stops for 10 s under load', () => {
     await admin.end();
     // A refresh that commits as PostgreSQL goes down and whose answer is lost can only be retried once
     // it is back: 10 s later. Contract 5.3.2 keeps that session only within REFRESH_REUSE_GRACE, so
-    // the grace must outlast the outage (RESULTS.md: with the default 10 s such a retry is theft).
+    // the grace must outlast the outage (docs/deployment.md: with the default 10 s such a retry is theft).
     const { a, b, origin } = await startTopology(cluster.url, { REFRESH_REUSE_GRACE: '30s' });
     const agents = await registerAgents(origin, USERS);
 
