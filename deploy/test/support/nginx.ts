@@ -5,10 +5,10 @@
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { exitOf, freePort } from './processes.ts';
 
 const NGINX_DIR = path.resolve(import.meta.dirname, '../../nginx');
 export const NGINX_TEMPLATE = path.join(NGINX_DIR, 'spa-auth.conf.template');
@@ -145,35 +145,12 @@ export function checkNginxConfig(options: { apiOrigins: string[]; webRoot: strin
   }
 }
 
-async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 function readPid(file: string): number | undefined {
   try {
     return Number(readFileSync(file, 'utf8').trim());
   } catch {
     return undefined;
   }
-}
-
-function exitOf(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    else {
-      // A child that could not be spawned emits 'error' and maybe never 'exit'.
-      child.once('exit', () => resolve());
-      child.once('error', () => resolve());
-    }
-  });
 }
 
 export type RunningNginx = { url: string; stop(): Promise<void> };
@@ -200,7 +177,7 @@ export async function startNginx(options: { apiOrigins: string[]; webRoot: strin
   const attempts = options.port === undefined ? 3 : 1;
   let lastError: Error | undefined;
   for (let attempt = 0; attempt < attempts; attempt += 1) {
-    const port = options.port ?? (await freeLoopbackPort());
+    const port = options.port ?? (await freePort());
     try {
       return await launch(nginx, { ...options, port });
     } catch (error) {

@@ -43,10 +43,15 @@ async function answers(url: string): Promise<boolean> {
   return response.ok;
 }
 
-function exitOf(child: ChildProcess): Promise<number | null> {
+/** Resolves with the child's exit code (null after a signal), at once if it has already exited. */
+export function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
+    else {
+      child.once('exit', (code) => resolve(code));
+      // A child that could not be spawned emits 'error' and maybe never 'exit'.
+      child.once('error', () => resolve(null));
+    }
   });
 }
 
