@@ -20,15 +20,17 @@ type Json = Record<string, unknown>;
 const b64 = (value: Json) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 describe('algorithm pinning (contract 4: ES256 only)', () => {
-  // The key set may hold more than the P-256 signing key (createKeySet takes previous public keys for a
-  // key rotation). The pin must come from the verifier, not from the library guessing the algorithm
-  // from whatever key the kid names.
+  // createKeySet refuses any key that is not P-256, but the pin must not rest on that alone: it must
+  // come from the verifier, not from the library guessing the algorithm from whatever key the kid
+  // names. So this key set is built by hand with another kind of key among the accepted ones.
   it.each<[string, string, () => { privateKey: KeyObject; publicKey: KeyObject }]>([
     ['ES384', 'sha384', () => generateKeyPairSync('ec', { namedCurve: 'P-384' })],
     ['RS256', 'sha256', () => generateKeyPairSync('rsa', { modulusLength: 2048 })],
   ])('when a token is %s-signed by another key the server accepts, then 401 token_invalid', async (alg, digest, makeKey) => {
     const other = makeKey();
-    const keys = createKeySet(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, [other.publicKey]);
+    const own = createKeySet(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+    expect(() => createKeySet(own.signing.privateKey, [other.publicKey])).toThrow(/P-256/);
+    const keys = { ...own, verifying: new Map([...own.verifying, [jwkThumbprint(other.publicKey), other.publicKey]]) };
     const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', LOG_LEVEL: 'silent' });
     const app = createApp({
       config,
