@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
@@ -128,25 +129,47 @@ async function stats(api: Api, query = ''): Promise<Stats> {
 
 type Session = { email: string; accessToken: string; cookie: string };
 
-function refreshCookieOf(res: Response): string {
-  const line = res.headers.getSetCookie().find((c) => c.startsWith('refresh_token='));
+// The login and refresh loops share the machine with the API. node:http on keep-alive connections
+// costs this process about half the CPU per request that fetch does (docs/performance.md), and
+// what the load generator does not burn is left to the API and its database.
+const agent = new http.Agent({ keepAlive: true });
+type Answer = { status: number; setCookie: string[]; body: string };
+
+function post(api: Api, route: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${api.url}${route}`, { method: 'POST', agent, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, setCookie: res.headers['set-cookie'] ?? [], body: text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function refreshCookieOf(answer: Answer): string {
+  const line = answer.setCookie.find((c) => c.startsWith('refresh_token='));
   return line?.slice('refresh_token='.length).split(';', 1)[0] ?? '';
 }
 
-async function postJson(api: Api, route: string, body: unknown): Promise<{ res: Response; data: { accessToken?: string } }> {
-  const res = await fetch(`${api.url}${route}`, {
-    method: 'POST',
-    headers: { ...XHR, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { res, data: (await res.json()) as { accessToken?: string } };
+const accessTokenOf = (answer: Answer) => (JSON.parse(answer.body) as { accessToken?: string }).accessToken;
+
+function postJson(api: Api, route: string, body: unknown): Promise<Answer> {
+  return post(api, route, { ...XHR, 'Content-Type': 'application/json' }, JSON.stringify(body));
 }
+
+const postRefresh = (api: Api, cookie: string) => post(api, '/auth/refresh', { ...XHR, Cookie: `refresh_token=${cookie}` });
 
 async function register(api: Api, label: string): Promise<Session> {
   const email = `${label}-${randomBytes(6).toString('hex')}@bench.test`;
-  const { res, data } = await postJson(api, '/auth/register', { email, password: PASSWORD, name: 'Bench User' });
-  if (res.status !== 201 || !data.accessToken) throw new Error(`register answered ${res.status}`);
-  return { email, accessToken: data.accessToken, cookie: refreshCookieOf(res) };
+  const res = await postJson(api, '/auth/register', { email, password: PASSWORD, name: 'Bench User' });
+  const accessToken = res.status === 201 ? accessTokenOf(res) : undefined;
+  if (!accessToken) throw new Error(`register answered ${res.status}`);
+  return { email, accessToken, cookie: refreshCookieOf(res) };
 }
 
 async function registerMany(api: Api, count: number): Promise<Session[]> {
@@ -175,8 +198,9 @@ async function loginLoops(api: Api, emails: string[], loops: number, until: numb
     Array.from({ length: loops }, async () => {
       while (Date.now() < until && tokens.length + failures < limit) {
         const email = emails[next++ % emails.length] as string;
-        const { res, data } = await postJson(api, '/auth/login', { email, password: PASSWORD });
-        if (res.status === 200 && data.accessToken) tokens.push(data.accessToken);
+        const res = await postJson(api, '/auth/login', { email, password: PASSWORD });
+        const accessToken = res.status === 200 ? accessTokenOf(res) : undefined;
+        if (accessToken) tokens.push(accessToken);
         else failures++;
       }
     }),
@@ -196,8 +220,7 @@ async function refreshRun(api: Api, sessions: Session[], ms: number): Promise<{ 
     sessions.map(async (session) => {
       let cookie = session.cookie;
       while (Date.now() < until) {
-        const res = await fetch(`${api.url}/auth/refresh`, { method: 'POST', headers: { ...XHR, Cookie: `refresh_token=${cookie}` } });
-        await res.arrayBuffer();
+        const res = await postRefresh(api, cookie);
         const next = refreshCookieOf(res);
         if (res.status === 200 && next) {
           ok++;
@@ -219,14 +242,11 @@ async function refreshTokens(api: Api, sessions: Session[], count: number): Prom
   await Promise.all(
     sessions.map(async (session) => {
       while (tokens.length < count) {
-        const res = await fetch(`${api.url}/auth/refresh`, {
-          method: 'POST',
-          headers: { ...XHR, Cookie: `refresh_token=${session.cookie}` },
-        });
-        const body = (await res.json()) as { accessToken?: string };
-        if (res.status !== 200 || !body.accessToken) throw new Error(`refresh answered ${res.status}`);
+        const res = await postRefresh(api, session.cookie);
+        const accessToken = res.status === 200 ? accessTokenOf(res) : undefined;
+        if (!accessToken) throw new Error(`refresh answered ${res.status}`);
         session.cookie = refreshCookieOf(res);
-        tokens.push(body.accessToken);
+        tokens.push(accessToken);
       }
     }),
   );

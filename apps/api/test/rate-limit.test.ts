@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.ts';
 import { bearer, createTestApi, PASSWORD, registerUser, uniqueEmail, XHR } from './support.ts';
 
 const WINDOW_MS = 60_000;
@@ -259,6 +260,38 @@ describe('refreshes per session', () => {
     // After the window the limited session still works: the 429 did not end it.
     api.clock.advance(WINDOW_MS);
     await refreshWith(api.app, cookie).expect(200);
+  });
+
+  it('when a cookie has the selector of a session but not its verifier, then it does not use up the budget of that session', async () => {
+    const api = await createTestApi(PER_SESSION);
+    const user = await registerUser(api.app);
+    const [selector] = user.refresh.split('.');
+    for (let i = 0; i < 5; i++) {
+      const res = await refreshWith(api.app, `${selector}.${'b'.repeat(43)}`);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe('refresh_invalid');
+    }
+    let cookie = user.refresh;
+    for (let i = 0; i < 3; i++) cookie = cookieOf(await refreshWith(api.app, cookie).expect(200));
+    expectRateLimited(await refreshWith(api.app, cookie));
+  });
+
+  it('when a refresh is limited per session, then the cookie is still looked up only once', async () => {
+    const api = await createTestApi(PER_SESSION);
+    let reads = 0;
+    const app = createApp({
+      ...api.deps,
+      store: {
+        ...api.store,
+        findRefreshToken: (selector) => {
+          reads++;
+          return api.store.findRefreshToken(selector);
+        },
+      },
+    });
+    const user = await registerUser(app);
+    await refreshWith(app, user.refresh).expect(200);
+    expect(reads).toBe(1);
   });
 
   it('when a cookie names no session, then only the per-IP limit applies to it', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createRefreshToken } from '../src/auth/refresh-tokens.ts';
-import { createSqlStore, type RefreshDecision, type Store } from '../src/store/store.ts';
+import { createSqlStore, type RefreshDecision, type Rotation, type Store } from '../src/store/store.ts';
 import { realBackends, uniqueEmail } from './support.ts';
 
 // One suite, every real backend (STYLE 5): the embedded PGlite always, PostgreSQL in every CI run.
@@ -31,7 +31,7 @@ describe.each(backends)('the store on %s', (_name, open) => {
     });
     return { session, token };
   };
-  const rotate = (generation: number, at: Date): RefreshDecision => ({
+  const rotate = (generation: number, at: Date): Rotation => ({
     kind: 'rotate',
     token: createRefreshToken(),
     generation,
@@ -148,6 +148,87 @@ describe.each(backends)('the store on %s', (_name, open) => {
     // Serialised by the session row lock: nobody decided on a stale generation.
     expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect((await store.findSession(session.id))?.generation).toBe(10);
+  });
+
+  it('when a refresh token is found, then its session and the user an access token needs come with it', async () => {
+    const { store } = await setup();
+    const user = await newUser(store);
+    const { session, token } = await newSession(store, user?.id as string);
+    const found = await store.findRefreshToken(token.selector);
+    expect(found?.session).toEqual(session);
+    expect(found?.token).toEqual({
+      selector: token.selector,
+      sessionId: session.id,
+      verifierHash: token.verifierHash,
+      generation: 0,
+      createdAt: T0,
+    });
+    expect(found?.user).toEqual({ id: user?.id, email: user?.email, name: 'Store Test', role: 'user' });
+  });
+
+  it('when the token row cannot be written, then createSession leaves no session behind', async () => {
+    const { db, store } = await setup();
+    const user = await newUser(store);
+    const { token } = await newSession(store, user?.id as string);
+    // The same selector again violates the token's primary key, in the same statement as the session insert.
+    const id = randomUUID();
+    await expect(
+      store.createSession({
+        id,
+        userId: user?.id as string,
+        now: T0,
+        idleExpiresAt: later(DAY),
+        absoluteExpiresAt: later(DAY),
+        userAgent: null,
+        token,
+      }),
+    ).rejects.toThrow();
+    expect(await store.findSession(id)).toBeNull();
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [user?.id]);
+    expect(rows[0]?.n).toBe(1);
+  });
+
+  it('when rotateSessionIfUnchanged finds the expected generation, then the new token and the session are written together', async () => {
+    const { store } = await setup();
+    const user = await newUser(store);
+    const { session, token } = await newSession(store, user?.id as string);
+    const decision = rotate(1, later(1000));
+    expect(await store.rotateSessionIfUnchanged(session.id, 0, decision)).toBe(true);
+    const after = await store.findRefreshToken(decision.token.selector);
+    expect(after?.token).toMatchObject({ sessionId: session.id, generation: 1, createdAt: later(1000) });
+    expect(after?.session).toMatchObject({ generation: 1, revokedAt: null, userAgent: 'vitest' });
+    expect(after?.session.rotatedAt).toEqual(later(1000));
+    expect(after?.session.lastUsedAt).toEqual(later(1000));
+    expect(after?.session.idleExpiresAt).toEqual(later(8 * DAY));
+    // The presented token stays, as the previous generation.
+    expect((await store.findRefreshToken(token.selector))?.token.generation).toBe(0);
+  });
+
+  it('when the session moved on or was revoked, then rotateSessionIfUnchanged writes nothing and says so', async () => {
+    const { db, store } = await setup();
+    const user = await newUser(store);
+    const { session } = await newSession(store, user?.id as string);
+    const tokens = async () =>
+      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM refresh_tokens WHERE session_id = $1', [session.id])).rows[0]?.n;
+    const stale = rotate(1, later(1000));
+    expect(await store.rotateSessionIfUnchanged(session.id, 1, stale)).toBe(false);
+    expect(await store.findRefreshToken(stale.token.selector)).toBeNull();
+    expect(await tokens()).toBe(1);
+    await store.revokeSession(session.id, 'logout', later(500));
+    expect(await store.rotateSessionIfUnchanged(session.id, 0, rotate(1, later(1000)))).toBe(false);
+    expect(await tokens()).toBe(1);
+    expect((await store.findSession(session.id))?.generation).toBe(0);
+  });
+
+  it('when ten rotations expect one generation at once, then exactly one of them is written', async () => {
+    const { db, store } = await setup();
+    const user = await newUser(store);
+    const { session } = await newSession(store, user?.id as string);
+    const won = await Promise.all(Array.from({ length: 10 }, (_, i) => store.rotateSessionIfUnchanged(session.id, 0, rotate(1, later(i)))));
+    expect(won.filter(Boolean)).toHaveLength(1);
+    expect((await store.findSession(session.id))?.generation).toBe(1);
+    const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM refresh_tokens WHERE session_id = $1', [session.id]);
+    expect(rows[0]?.n).toBe(2);
   });
 
   it('when sessions are revoked one by one or all but one, then only active ones are listed', async () => {

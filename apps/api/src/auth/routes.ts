@@ -3,7 +3,7 @@ import { type RequestHandler, type Response, Router } from 'express';
 import { AppError } from '../errors.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
 import { type CookiePolicy, clearRefreshCookie, readRefreshCookie, setRefreshCookie } from './cookies.ts';
-import type { AuthService, IssuedSession, RefreshFailure } from './service.ts';
+import type { AuthService, IssuedSession, RefreshFailure, RefreshLookup } from './service.ts';
 
 const REFRESH_DETAILS: Record<RefreshFailure, string> = {
   refresh_missing: 'There is no session; sign in',
@@ -17,6 +17,15 @@ function sendSession(res: Response, cookies: CookiePolicy, status: number, sessi
   setRefreshCookie(res, cookies, session.refreshToken, session.refreshTtlMs);
   // RFC 6749 5.1: responses that carry tokens must not be cached.
   res.status(status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(session.body);
+}
+
+declare global {
+  namespace Express {
+    interface Locals {
+      /** Set on POST /auth/refresh before its limiter: the presented cookie, looked up once. */
+      refreshLookup: RefreshLookup;
+    }
+  }
 }
 
 const userAgentOf = (ua: string | undefined) => (ua ? ua.slice(0, 512) : null);
@@ -54,15 +63,27 @@ export function createAuthRoutes(deps: {
     },
   );
 
-  router.post('/refresh', refreshLimit, async (req, res) => {
-    const result = await auth.refresh(readRefreshCookie(req), userAgentOf(req.get('User-Agent')));
-    if ('failure' in result) {
-      clearRefreshCookie(res, cookies);
-      res.set('Cache-Control', 'no-store');
-      throw new AppError(401, result.failure, REFRESH_DETAILS[result.failure]);
-    }
-    sendSession(res, cookies, 200, result);
-  });
+  router.post(
+    '/refresh',
+    // The cookie is read once, in front of the per-session limit: the limiter counts against the
+    // session found here, and the rotation starts from the same read.
+    async (req, res, next) => {
+      const lookup = await auth.findRefresh(readRefreshCookie(req));
+      res.locals.refreshLookup = lookup;
+      res.locals.refreshSessionId = 'state' in lookup ? lookup.state.session.id : null;
+      next();
+    },
+    refreshLimit,
+    async (req, res) => {
+      const result = await auth.refresh(res.locals.refreshLookup, userAgentOf(req.get('User-Agent')));
+      if ('failure' in result) {
+        clearRefreshCookie(res, cookies);
+        res.set('Cache-Control', 'no-store');
+        throw new AppError(401, result.failure, REFRESH_DETAILS[result.failure]);
+      }
+      sendSession(res, cookies, 200, result);
+    },
+  );
 
   router.post('/logout', async (req, res) => {
     await auth.logout(readRefreshCookie(req));

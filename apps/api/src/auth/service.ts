@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { LoginRequest, RegisterRequest, Role, SessionResponse } from '@spa-auth/contract';
+import type { LoginRequest, RegisterRequest, SessionResponse } from '@spa-auth/contract';
 import type { Clock } from '../clock.ts';
-import type { NewRefreshToken, RefreshDecision, RefreshState, Store, UserRecord } from '../store/store.ts';
+import type { NewRefreshToken, RefreshDecision, RefreshState, SessionUser, Store, UserRecord } from '../store/store.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import type { Passwords } from './passwords.ts';
-import { createRefreshToken, parseRefreshToken, verifyRefreshToken } from './refresh-tokens.ts';
+import { createRefreshToken, type PresentedRefreshToken, parseRefreshToken, verifyRefreshToken } from './refresh-tokens.ts';
 import type { Revocations } from './revocations.ts';
 
 export type SessionPolicy = {
@@ -23,9 +23,12 @@ export type IssuedSession = {
 
 export type RefreshFailure = 'refresh_missing' | 'refresh_invalid' | 'refresh_expired' | 'session_revoked' | 'refresh_reused';
 
+/** A refresh cookie that names a session and carries its verifier, or why it does not. */
+export type RefreshLookup = { failure: RefreshFailure } | { presented: PresentedRefreshToken; state: RefreshState };
+
 export type AuthService = ReturnType<typeof createAuthService>;
 
-export function toPublicUser(user: UserRecord) {
+export function toPublicUser(user: SessionUser) {
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
@@ -76,15 +79,10 @@ export function createAuthService(deps: {
 }) {
   const { store, clock, tokens, passwords, revocations, policy } = deps;
 
-  const issue = (
-    user: { id: string; email: string; name: string; role: Role },
-    sessionId: string,
-    refreshToken: string,
-    endsAt: number,
-  ) => {
+  const issue = (user: SessionUser, sessionId: string, refreshToken: string, endsAt: number) => {
     const { token, expiresIn } = tokens.signAccessToken({ userId: user.id, sessionId, role: user.role });
     return {
-      body: { accessToken: token, tokenType: 'Bearer' as const, expiresIn, user: toPublicUser(user as UserRecord) },
+      body: { accessToken: token, tokenType: 'Bearer' as const, expiresIn, user: toPublicUser(user) },
       refreshToken,
       refreshTtlMs: endsAt - clock.now(),
     };
@@ -129,12 +127,37 @@ export function createAuthService(deps: {
       return startSession(user, userAgent);
     },
 
-    async refresh(cookie: string | undefined, userAgent: string | null): Promise<IssuedSession | { failure: RefreshFailure }> {
+    /**
+     * Reads the presented cookie's token, session and user once. The per-session refresh limit
+     * counts against what this finds, and `refresh` starts from it, so a refresh reads once.
+     */
+    async findRefresh(cookie: string | undefined): Promise<RefreshLookup> {
       if (!cookie) return { failure: 'refresh_missing' };
       const presented = parseRefreshToken(cookie);
       if (!presented) return { failure: 'refresh_invalid' };
+      // A token row never changes, so an unknown selector or a wrong verifier is final without a lock.
+      const state = await store.findRefreshToken(presented.selector);
+      if (!state || !verifyRefreshToken(presented, state.token.verifierHash)) return { failure: 'refresh_invalid' };
+      return { presented, state };
+    },
+
+    async refresh(lookup: RefreshLookup, userAgent: string | null): Promise<IssuedSession | { failure: RefreshFailure }> {
+      if ('failure' in lookup) return lookup;
+      const { presented, state: found } = lookup;
       const now = clock.now();
       const next = createRefreshToken();
+
+      // The hot path: the unlocked read, then a compare-and-set rotation in one statement.
+      const optimistic = decideRefresh(found, { verified: true, now, policy, userAgent, next });
+      if (
+        optimistic.decision.kind === 'rotate' &&
+        (await store.rotateSessionIfUnchanged(found.session.id, found.session.generation, optimistic.decision))
+      ) {
+        return issue(found.user, found.session.id, next.value, optimistic.decision.idleExpiresAt.getTime());
+      }
+
+      // Another request changed the session since the read, or the answer is a refusal: decide again
+      // on the locked state, so that races and revocations follow contract 5.3 exactly as before.
       let failure: RefreshFailure | null = null;
       const { decision, state } = await store.refreshSession(presented.selector, (locked) => {
         const verified = locked !== null && verifyRefreshToken(presented, locked.token.verifierHash);
@@ -144,9 +167,7 @@ export function createAuthService(deps: {
       });
       if (decision.kind === 'revoke' && state) await revocations.markRevoked([state.session.id]);
       if (failure || decision.kind !== 'rotate' || !state) return { failure: failure ?? 'refresh_invalid' };
-      const user = await store.findUserById(state.session.userId);
-      if (!user) return { failure: 'refresh_invalid' };
-      return issue(user, state.session.id, next.value, decision.idleExpiresAt.getTime());
+      return issue(state.user, state.session.id, next.value, decision.idleExpiresAt.getTime());
     },
 
     async logout(cookie: string | undefined): Promise<void> {

@@ -33,21 +33,24 @@ export type RefreshTokenRecord = {
 
 export type NewRefreshToken = { selector: string; verifierHash: string };
 
-/** What the service decided about a presented refresh token, applied by the store in the same transaction. */
-export type RefreshDecision =
-  | {
-      kind: 'rotate';
-      token: NewRefreshToken;
-      generation: number;
-      rotatedAt: Date;
-      lastUsedAt: Date;
-      idleExpiresAt: Date;
-      userAgent: string | null;
-    }
-  | { kind: 'revoke'; reason: string; at: Date }
-  | { kind: 'reject' };
+/** A new refresh token for a session, and what the session becomes with it. */
+export type Rotation = {
+  kind: 'rotate';
+  token: NewRefreshToken;
+  generation: number;
+  rotatedAt: Date;
+  lastUsedAt: Date;
+  idleExpiresAt: Date;
+  userAgent: string | null;
+};
 
-export type RefreshState = { session: SessionRecord; token: RefreshTokenRecord };
+/** What the service decided about a presented refresh token, applied by the store in the same transaction. */
+export type RefreshDecision = Rotation | { kind: 'revoke'; reason: string; at: Date } | { kind: 'reject' };
+
+/** What an access token needs of its user; read with the session, so a refresh needs no user query. */
+export type SessionUser = Pick<UserRecord, 'id' | 'email' | 'name' | 'role'>;
+
+export type RefreshState = { session: SessionRecord; token: RefreshTokenRecord; user: SessionUser };
 
 /**
  * The one narrow port between the API and its data. Every method is one statement or one
@@ -71,7 +74,14 @@ export type Store = {
     token: NewRefreshToken;
   }): Promise<SessionRecord>;
   findSession(id: string): Promise<SessionRecord | null>;
+  /** The token, its session and the session's user, in one statement and without a lock. */
   findRefreshToken(selector: string): Promise<RefreshState | null>;
+  /**
+   * Applies a rotation only if the session is still unrevoked and at `expectedGeneration`: one
+   * statement, no transaction, no lock. False, with nothing written, when another request changed
+   * the session first; the caller then decides again on the locked state (`refreshSession`).
+   */
+  rotateSessionIfUnchanged(sessionId: string, expectedGeneration: number, rotation: Rotation): Promise<boolean>;
   /**
    * Finds the token by selector, locks its session row, and applies what `decide` returns, all in
    * one transaction: concurrent refreshes of one session are serialised by the row lock, and a
@@ -93,8 +103,50 @@ const USER_COLUMNS = 'id, email, name, role, password_hash AS "passwordHash", cr
 const SESSION_COLUMNS = `id, user_id AS "userId", created_at AS "createdAt", last_used_at AS "lastUsedAt",
   idle_expires_at AS "idleExpiresAt", absolute_expires_at AS "absoluteExpiresAt", generation,
   rotated_at AS "rotatedAt", revoked_at AS "revokedAt", user_agent AS "userAgent"`;
-const TOKEN_COLUMNS = `selector, session_id AS "sessionId", verifier_hash AS "verifierHash", generation,
-  created_at AS "createdAt"`;
+// Token, session and user in one row, so the refresh hot path pays one round trip for all three.
+const REFRESH_STATE_FROM = `SELECT s.id, s.user_id AS "userId", s.created_at AS "createdAt", s.last_used_at AS "lastUsedAt",
+    s.idle_expires_at AS "idleExpiresAt", s.absolute_expires_at AS "absoluteExpiresAt", s.generation, s.rotated_at AS "rotatedAt",
+    s.revoked_at AS "revokedAt", s.user_agent AS "userAgent", t.selector, t.verifier_hash AS "verifierHash",
+    t.generation AS "tokenGeneration", t.created_at AS "tokenCreatedAt", u.email, u.name, u.role
+  FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
+  WHERE t.selector = $1`;
+type RefreshRow = SessionRecord &
+  Pick<RefreshTokenRecord, 'selector' | 'verifierHash'> &
+  Omit<SessionUser, 'id'> & {
+    tokenGeneration: number;
+    tokenCreatedAt: Date;
+  };
+
+function toRefreshState(row: RefreshRow | null): RefreshState | null {
+  if (!row) return null;
+  const { selector, verifierHash, tokenGeneration, tokenCreatedAt, email, name, role, ...session } = row;
+  return {
+    session,
+    token: { selector, sessionId: session.id, verifierHash, generation: tokenGeneration, createdAt: tokenCreatedAt },
+    user: { id: session.userId, email, name, role },
+  };
+}
+
+// One statement, so the new token and the session's new generation are written together or not at
+// all. The generation check makes it a compare-and-set; under READ COMMITTED a concurrent writer's
+// commit is waited for and the condition re-checked on the row it left.
+const ROTATE = `WITH s AS (
+    UPDATE sessions SET generation = $3, rotated_at = $4, last_used_at = $5, idle_expires_at = $6, user_agent = COALESCE($7, user_agent)
+    WHERE id = $1 AND generation = $2 AND revoked_at IS NULL RETURNING id
+  )
+  INSERT INTO refresh_tokens (selector, session_id, verifier_hash, generation, created_at)
+  SELECT $8, id, $9, $3, $5 FROM s RETURNING selector`;
+const rotateParams = (sessionId: string, expectedGeneration: number, r: Rotation) => [
+  sessionId,
+  expectedGeneration,
+  r.generation,
+  r.rotatedAt,
+  r.lastUsedAt,
+  r.idleExpiresAt,
+  r.userAgent,
+  r.token.selector,
+  r.token.verifierHash,
+];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function one<T>(q: Queryable, text: string, params: unknown[]): Promise<T | null> {
@@ -125,55 +177,44 @@ export function createSqlStore(db: Database): Store {
 
     listUsers: async () => (await db.query<UserRecord>(`SELECT ${USER_COLUMNS} FROM users ORDER BY created_at, email`)).rows,
 
-    createSession: ({ id, userId, now, idleExpiresAt, absoluteExpiresAt, userAgent, token }) =>
-      db.transaction(async (tx) => {
-        const session = await one<SessionRecord>(
-          tx,
-          `INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at, rotated_at, user_agent)
-           VALUES ($1, $2, $3, $3, $4, $5, $3, $6) RETURNING ${SESSION_COLUMNS}`,
-          [id, userId, now, idleExpiresAt, absoluteExpiresAt, userAgent],
-        );
-        await tx.query(
-          'INSERT INTO refresh_tokens (selector, session_id, verifier_hash, generation, created_at) VALUES ($1, $2, $3, 0, $4)',
-          [token.selector, id, token.verifierHash, now],
-        );
-        return session as SessionRecord;
-      }),
+    createSession: async ({ id, userId, now, idleExpiresAt, absoluteExpiresAt, userAgent, token }) =>
+      // One statement writes both rows or neither; the token's foreign key is checked at its end.
+      (await one<SessionRecord>(
+        db,
+        `WITH s AS (
+           INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at, rotated_at, user_agent)
+           VALUES ($1, $2, $3, $3, $4, $5, $3, $6) RETURNING ${SESSION_COLUMNS}
+         ), t AS (
+           INSERT INTO refresh_tokens (selector, session_id, verifier_hash, generation, created_at) SELECT $7, id, $8, 0, $3 FROM s
+         )
+         SELECT * FROM s`,
+        [id, userId, now, idleExpiresAt, absoluteExpiresAt, userAgent, token.selector, token.verifierHash],
+      )) as SessionRecord,
 
     findSession: async (id) =>
       UUID.test(id) ? one<SessionRecord>(db, `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = $1`, [id]) : null,
 
-    async findRefreshToken(selector) {
-      const token = await one<RefreshTokenRecord>(db, `SELECT ${TOKEN_COLUMNS} FROM refresh_tokens WHERE selector = $1`, [selector]);
-      const session = token && (await one<SessionRecord>(db, `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = $1`, [token.sessionId]));
-      return token && session ? { token, session } : null;
+    findRefreshToken: async (selector) => toRefreshState(await one<RefreshRow>(db, REFRESH_STATE_FROM, [selector])),
+
+    async rotateSessionIfUnchanged(sessionId, expectedGeneration, rotation) {
+      const { rows } = await db.query(ROTATE, rotateParams(sessionId, expectedGeneration, rotation));
+      return rows.length > 0;
     },
 
     refreshSession: (selector, decide) =>
       db.transaction(async (tx) => {
-        const found = await one<{ sessionId: string }>(tx, 'SELECT session_id AS "sessionId" FROM refresh_tokens WHERE selector = $1', [
-          selector,
-        ]);
-        if (!found) return { decision: decide(null), state: null };
-        // The lock is what makes concurrent refreshes of one session take turns.
-        const session = await one<SessionRecord>(tx, `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = $1 FOR UPDATE`, [found.sessionId]);
-        const token = await one<RefreshTokenRecord>(tx, `SELECT ${TOKEN_COLUMNS} FROM refresh_tokens WHERE selector = $1`, [selector]);
-        if (!session || !token) return { decision: decide(null), state: null };
-        const state = { session, token };
+        // The lock is what makes concurrent refreshes of one session take turns. After waiting for
+        // it, PostgreSQL returns the session row as the previous holder committed it.
+        const state = toRefreshState(await one<RefreshRow>(tx, `${REFRESH_STATE_FROM} FOR UPDATE OF s`, [selector]));
         const decision = decide(state);
+        if (!state) return { decision, state };
         if (decision.kind === 'rotate') {
-          await tx.query(
-            'INSERT INTO refresh_tokens (selector, session_id, verifier_hash, generation, created_at) VALUES ($1, $2, $3, $4, $5)',
-            [decision.token.selector, session.id, decision.token.verifierHash, decision.generation, decision.lastUsedAt],
-          );
-          await tx.query(
-            `UPDATE sessions SET generation = $2, rotated_at = $3, last_used_at = $4, idle_expires_at = $5,
-               user_agent = COALESCE($6, user_agent) WHERE id = $1`,
-            [session.id, decision.generation, decision.rotatedAt, decision.lastUsedAt, decision.idleExpiresAt, decision.userAgent],
-          );
+          const { rows } = await tx.query(ROTATE, rotateParams(state.session.id, state.session.generation, decision));
+          // Under the lock the generation cannot have moved; a rotation of a revoked session is a bug upstream.
+          if (rows.length === 0) throw new Error('refreshSession: the locked session refused the rotation');
         } else if (decision.kind === 'revoke') {
           await tx.query('UPDATE sessions SET revoked_at = $3, revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL', [
-            session.id,
+            state.session.id,
             decision.reason,
             decision.at,
           ]);
