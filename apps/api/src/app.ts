@@ -7,10 +7,8 @@ import { pinoHttp } from 'pino-http';
 import { createAccountRoutes } from './account/routes.ts';
 import { createAccountService } from './account/service.ts';
 import { type AccessTokens, createAccessTokens } from './auth/access-tokens.ts';
-import { readRefreshCookie } from './auth/cookies.ts';
 import type { KeySet } from './auth/keys.ts';
 import { createPasswords, type Passwords } from './auth/passwords.ts';
-import { parseRefreshToken } from './auth/refresh-tokens.ts';
 import { createRevocations, type RevocationBus } from './auth/revocations.ts';
 import { createAuthRoutes } from './auth/routes.ts';
 import { createAuthService } from './auth/service.ts';
@@ -126,9 +124,9 @@ export function createApp(deps: AppDeps): Express {
       auth,
       cookies,
       loginLimit: createLoginFailureLimit(rateLimits, (req) => String(req.body?.email ?? '')),
-      refreshLimit: createRefreshLimit({ ...rateLimits, refreshLimit: config.refreshRateLimit }, async (req) => {
-        const presented = parseRefreshToken(readRefreshCookie(req));
-        return presented ? ((await store.findRefreshToken(presented.selector))?.session.id ?? null) : null;
+      refreshLimit: createRefreshLimit({ ...rateLimits, refreshLimit: config.refreshRateLimit }, (req) => {
+        const lookup = req.res?.locals.refreshLookup;
+        return lookup && 'state' in lookup ? lookup.state.session.id : null;
       }),
     }),
   );

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { isP256 } from './auth/keys.ts';
 import { parseDuration } from './duration.ts';
 
 export type SameSite = 'strict' | 'lax' | 'none';
@@ -86,8 +87,6 @@ const boolean = z
     ctx.addIssue({ code: 'custom', message: 'must be true or false' });
     return z.NEVER;
   });
-
-const isP256 = (key: KeyObject): boolean => key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 

@@ -11,6 +11,9 @@ export type KeySet = {
   jwks: { keys: JsonWebKey[] };
 };
 
+/** ES256 keys only: EC on the P-256 curve (prime256v1). */
+export const isP256 = (key: KeyObject): boolean => key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+
 /** RFC 7638 thumbprint of an EC public key: SHA-256 over the required members in lexical order. */
 export function jwkThumbprint(publicKey: KeyObject): string {
   const jwk = publicKey.export({ format: 'jwk' });
@@ -30,7 +33,7 @@ export function createKeySet(privateKey: KeyObject, previousPublicKeys: KeyObjec
   for (const key of previousPublicKeys) {
     // Re-derived so that a private key handed in by mistake can never put `d` into the JWKS.
     const previous = key.type === 'public' ? key : createPublicKey(key);
-    if (previous.asymmetricKeyType !== 'ec' || previous.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    if (!isP256(previous)) {
       throw new Error('Every accepted key must be an EC P-256 public key');
     }
     verifying.set(jwkThumbprint(previous), previous);

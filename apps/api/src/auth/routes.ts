@@ -70,7 +70,6 @@ export function createAuthRoutes(deps: {
     async (req, res, next) => {
       const lookup = await auth.findRefresh(readRefreshCookie(req));
       res.locals.refreshLookup = lookup;
-      res.locals.refreshSessionId = 'state' in lookup ? lookup.state.session.id : null;
       next();
     },
     refreshLimit,

@@ -137,47 +137,22 @@ export function createLoginFailureLimit(options: RateLimitOptions, emailOf: (req
   });
 }
 
-declare global {
-  namespace Express {
-    interface Locals {
-      /**
-       * The session a refresh cookie names, for the per-session limit; null when it names none.
-       * Set by a route that has already looked the cookie up, so the limiter does not read it again.
-       */
-      refreshSessionId?: string | null;
-    }
-  }
-}
-
 /**
  * Refreshes per session (contract 7, SHOULD): a stolen cookie replayed in a loop, or a client bug
  * refreshing on every request, is stopped per session rather than per IP. Requests whose cookie
  * names no session are left to the per-IP limit.
  *
  * The key is the session, not the cookie's selector: every rotation issues a new selector, so a
- * client that follows its rotated cookie would never meet a per-selector limit. The session comes
- * from `res.locals.refreshSessionId` when the route has looked the cookie up already (POST
- * /auth/refresh does, and counts only cookies whose verifier matched, so a selector alone cannot
- * use up someone else's budget); `sessionOf` looks it up otherwise.
+ * client that follows its rotated cookie would never meet a per-selector limit. `sessionOf` reads
+ * what the route has already looked up (POST /auth/refresh does, counting only cookies whose
+ * verifier matched, so a selector alone cannot use up someone else's budget): no I/O here.
  */
 export function createRefreshLimit(
   options: RateLimitOptions & { refreshLimit: number },
-  sessionOf: (req: Request) => Promise<string | null>,
+  sessionOf: (req: Request) => string | null,
 ): RequestHandler {
-  // One lookup per request, shared by skip and keyGenerator.
-  const looked = new WeakMap<Request, Promise<string | null>>();
-  const session = (req: Request) => {
-    const known = req.res?.locals.refreshSessionId;
-    if (known !== undefined) return Promise.resolve(known);
-    let found = looked.get(req);
-    if (!found) {
-      found = sessionOf(req);
-      looked.set(req, found);
-    }
-    return found;
-  };
   return limiter(options, 'refresh:', options.refreshLimit, {
-    skip: async (req) => (await session(req)) === null,
-    keyGenerator: async (req) => `session:${await session(req)}`,
+    skip: (req) => sessionOf(req) === null,
+    keyGenerator: (req) => `session:${sessionOf(req)}`,
   });
 }

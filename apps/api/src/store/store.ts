@@ -100,13 +100,13 @@ export type Store = {
 };
 
 const USER_COLUMNS = 'id, email, name, role, password_hash AS "passwordHash", created_at AS "createdAt"';
-const SESSION_COLUMNS = `id, user_id AS "userId", created_at AS "createdAt", last_used_at AS "lastUsedAt",
-  idle_expires_at AS "idleExpiresAt", absolute_expires_at AS "absoluteExpiresAt", generation,
-  rotated_at AS "rotatedAt", revoked_at AS "revokedAt", user_agent AS "userAgent"`;
+// Prefixed with a table alias where sessions are joined with other tables.
+const sessionColumns = (t = '') => `${t}id, ${t}user_id AS "userId", ${t}created_at AS "createdAt", ${t}last_used_at AS "lastUsedAt",
+  ${t}idle_expires_at AS "idleExpiresAt", ${t}absolute_expires_at AS "absoluteExpiresAt", ${t}generation,
+  ${t}rotated_at AS "rotatedAt", ${t}revoked_at AS "revokedAt", ${t}user_agent AS "userAgent"`;
+const SESSION_COLUMNS = sessionColumns();
 // Token, session and user in one row, so the refresh hot path pays one round trip for all three.
-const REFRESH_STATE_FROM = `SELECT s.id, s.user_id AS "userId", s.created_at AS "createdAt", s.last_used_at AS "lastUsedAt",
-    s.idle_expires_at AS "idleExpiresAt", s.absolute_expires_at AS "absoluteExpiresAt", s.generation, s.rotated_at AS "rotatedAt",
-    s.revoked_at AS "revokedAt", s.user_agent AS "userAgent", t.selector, t.verifier_hash AS "verifierHash",
+const REFRESH_STATE_FROM = `SELECT ${sessionColumns('s.')}, t.selector, t.verifier_hash AS "verifierHash",
     t.generation AS "tokenGeneration", t.created_at AS "tokenCreatedAt", u.email, u.name, u.role
   FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
   WHERE t.selector = $1`;
