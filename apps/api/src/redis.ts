@@ -109,11 +109,18 @@ export async function connectRedis(url: string, logger: Logger, namespace = 'spa
       },
     },
     async close() {
-      // close() waits for a connection that may never come back; destroy() does not wait.
+      // close() waits for a connection that may never come back, and a close() cut short by
+      // destroy() may never settle either: wait for whichever comes first, at most 2 s.
       for (const c of [client, subscriber]) {
         if (c.isReady) {
-          const timer = setTimeout(() => c.destroy(), 2_000);
-          await c.close().catch(() => c.destroy());
+          let timer: NodeJS.Timeout | undefined;
+          const cut = new Promise<void>((resolve) => {
+            timer = setTimeout(() => {
+              c.destroy();
+              resolve();
+            }, 2_000);
+          });
+          await Promise.race([c.close().catch(() => c.destroy()), cut]);
           clearTimeout(timer);
         } else if (c.isOpen) c.destroy();
       }
