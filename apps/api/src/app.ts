@@ -3,7 +3,6 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import { createAccountRoutes } from './account/routes.ts';
 import { createAccountService } from './account/service.ts';
 import { type AccessTokens, createAccessTokens } from './auth/access-tokens.ts';
@@ -18,7 +17,7 @@ import type { Config } from './config.ts';
 import { AppError } from './errors.ts';
 import { createRequireAuth } from './http/bearer.ts';
 import { createOriginCheck } from './http/csrf.ts';
-import { errorHandler, notFound } from './http/errors.ts';
+import { createErrorHandler, notFound } from './http/errors.ts';
 import {
   createAuthRateLimit,
   createLoginFailureLimit,
@@ -26,6 +25,7 @@ import {
   createRefreshLimit,
   withLocalFallback,
 } from './http/rate-limit.ts';
+import { createRequestLog } from './http/request-log.ts';
 import type { Store } from './store/store.ts';
 
 export type AppDeps = {
@@ -81,15 +81,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
-  app.use(
-    pinoHttp({
-      logger,
-      quietReqLogger: true,
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
-      // The status is enough of the response; its headers (Set-Cookie among them) stay out of logs.
-      serializers: { res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
-    }),
-  );
+  app.use(createRequestLog(logger, { ignore: (req) => req.url === '/healthz' }));
   app.use(helmet());
   app.use(
     cors({
@@ -135,6 +127,6 @@ export function createApp(deps: AppDeps): Express {
   deps.extend?.(app, { requireAuth, tokens });
 
   app.use(notFound);
-  app.use(errorHandler);
+  app.use(createErrorHandler(logger));
   return app;
 }

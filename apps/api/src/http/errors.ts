@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import { AppError } from '../errors.ts';
 import { isDatabaseUnavailable } from '../store/db.ts';
 
@@ -35,19 +36,21 @@ export const notFound: RequestHandler = (req) => {
  * The one renderer of errors: every failure leaves as problem+json. Unexpected errors are logged
  * with their stack and answered with a generic 500 that says nothing about the cause.
  */
-export const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
-  let problem: AppError;
-  if (error instanceof AppError) problem = error;
-  else if (error && typeof error === 'object' && fromBodyParser(error)) problem = fromBodyParser(error) as AppError;
-  else if (isDatabaseUnavailable(error)) {
-    req.log?.warn({ err: error }, 'database unavailable');
-    problem = new AppError(503, 'service_unavailable', 'The service is temporarily unavailable; try again shortly', {
-      headers: { 'Retry-After': '5' },
-    });
-  } else {
-    req.log?.error({ err: error }, 'unexpected error');
-    problem = new AppError(500, 'internal_error', 'Something went wrong on our side');
-  }
-  if (res.headersSent) return;
-  res.status(problem.status).set(problem.headers).type('application/problem+json').send(JSON.stringify(problem.toProblem()));
-};
+export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    let problem: AppError;
+    if (error instanceof AppError) problem = error;
+    else if (error && typeof error === 'object' && fromBodyParser(error)) problem = fromBodyParser(error) as AppError;
+    else if (isDatabaseUnavailable(error)) {
+      logger.warn({ err: error, req }, 'database unavailable');
+      problem = new AppError(503, 'service_unavailable', 'The service is temporarily unavailable; try again shortly', {
+        headers: { 'Retry-After': '5' },
+      });
+    } else {
+      logger.error({ err: error, req }, 'unexpected error');
+      problem = new AppError(500, 'internal_error', 'Something went wrong on our side');
+    }
+    if (res.headersSent) return;
+    res.status(problem.status).set(problem.headers).type('application/problem+json').send(JSON.stringify(problem.toProblem()));
+  };
+}
