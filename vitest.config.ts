@@ -16,6 +16,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'contract',
+          root: 'packages/contract',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
           name: 'http-client',
           root: 'packages/http-client',
           include: ['test/unit/**/*.test.ts', 'test/size.test.ts'],

@@ -12,6 +12,9 @@
 // zod/mini: the same schemas at a fraction of the bundle size, which matters to the web app and
 // to the http-client (both ship these schemas to the browser).
 import * as z from 'zod/mini';
+import { ERROR_CODES } from './wire.ts';
+
+export * from './wire.ts';
 
 /** Emails are compared case-insensitively and trimmed (contract 5.2), so they are stored normalized. */
 export const Email = z.pipe(
@@ -95,30 +98,6 @@ export type AdminUser = z.infer<typeof AdminUser>;
 export const AdminUsersResponse = z.object({ users: z.array(AdminUser) });
 export type AdminUsersResponse = z.infer<typeof AdminUsersResponse>;
 
-/** Every stable problem `code` the API can answer with (contract sections 3 to 6). */
-export const ERROR_CODES = [
-  'malformed_json',
-  'validation_failed',
-  'payload_too_large',
-  'unsupported_media_type',
-  'not_found',
-  'rate_limited',
-  'service_unavailable',
-  'internal_error',
-  'token_missing',
-  'invalid_request',
-  'token_expired',
-  'token_invalid',
-  'session_revoked',
-  'insufficient_scope',
-  'csrf_rejected',
-  'email_taken',
-  'invalid_credentials',
-  'refresh_missing',
-  'refresh_invalid',
-  'refresh_expired',
-  'refresh_reused',
-] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -137,9 +116,3 @@ export type Problem = z.infer<typeof Problem>;
 export function problemType(code: ErrorCode): string {
   return `urn:spa-auth:problem:${code}`;
 }
-
-/** The header every `/auth/*` POST must carry (contract 5.2, CSRF). */
-export const CSRF_HEADER = { name: 'X-Requested-With', value: 'XMLHttpRequest' } as const;
-
-/** The refresh cookie's name and path (contract 5.1). */
-export const REFRESH_COOKIE = { name: 'refresh_token', path: '/auth' } as const;

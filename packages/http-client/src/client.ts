@@ -1,6 +1,8 @@
-import { CSRF_HEADER, type LoginRequest, type RegisterRequest, SessionResponse, type User } from '@spa-auth/contract';
+import type { LoginRequest, RegisterRequest, SessionResponse, User } from '@spa-auth/contract';
+import { CSRF_HEADER, SessionResponseJsonSchema } from '@spa-auth/contract/wire';
 import axios, { type AxiosInstance, type CreateAxiosDefaults, type InternalAxiosRequestConfig } from 'axios';
 import { ApiError, type ClientErrorCode, toApiError } from './errors.ts';
+import { parseWithSchema } from './parse.ts';
 import { createBroadcastChannel, createLockManager, createPageLifecycle, type Seams } from './seams.ts';
 
 /**
@@ -190,9 +192,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   function acceptSession(body: unknown): Session {
-    const parsed = SessionResponse.safeParse(body);
-    if (!parsed.success) throw new ApiError('unexpected_response', 'The API sent a session in an unexpected shape');
-    const { accessToken, expiresIn, user } = parsed.data;
+    const parsed = parseWithSchema<SessionResponse>(SessionResponseJsonSchema, body);
+    if (!parsed) throw new ApiError('unexpected_response', 'The API sent a session in an unexpected shape');
+    const { accessToken, expiresIn, user } = parsed;
     // expiresIn is relative, so the client's own clock decides, whatever the server's clock says.
     setToken({ value: accessToken, expiresAt: clock.now() + expiresIn * 1000, lifetime: expiresIn * 1000, user }, true);
     return session as Session;

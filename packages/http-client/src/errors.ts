@@ -1,5 +1,7 @@
-import { type ErrorCode, Problem } from '@spa-auth/contract';
+import type { ErrorCode, Problem } from '@spa-auth/contract';
+import { ProblemJsonSchema } from '@spa-auth/contract/wire';
 import { type AxiosError, isAxiosError } from 'axios';
+import { parseWithSchema } from './parse.ts';
 
 /**
  * The API's problem codes, and the two the client adds for failures that never reached the API's problem+json.
@@ -61,12 +63,12 @@ export function toApiError(error: unknown): ApiError {
   if (!isAxiosError(error)) return new ApiError('unexpected_response', String(error), { cause: error });
   const response = (error as AxiosError).response;
   if (!response) return new ApiError('network_error', error.message || 'The API could not be reached', { cause: error });
-  const parsed = Problem.safeParse(response.data);
+  const problem = parseWithSchema<Problem>(ProblemJsonSchema, response.data);
   const retryAfter = retryAfterOf(response.headers);
-  if (parsed.success) {
-    return new ApiError(parsed.data.code, parsed.data.detail, {
+  if (problem) {
+    return new ApiError(problem.code, problem.detail, {
       status: response.status,
-      problem: parsed.data,
+      problem,
       ...(retryAfter !== undefined ? { retryAfter } : {}),
       cause: error,
     });

@@ -1,0 +1,104 @@
+import { Problem, ProblemJsonSchema, SessionResponse, SessionResponseJsonSchema } from '@spa-auth/contract';
+import { describe, expect, it } from 'vitest';
+import { type JsonSchema, parseWithSchema } from '../../src/parse.ts';
+
+type Json = Record<string, unknown>;
+
+const SESSION = {
+  accessToken: 'eyJ.a.b',
+  tokenType: 'Bearer',
+  expiresIn: 900,
+  user: { id: 'u1', email: 'ada@example.com', name: 'Ada', role: 'admin' },
+};
+const PROBLEM = {
+  type: 'urn:spa-auth:problem:validation_failed',
+  title: 'Bad Request',
+  status: 400,
+  detail: 'The request body is invalid',
+  code: 'validation_failed',
+  errors: [{ path: 'email', message: 'must be a valid email address' }],
+};
+
+// Values a field can take that a broken or hostile API might send.
+const ODD_VALUES: unknown[] = [
+  undefined,
+  null,
+  0,
+  1.5,
+  -1,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  '',
+  'x',
+  'Bearer',
+  'bearer',
+  'admin',
+  'root',
+  'not_found',
+  true,
+  false,
+  [],
+  [{}],
+  {},
+  { path: 'a', message: 'b' },
+];
+
+/** The valid value, and variants of it: every field removed, set to each odd value, and an unknown field added at every level. */
+function variantsOf(valid: unknown): unknown[] {
+  if (Array.isArray(valid)) {
+    return [
+      valid,
+      ...valid.flatMap((item, i) =>
+        variantsOf(item)
+          .slice(1)
+          .map((variant) => valid.map((other, j) => (i === j ? variant : other))),
+      ),
+    ];
+  }
+  if (typeof valid !== 'object' || valid === null) return [valid, ...ODD_VALUES];
+  const object = valid as Json;
+  const variants: unknown[] = [object, { ...object, extra: 'ignored' }];
+  for (const key of Object.keys(object)) {
+    const { [key]: _removed, ...without } = object;
+    variants.push(without);
+    for (const variant of variantsOf(object[key]).slice(1)) variants.push({ ...object, [key]: variant });
+  }
+  return variants;
+}
+
+const CASES: [string, JsonSchema, { safeParse(value: unknown): { success: boolean; data?: unknown } }, unknown][] = [
+  ['SessionResponse', SessionResponseJsonSchema, SessionResponse, SESSION],
+  ['Problem', ProblemJsonSchema, Problem, PROBLEM],
+];
+
+describe('parseWithSchema against zod', () => {
+  it.each(CASES)(
+    'when %s variants are parsed, then each is accepted or refused exactly as zod does, with the same fields',
+    (_name, json, zod, valid) => {
+      const variants = [...variantsOf(valid), null, undefined, 'text', 42, [valid]];
+      let accepted = 0;
+      for (const variant of variants) {
+        const expected = zod.safeParse(variant);
+        const parsed = parseWithSchema(json, variant);
+        expect({ variant, parsed }).toEqual({ variant, parsed: expected.success ? expected.data : undefined });
+        if (parsed !== undefined) accepted += 1;
+      }
+      // The corpus must exercise both answers, or agreement would prove nothing.
+      expect(variants.length).toBeGreaterThan(100);
+      expect(accepted).toBeGreaterThan(3);
+      expect(variants.length - accepted).toBeGreaterThan(50);
+    },
+  );
+
+  it('when a valid body has fields the schema does not name, then they are dropped, at every level', () => {
+    const body = { ...PROBLEM, stack: 'secret', errors: [{ path: 'email', message: 'm', hint: 'x' }] };
+    const parsed = parseWithSchema<Json>(ProblemJsonSchema, body);
+    expect(parsed).toStrictEqual({ ...PROBLEM, errors: [{ path: 'email', message: 'm' }] });
+    expect(Object.keys(parsed ?? {})).not.toContain('stack');
+  });
+
+  it('when a schema uses a keyword the parser does not know, then nothing matches it', () => {
+    expect(parseWithSchema({ format: 'email' } as unknown as JsonSchema, 'a@b.c')).toBeUndefined();
+    expect(parseWithSchema({}, {})).toBeUndefined();
+  });
+});
