@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -169,5 +171,41 @@ describe('unexpected errors in the logs', () => {
     const requestLine = lines.find((line) => line.msg === 'request completed');
     expect(requestLine?.res?.statusCode).toBe(500);
     expect(text()).not.toContain('not-a-real-secret-but-long');
+  });
+});
+
+describe('dropped requests in the logs', () => {
+  it('when the client drops the connection before the answer, then the request is logged once as aborted', async () => {
+    let arrived: () => void = () => {};
+    let closed: () => void = () => {};
+    const hasArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const hasClosed = new Promise<void>((resolve) => {
+      closed = resolve;
+    });
+    const { app, text } = await createLoggedApp((routes) => {
+      // Never answers: the client gives up first.
+      routes.get('/slow', (_req, res) => {
+        res.on('close', closed);
+        arrived();
+      });
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const request = http.get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`);
+      request.on('error', () => {});
+      await hasArrived;
+      request.destroy();
+      await hasClosed;
+      const lines = text()
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as LogLine & { msg: string });
+      expect(lines.filter((line) => line.req?.url === '/slow').map((line) => line.msg)).toEqual(['request aborted']);
+    } finally {
+      server.close();
+    }
   });
 });
