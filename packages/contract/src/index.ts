@@ -9,8 +9,9 @@
  * const body = LoginRequest.parse({ email: 'demo@example.com', password: 'demo-password-1' });
  * ```
  */
-// zod/mini: the same schemas at a fraction of the bundle size, which matters to the web app and
-// to the http-client (both ship these schemas to the browser).
+// zod/mini: the same schemas at a fraction of the bundle size, which matters to the web app (it
+// ships these schemas to the browser). The http-client parses with their JSON Schema form in
+// wire.ts instead, and brings no zod at all.
 import * as z from 'zod/mini';
 import { ERROR_CODES } from './wire.ts';
 

@@ -59,7 +59,7 @@ export function createRequireAuth(tokens: AccessTokens, revocations: Revocations
     };
     // Synchronous when the session's liveness is already known, as it is for all but one request per
     // session every two seconds: no promise and no microtask on the hot path (protectedVsPublic
-    // 0.82 -> 0.87 in npm run bench). Express 5 forwards the rejection of the other path.
+    // 0.82 -> 0.87 side by side, docs/performance.md). Express 5 forwards the other path's rejection.
     const known = revocations.knownActivity(claims.sid);
     if (known !== undefined) return admit(known);
     return revocations.isSessionActive(claims.sid).then(admit);
