@@ -8,6 +8,7 @@ const TITLES: Record<ErrorCode, string> = {
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
   not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
   rate_limited: 'Too many requests',
   service_unavailable: 'Service unavailable',
   internal_error: 'Internal error',
@@ -24,6 +25,7 @@ const TITLES: Record<ErrorCode, string> = {
   refresh_invalid: 'Invalid session',
   refresh_expired: 'Session expired',
   refresh_reused: 'Session ended',
+  refresh_conflict: 'Conflicting session cookies',
 };
 
 /**

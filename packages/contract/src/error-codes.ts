@@ -5,6 +5,7 @@ export const ERROR_CODES = [
   'payload_too_large',
   'unsupported_media_type',
   'not_found',
+  'method_not_allowed',
   'rate_limited',
   'service_unavailable',
   'internal_error',
@@ -21,4 +22,5 @@ export const ERROR_CODES = [
   'refresh_invalid',
   'refresh_expired',
   'refresh_reused',
+  'refresh_conflict',
 ] as const;
