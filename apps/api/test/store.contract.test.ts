@@ -28,7 +28,9 @@ describe.each(backends)('the store on %s', (_name, open) => {
       absoluteExpiresAt: later(30 * DAY),
       userAgent: 'vitest',
       token,
+      verifiedPasswordHash: 'hash',
     });
+    if (!session) throw new Error('no session');
     return { session, token };
   };
   const rotate = (generation: number, at: Date): Rotation => ({
@@ -60,7 +62,7 @@ describe.each(backends)('the store on %s', (_name, open) => {
     expect(await store.findUserById(randomUUID())).toBeNull();
     expect((await store.updateUserName(user.id, 'Renamed', later(1)))?.name).toBe('Renamed');
     expect(await store.updateUserName(randomUUID(), 'Nobody', later(1))).toBeNull();
-    await store.updateUserPassword(user.id, 'hash-2', later(2));
+    expect(await store.changePassword(user.id, 'hash-2', later(2))).toEqual([]);
     expect((await store.findUserById(user.id))?.passwordHash).toBe('hash-2');
     expect((await store.listUsers()).map((u) => u.id)).toContain(user.id);
   });
@@ -181,11 +183,59 @@ describe.each(backends)('the store on %s', (_name, open) => {
         absoluteExpiresAt: later(DAY),
         userAgent: null,
         token,
+        verifiedPasswordHash: 'hash',
       }),
     ).rejects.toThrow();
     expect(await store.findSession(id)).toBeNull();
     const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [user?.id]);
     expect(rows[0]?.n).toBe(1);
+  });
+
+  it('when the password hash changed after it was verified, then createSession writes nothing and gives null', async () => {
+    const { db, store } = await setup();
+    const user = await newUser(store);
+    const userId = user?.id as string;
+    const kept = await newSession(store, userId);
+    expect(await store.changePassword(userId, 'hash-2', later(1), kept.session.id)).toEqual([]);
+    const id = randomUUID();
+    const stale = await store.createSession({
+      id,
+      userId,
+      now: later(2),
+      idleExpiresAt: later(DAY),
+      absoluteExpiresAt: later(DAY),
+      userAgent: null,
+      token: createRefreshToken(),
+      verifiedPasswordHash: 'hash',
+    });
+    expect(stale).toBeNull();
+    expect(await store.findSession(id)).toBeNull();
+    const { rows } = await db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE s.user_id = $1',
+      [userId],
+    );
+    expect(rows[0]?.n).toBe(1);
+  });
+
+  it('when the password is changed, then every other active session of the user is revoked in the same step, and only those', async () => {
+    const { store } = await setup();
+    const user = await newUser(store);
+    const other = await newUser(store);
+    const userId = user?.id as string;
+    const current = await newSession(store, userId);
+    const a = await newSession(store, userId);
+    const b = await newSession(store, userId);
+    const foreign = await newSession(store, other?.id as string);
+    expect((await store.changePassword(userId, 'hash-2', later(1), current.session.id)).sort()).toEqual(
+      [a.session.id, b.session.id].sort(),
+    );
+    expect((await store.findSession(a.session.id))?.revokedAt).toEqual(later(1));
+    expect((await store.findSession(current.session.id))?.revokedAt).toBeNull();
+    expect((await store.findSession(foreign.session.id))?.revokedAt).toBeNull();
+    const { rows } = await (await open()).query<{ reason: string }>('SELECT revoked_reason AS reason FROM sessions WHERE id = $1', [
+      a.session.id,
+    ]);
+    expect(rows).toEqual([{ reason: 'password_changed' }]);
   });
 
   it('when rotateSessionIfUnchanged finds the expected generation, then the new token and the session are written together', async () => {

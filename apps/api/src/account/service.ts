@@ -27,8 +27,8 @@ export function createAccountService(deps: { store: Store; clock: Clock; passwor
     async changePassword(userId: string, currentSessionId: string, input: ChangePasswordRequest): Promise<'ok' | 'invalid_credentials'> {
       const user = await store.findUserById(userId);
       if (!user || !(await passwords.verifyPassword(user.passwordHash, input.currentPassword))) return 'invalid_credentials';
-      await store.updateUserPassword(userId, await passwords.hashPassword(input.newPassword), now());
-      await revocations.markRevoked(await store.revokeUserSessions(userId, 'password_changed', now(), currentSessionId));
+      const revoked = await store.changePassword(userId, await passwords.hashPassword(input.newPassword), now(), currentSessionId);
+      await revocations.markRevoked(revoked);
       return 'ok';
     },
 

@@ -88,7 +88,8 @@ export function createAuthService(deps: {
     };
   };
 
-  async function startSession(user: UserRecord, userAgent: string | null): Promise<IssuedSession> {
+  /** Null when the user's password changed after `user` was read: the caller's check no longer holds. */
+  async function startSession(user: UserRecord, userAgent: string | null): Promise<IssuedSession | null> {
     const now = clock.now();
     const absoluteEnd = now + policy.sessionMaxAgeMs;
     const idleEnd = Math.min(now + policy.refreshIdleTtlMs, absoluteEnd);
@@ -101,8 +102,9 @@ export function createAuthService(deps: {
       absoluteExpiresAt: new Date(absoluteEnd),
       userAgent,
       token: refresh,
+      verifiedPasswordHash: user.passwordHash,
     });
-    return issue(user, session.id, refresh.value, idleEnd);
+    return session ? issue(user, session.id, refresh.value, idleEnd) : null;
   }
 
   return {
@@ -117,14 +119,16 @@ export function createAuthService(deps: {
         now: new Date(clock.now()),
       });
       if (!user) return { failure: 'email_taken' };
-      return startSession(user, userAgent);
+      // Nobody else knows this password yet, so it cannot have changed since: a session is always made.
+      return (await startSession(user, userAgent)) as IssuedSession;
     },
 
     async login(input: LoginRequest, userAgent: string | null): Promise<IssuedSession | { failure: 'invalid_credentials' }> {
       const user = await store.findUserByEmail(input.email);
       const isValid = await passwords.verifyPassword(user?.passwordHash ?? null, input.password);
       if (!user || !isValid) return { failure: 'invalid_credentials' };
-      return startSession(user, userAgent);
+      // The password changed while it was being checked: the one that was right is not any more.
+      return (await startSession(user, userAgent)) ?? { failure: 'invalid_credentials' };
     },
 
     /**

@@ -61,7 +61,12 @@ export type Store = {
   findUserByEmail(email: string): Promise<UserRecord | null>;
   findUserById(id: string): Promise<UserRecord | null>;
   updateUserName(id: string, name: string, now: Date): Promise<UserRecord | null>;
-  updateUserPassword(id: string, passwordHash: string, now: Date): Promise<void>;
+  /**
+   * Sets the user's password hash and revokes every other active session of theirs, in one
+   * transaction; returns the ids revoked. A login verified against the old hash either committed
+   * its session before this (and it is revoked here) or creates none (`createSession`).
+   */
+  changePassword(id: string, passwordHash: string, now: Date, exceptSessionId?: string): Promise<string[]>;
   listUsers(): Promise<UserRecord[]>;
 
   createSession(session: {
@@ -72,7 +77,12 @@ export type Store = {
     absoluteExpiresAt: Date;
     userAgent: string | null;
     token: NewRefreshToken;
-  }): Promise<SessionRecord>;
+    /**
+     * The hash the password was verified against. The session is created only if it is still the
+     * user's hash when the row is written, so a login that raced a password change cannot outlive it.
+     */
+    verifiedPasswordHash: string;
+  }): Promise<SessionRecord | null>;
   findSession(id: string): Promise<SessionRecord | null>;
   /** The token, its session and the session's user, in one statement and without a lock. */
   findRefreshToken(selector: string): Promise<RefreshState | null>;
@@ -171,25 +181,39 @@ export function createSqlStore(db: Database): Store {
     updateUserName: (id, name, now) =>
       one<UserRecord>(db, `UPDATE users SET name = $2, updated_at = $3 WHERE id = $1 RETURNING ${USER_COLUMNS}`, [id, name, now]),
 
-    async updateUserPassword(id, passwordHash, now) {
-      await db.query('UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1', [id, passwordHash, now]);
-    },
+    changePassword: (id, passwordHash, now, exceptSessionId) =>
+      db.transaction(async (tx) => {
+        // Two statements, not one: the UPDATE waits for a login holding the user row (createSession),
+        // and only a later statement's snapshot sees the session that login committed meanwhile.
+        await tx.query('UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1', [id, passwordHash, now]);
+        const { rows } = await tx.query<{ id: string }>(
+          `UPDATE sessions SET revoked_at = $2, revoked_reason = 'password_changed'
+           WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3) RETURNING id`,
+          [id, now, exceptSessionId ?? null],
+        );
+        return rows.map((r) => r.id);
+      }),
 
     listUsers: async () => (await db.query<UserRecord>(`SELECT ${USER_COLUMNS} FROM users ORDER BY created_at, email`)).rows,
 
-    createSession: async ({ id, userId, now, idleExpiresAt, absoluteExpiresAt, userAgent, token }) =>
+    createSession: ({ id, userId, now, idleExpiresAt, absoluteExpiresAt, userAgent, token, verifiedPasswordHash }) =>
       // One statement writes both rows or neither; the token's foreign key is checked at its end.
-      (await one<SessionRecord>(
+      // FOR SHARE holds the user row against a concurrent password change (changePassword); if the
+      // change committed first, PostgreSQL re-reads the row, the hash no longer matches, and no
+      // session is written.
+      one<SessionRecord>(
         db,
-        `WITH s AS (
+        `WITH u AS (
+           SELECT id FROM users WHERE id = $2 AND password_hash = $9 FOR SHARE
+         ), s AS (
            INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at, rotated_at, user_agent)
-           VALUES ($1, $2, $3, $3, $4, $5, $3, $6) RETURNING ${SESSION_COLUMNS}
+           SELECT $1, u.id, $3, $3, $4, $5, $3, $6 FROM u RETURNING ${SESSION_COLUMNS}
          ), t AS (
            INSERT INTO refresh_tokens (selector, session_id, verifier_hash, generation, created_at) SELECT $7, id, $8, 0, $3 FROM s
          )
          SELECT * FROM s`,
-        [id, userId, now, idleExpiresAt, absoluteExpiresAt, userAgent, token.selector, token.verifierHash],
-      )) as SessionRecord,
+        [id, userId, now, idleExpiresAt, absoluteExpiresAt, userAgent, token.selector, token.verifierHash, verifiedPasswordHash],
+      ),
 
     findSession: async (id) =>
       UUID.test(id) ? one<SessionRecord>(db, `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = $1`, [id]) : null,
