@@ -78,14 +78,44 @@ const run = (job: PasswordJob) => {
   return pool(job);
 };
 
-export function createPasswords(): Passwords {
+/**
+ * Thrown instead of queueing a check when `maxPending` checks are already waiting or running: the
+ * API answers 503 with Retry-After, so a flood of password checks costs its senders a refusal, not
+ * everyone else's sign-in a long wait behind it.
+ */
+export class PasswordChecksBusyError extends Error {
+  override name = 'PasswordChecksBusyError';
+}
+
+// Sixteen per thread: with argon2id at 12-20 ms a hash on this machine's cores, the last one in line
+// waits a quarter of a second or so; past that, refusing at once is kinder than making it wait.
+const DEFAULT_MAX_PENDING = THREADS * 16;
+
+/**
+ * Passwords are NFKC-normalised before hashing and checking (NIST SP 800-63B 5.1.1.2), so the same
+ * password typed as composed or decomposed characters, or with compatibility forms, is one password.
+ * A hash made before normalisation was introduced still verifies when its password was already in
+ * NFKC form, which every ASCII password is.
+ */
+export function createPasswords(options: { maxPending?: number } = {}): Passwords {
+  const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+  let pending = 0;
+  const runBounded = async (job: PasswordJob) => {
+    if (pending >= maxPending) throw new PasswordChecksBusyError('Too many password checks are waiting');
+    pending += 1;
+    try {
+      return await run({ ...job, password: job.password.normalize('NFKC') });
+    } finally {
+      pending -= 1;
+    }
+  };
   const hashPassword = async (password: string) => {
-    const result = await run({ password });
+    const result = await runBounded({ password });
     if ('failed' in result || typeof result.value !== 'string') throw new Error('password hashing failed');
     return result.value;
   };
   const verify = async (storedHash: string, password: string) => {
-    const result = await run({ password, storedHash });
+    const result = await runBounded({ password, storedHash });
     return !('failed' in result) && result.value === true;
   };
   let dummyHash: Promise<string> | undefined;
@@ -93,8 +123,15 @@ export function createPasswords(): Passwords {
     hashPassword,
     async verifyPassword(storedHash, password) {
       if (storedHash === null) {
-        dummyHash ??= hashPassword(randomBytes(32).toString('base64url'));
-        await verify(await dummyHash, password).catch(() => false);
+        dummyHash ??= hashPassword(randomBytes(32).toString('base64url')).catch((error: unknown) => {
+          dummyHash = undefined;
+          throw error;
+        });
+        // A full queue refuses an unknown email exactly as it refuses a known one.
+        await verify(await dummyHash, password).catch((error: unknown) => {
+          if (error instanceof PasswordChecksBusyError) throw error;
+          return false;
+        });
         return false;
       }
       return verify(storedHash, password);

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { PasswordChecksBusyError } from '../auth/passwords.ts';
 import { AppError } from '../errors.ts';
 import { isDatabaseUnavailable } from '../store/db.ts';
 
@@ -41,7 +42,11 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     let problem: AppError;
     if (error instanceof AppError) problem = error;
     else if (error && typeof error === 'object' && fromBodyParser(error)) problem = fromBodyParser(error) as AppError;
-    else if (isDatabaseUnavailable(error)) {
+    else if (error instanceof PasswordChecksBusyError) {
+      problem = new AppError(503, 'service_unavailable', 'Too many sign-ins are being checked; try again in a second', {
+        headers: { 'Retry-After': '1' },
+      });
+    } else if (isDatabaseUnavailable(error)) {
       logger.warn({ err: error, req }, 'database unavailable');
       problem = new AppError(503, 'service_unavailable', 'The service is temporarily unavailable; try again shortly', {
         headers: { 'Retry-After': '5' },
