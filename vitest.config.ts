@@ -42,6 +42,15 @@ export default defineConfig({
       },
       {
         test: {
+          // The root scripts (npm start, npm test): the commands they start on Windows, Linux and macOS.
+          name: 'scripts',
+          root: 'scripts',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
           // The production topology as local processes: static checks of the compose file, nginx
           // and the Dockerfiles, nginx in front of the API, and two API instances on one database.
           // Runs after the other projects (groupOrder), one file at a time: each starts processes.

@@ -1,13 +1,13 @@
 // `npm start`: the demo. Runs the API (embedded database, demo users, 30-second access tokens so
 // expiry is seen within a minute) and the web app's development server, and prints where to go.
-import { spawn } from 'node:child_process';
+import { spawnTool } from './lib/commands.mjs';
 
 const API_PORT = process.env.PORT ?? '3000';
 const WEB_URL = 'http://localhost:5173';
 const children = [];
 
 function run(name, args, env) {
-  const child = spawn(process.platform === 'win32' ? 'npm.cmd' : 'npm', args, {
+  const child = spawnTool('npm', args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

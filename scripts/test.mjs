@@ -1,22 +1,19 @@
 // `npm test`: every suite but the long topology runs. Vitest (API, contract, client units, web
-// components, the short deployment checks) and then Playwright (the client in a real Chromium, the
-// end-to-end suite, its flows through nginx). Both run even when the first fails, so one run shows
-// everything; the exit status is non-zero when either failed.
+// components, the root scripts, the short deployment checks) and then Playwright (the client in a real
+// Chromium, the end-to-end suite, its flows through nginx). Both run even when the first fails, so one
+// run shows everything; the exit status is non-zero when either failed.
 // `npm run test:deploy` (`node scripts/test.mjs deploy`): the load and fault runs of deploy/test.
 // CI sets VITEST_JSON and PLAYWRIGHT_JSON_OUTPUT_NAME to collect machine-readable results.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { spawnToolSync, vitestArgs } from './lib/commands.mjs';
 
-const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
-const run = (args, env = {}) => spawnSync(npx, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
-const reportTo = (file) => (file ? ['--reporter=default', '--reporter=json', `--outputFile.json=${file}`] : []);
+const run = (args, env = {}) => spawnToolSync('npx', args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 
 if (process.argv[2] === 'deploy') {
-  process.exit(run(['vitest', 'run', '--project', 'deploy-load', ...reportTo(process.env.VITEST_JSON)]));
+  process.exit(run(vitestArgs('deploy', process.env.VITEST_JSON)));
 }
 
-const projects = ['api', 'contract', 'http-client', 'web', 'deploy'].flatMap((name) => ['--project', name]);
-const vitest = run(['vitest', 'run', ...projects, ...reportTo(process.env.VITEST_JSON)]);
+const vitest = run(vitestArgs('all', process.env.VITEST_JSON));
 
 // A system Chromium when there is one (Debian's here); else Playwright's own, installed on demand.
 const env = {};
