@@ -22,6 +22,7 @@ import {
   createAuthRateLimit,
   createLoginFailureLimit,
   createMemoryRateLimitStore,
+  createPasswordCheckLimit,
   createRefreshLimit,
   withLocalFallback,
 } from './http/rate-limit.ts';
@@ -123,7 +124,14 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   const requireAuth = createRequireAuth(tokens, revocations);
-  app.use('/api', createAccountRoutes({ account, requireAuth }));
+  app.use(
+    '/api',
+    createAccountRoutes({
+      account,
+      requireAuth,
+      passwordCheckLimit: createPasswordCheckLimit(rateLimits, (req) => req.res?.locals.auth.sub ?? ''),
+    }),
+  );
   deps.extend?.(app, { requireAuth, tokens });
 
   app.use(notFound);

@@ -12,8 +12,13 @@ const userGone = () =>
   });
 
 /** /api/*: every route here runs behind requireAuth, so res.locals.auth is the verified caller. */
-export function createAccountRoutes(deps: { account: AccountService; requireAuth: RequestHandler }) {
-  const { account, requireAuth } = deps;
+export function createAccountRoutes(deps: {
+  account: AccountService;
+  requireAuth: RequestHandler;
+  /** Limits on wrong passwords per user and IP, and one check per user at a time (http/rate-limit.ts). */
+  passwordCheckLimit: RequestHandler[];
+}) {
+  const { account, requireAuth, passwordCheckLimit } = deps;
   const router = Router();
   router.use(requireAuth);
   // Per-user answers: no shared cache may keep them.
@@ -35,12 +40,22 @@ export function createAccountRoutes(deps: { account: AccountService; requireAuth
     res.json({ user });
   });
 
-  router.put('/me/password', requireJson, jsonBody, async (req, res) => {
-    const input = parseBody(ChangePasswordRequest, req.body);
-    const result = await account.changePassword(res.locals.auth.sub, res.locals.auth.sid, input);
-    if (result === 'invalid_credentials') throw new AppError(400, 'invalid_credentials', 'The current password is wrong');
-    res.status(204).end();
-  });
+  router.put(
+    '/me/password',
+    requireJson,
+    jsonBody,
+    (req, _res, next) => {
+      // Validate before the limits, so that only a wrong current password counts as a failure.
+      req.body = parseBody(ChangePasswordRequest, req.body);
+      next();
+    },
+    ...passwordCheckLimit,
+    async (req, res) => {
+      const result = await account.changePassword(res.locals.auth.sub, res.locals.auth.sid, req.body);
+      if (result === 'invalid_credentials') throw new AppError(400, 'invalid_credentials', 'The current password is wrong');
+      res.status(204).end();
+    },
+  );
 
   router.get('/sessions', async (_req, res) => {
     res.json({ sessions: await account.listSessions(res.locals.auth.sub, res.locals.auth.sid) });

@@ -156,3 +156,46 @@ export function createRefreshLimit(
     keyGenerator: (req) => `session:${sessionOf(req)}`,
   });
 }
+
+/** The status a password-checking route answers when the password is wrong (PUT /api/me/password). */
+const WRONG_PASSWORD_STATUS = 400;
+
+/**
+ * In front of every route that checks the signed-in user's password (changing it today; any later
+ * re-authentication or account deletion): a stolen access token must not become an unlimited
+ * password oracle, and one account must not fill the password threads everyone's sign-in needs.
+ *
+ * - One check per user at a time on this instance; a second one meanwhile is refused at once.
+ * - Wrong passwords count per user (LOGIN_MAX_FAILURES per window) and per IP (four times that,
+ *   across every account behind the address); once either count is reached, the route is refused
+ *   before any hashing, so the right password does not help either.
+ *
+ * The route must answer a wrong password with WRONG_PASSWORD_STATUS and validate its body before
+ * these run, so that only real password failures are counted.
+ */
+export function createPasswordCheckLimit(options: RateLimitOptions, userOf: (req: Request) => string): RequestHandler[] {
+  const checking = new Set<string>();
+  const oneAtATime: RequestHandler = (req, res, next) => {
+    const user = userOf(req);
+    if (checking.has(user)) {
+      throw new AppError(429, 'rate_limited', 'A password check for this account is already running; try again in 1 second', {
+        headers: { 'Retry-After': '1' },
+      });
+    }
+    checking.add(user);
+    res.once('close', () => checking.delete(user));
+    next();
+  };
+  const onlyFailures = {
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req: Request, res: { statusCode: number }) => res.statusCode !== WRONG_PASSWORD_STATUS,
+  };
+  return [
+    oneAtATime,
+    limiter(options, 'password-ip:', options.loginMaxFailures * 4, {
+      keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+      ...onlyFailures,
+    }),
+    limiter(options, 'password-user:', options.loginMaxFailures, { keyGenerator: (req) => userOf(req), ...onlyFailures }),
+  ];
+}
