@@ -1,9 +1,11 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 import { isP256 } from './auth/keys.ts';
 import { parseDuration } from './duration.ts';
 
-export type SameSite = 'strict' | 'lax' | 'none';
+/** No 'none': a cross-site refresh cookie is a third-party cookie, which browsers are phasing out. */
+export type SameSite = 'strict' | 'lax';
 
 export type Config = {
   nodeEnv: 'development' | 'production' | 'test';
@@ -31,11 +33,14 @@ export type Config = {
   /** Refreshes per session per window (contract 7 SHOULD; not in the contract's table). */
   refreshRateLimit: number;
   rateLimitWindowMs: number;
+  /** Empty when CORS_ORIGINS=none: only the API's own origin may use the cookie endpoints. */
   corsOrigins: string[];
+  /** False only in development on a loopback host (or when set so outside production): see loadConfig. */
   cookieSecure: boolean;
   cookieSameSite: SameSite;
   seedDemoUsers: boolean;
-  trustProxy: boolean | number | string;
+  /** false, a hop count, or an address list; never true, which would trust any client's X-Forwarded-For. */
+  trustProxy: false | number | string;
   logLevel: string;
 };
 
@@ -139,6 +144,36 @@ const origin = (text: string): boolean => {
   }
 };
 
+const TRUST_PROXY_INSTEAD =
+  'write the hop count of the proxies in front of the API (1 for one reverse proxy) or their addresses (loopback, 10.0.0.0/8, a comma-separated list)';
+
+/**
+ * One entry of an Express `trust proxy` address list (proxy-addr syntax): a range name, an IP, or an
+ * IP with a prefix length or an IPv4 netmask. 'all' when the entry covers every address.
+ */
+function proxyEntry(entry: string): 'ok' | 'all' | 'bad' {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return 'ok';
+  const [address = '', suffix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return 'bad';
+  if (suffix === undefined) return 'ok';
+  if (family === 4 && isIP(suffix) === 4) return suffix === '0.0.0.0' ? 'all' : 'ok';
+  if (!/^\d+$/.test(suffix) || Number(suffix) > (family === 4 ? 32 : 128)) return 'bad';
+  return Number(suffix) === 0 ? 'all' : 'ok';
+}
+
+const loopback = new BlockList();
+loopback.addSubnet('127.0.0.0', 8, 'ipv4');
+loopback.addAddress('::1', 'ipv6');
+
+/** HOST values only this machine can reach, where browsers count plain http as a secure context. */
+function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  const family = isIP(name);
+  return family !== 0 && loopback.check(name, family === 4 ? 'ipv4' : 'ipv6');
+}
+
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test'], 'must be development, production or test').default('development'),
   PORT: z
@@ -207,6 +242,9 @@ const EnvSchema = z.object({
     .string()
     .default('http://localhost:5173,http://localhost:4173')
     .transform((text, ctx) => {
+      // A word, not an empty value: empty counts as unset, and unset must not mean "none" in
+      // development (the demo needs its two origins) nor pass unnoticed in production.
+      if (text.trim().toLowerCase() === 'none') return [];
       const list = text
         .split(',')
         .map((s) => s.trim())
@@ -215,7 +253,7 @@ const EnvSchema = z.object({
       if (bad.length > 0) {
         ctx.addIssue({
           code: 'custom',
-          message: `must be a comma-separated list of origins like https://app.example.com (no path, no trailing slash, no *); bad: ${bad.join(', ')}`,
+          message: `must be none or a comma-separated list of origins like https://app.example.com (no path, no trailing slash, no *); bad: ${bad.join(', ')}`,
         });
         return z.NEVER;
       }
@@ -225,16 +263,42 @@ const EnvSchema = z.object({
   COOKIE_SAMESITE: z
     .string()
     .default('strict')
-    .transform((text) => text.toLowerCase())
-    .pipe(z.enum(['strict', 'lax', 'none'], 'must be strict, lax or none')),
+    .transform((text, ctx): SameSite => {
+      const value = text.trim().toLowerCase();
+      if (value === 'strict' || value === 'lax') return value;
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          value === 'none'
+            ? '=none is not supported, as browsers are phasing out third-party cookies and a cross-site refresh cookie is one: serve the web app and the API on the same site (app.example.com and api.example.com, or one origin behind nginx) and use strict or lax'
+            : 'must be strict or lax',
+      });
+      return z.NEVER;
+    }),
   SEED_DEMO_USERS: boolean,
   TRUST_PROXY: z
     .string()
     .optional()
-    .transform((text): boolean | number | string => {
-      if (!text || text === 'false') return false;
-      if (text === 'true') return true;
-      return /^\d+$/.test(text) ? Number(text) : text;
+    .transform((text, ctx): false | number | string => {
+      const value = text?.trim() ?? '';
+      if (!value || parseBoolean(value) === false) return false;
+      if (/^\d+$/.test(value)) return Number(value);
+      const fail = (message: string) => {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      };
+      // Trusting every hop makes Express take the client's own left-most X-Forwarded-For entry as
+      // its address, so a client could pick a new address per request and no per-IP limit would hold.
+      if (parseBoolean(value) === true)
+        return fail(
+          `=${value} is refused, as it trusts any client's X-Forwarded-For and turns every per-IP limit off: ${TRUST_PROXY_INSTEAD}`,
+        );
+      const entries = value.split(',').map((entry) => entry.trim());
+      const kinds = entries.map(proxyEntry);
+      if (kinds.includes('all'))
+        return fail(`must not trust every address, as a /0 range turns every per-IP limit off: ${TRUST_PROXY_INSTEAD}`);
+      if (kinds.includes('bad')) return fail(`is neither a hop count nor an address list: ${TRUST_PROXY_INSTEAD}`);
+      return entries.join(', ');
     }),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal, error, warn, info, debug, trace, silent')
@@ -243,25 +307,43 @@ const EnvSchema = z.object({
 
 /**
  * Parses and validates the environment. Pure: no I/O, no process.env. Throws one ConfigError
- * whose message names every bad variable and never contains a value that could be secret.
+ * whose message has one line per problem, names every bad variable and what to write instead, and
+ * never contains a value that could be secret.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   // An empty variable means "not set", as shells and .env files commonly write it.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(cleaned);
-  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+  // A message that starts with '=' continues the variable's name: "COOKIE_SAMESITE=none is ...".
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${String(issue.path[0])}${issue.message.startsWith('=') ? '' : ' '}${issue.message}`);
   // Rules across variables, checked on the raw values too so that one run reports everything.
   const isProduction = cleaned.NODE_ENV === 'production';
   const e = parsed.data;
-  const cookieSecure = e?.COOKIE_SECURE ?? true;
+  // WebKit neither stores nor sends Secure cookies over http://localhost (Chromium and Firefox do),
+  // so the local demo leaves Secure off; anything reachable beyond this machine, and every
+  // environment but development, keeps it.
+  const cookieSecure = e?.COOKIE_SECURE ?? !(e?.NODE_ENV === 'development' && isLoopbackHost(e.HOST));
   // Read from the raw value too, so that a production rule is reported even when another variable failed.
   const seedDemoUsers = cleaned.SEED_DEMO_USERS ? parseBoolean(cleaned.SEED_DEMO_USERS) === true : !cleaned.DATABASE_URL && !isProduction;
   if (isProduction && !cleaned.JWT_PRIVATE_KEY) problems.push('JWT_PRIVATE_KEY is required when NODE_ENV=production');
   if (isProduction && seedDemoUsers) problems.push('SEED_DEMO_USERS must be false when NODE_ENV=production');
-  if (e && e.COOKIE_SAMESITE === 'none' && !cookieSecure) problems.push('COOKIE_SAMESITE=none needs COOKIE_SECURE=true');
+  // The default lists the local development origins; production would trust them without a word.
+  if (isProduction && !cleaned.CORS_ORIGINS) {
+    problems.push(
+      "CORS_ORIGINS is required when NODE_ENV=production: list the origins the web app is served from (https://app.example.com), or write none when it is served from the API's own origin",
+    );
+  }
+  if (isProduction && cleaned.COOKIE_SECURE && parseBoolean(cleaned.COOKIE_SECURE) === false) {
+    problems.push(
+      'COOKIE_SECURE=false is refused when NODE_ENV=production, as the refresh cookie would travel over plain HTTP: serve the app over HTTPS and leave COOKIE_SECURE unset',
+    );
+  }
   if (e && e.REFRESH_IDLE_TTL > e.SESSION_MAX_AGE) problems.push('REFRESH_IDLE_TTL must not be longer than SESSION_MAX_AGE');
   if (e && e.ACCESS_TOKEN_TTL > e.REFRESH_IDLE_TTL) problems.push('ACCESS_TOKEN_TTL must not be longer than REFRESH_IDLE_TTL');
-  if (problems.length > 0 || !e) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  // One line per problem, each readable on its own in a log.
+  if (problems.length > 0 || !e) throw new ConfigError(problems.map((problem) => `Invalid configuration: ${problem}`).join('\n'));
 
   return {
     nodeEnv: e.NODE_ENV,

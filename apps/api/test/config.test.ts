@@ -38,7 +38,8 @@ describe('configuration', () => {
       loginMaxFailures: 5,
       rateLimitWindowMs: 900_000,
       corsOrigins: ['http://localhost:5173', 'http://localhost:4173'],
-      cookieSecure: true,
+      // Development on localhost over plain HTTP: no Secure, or Safari drops the cookie (rule tested below).
+      cookieSecure: false,
       cookieSameSite: 'strict',
       seedDemoUsers: true,
       jwtPrivateKey: undefined,
@@ -60,15 +61,19 @@ describe('configuration', () => {
     expect(loadConfig({ ACCESS_TOKEN_TTL: '45' }).accessTokenTtlMs).toBe(45_000);
   });
 
-  it('when several variables are bad, then one message names every one of them', () => {
+  it('when several variables are bad, then one message names every one of them, one line each', () => {
     const message = problemOf({
       ACCESS_TOKEN_TTL: 'soon',
       PORT: 'http',
       CORS_ORIGINS: 'http://ok.example,*',
       COOKIE_SAMESITE: 'sometimes',
     });
-    expect(message.split('\n')).toHaveLength(1);
-    for (const name of ['ACCESS_TOKEN_TTL', 'PORT', 'CORS_ORIGINS', 'COOKIE_SAMESITE']) expect(message).toContain(name);
+    const lines = message.split('\n');
+    expect(lines).toHaveLength(4);
+    for (const [index, name] of ['PORT', 'ACCESS_TOKEN_TTL', 'CORS_ORIGINS', 'COOKIE_SAMESITE'].entries()) {
+      expect(lines.filter((line) => line.startsWith(`Invalid configuration: ${name} `))).toHaveLength(1);
+      expect(lines[index]).toMatch(/^Invalid configuration: [A-Z_]+ /);
+    }
   });
 
   it('when a format error and a production rule are both broken, then both are in the one message', () => {
@@ -87,7 +92,7 @@ describe('configuration', () => {
     expect(problemOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' })).toContain('JWT_PRIVATE_KEY is required');
     const message = problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), SEED_DEMO_USERS: 'true' });
     expect(message).toContain('SEED_DEMO_USERS');
-    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256') }).seedDemoUsers).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none' }).seedDemoUsers).toBe(false);
   });
 
   it('when JWT_PRIVATE_KEY is not a P-256 key, then the message names it without printing it', () => {
@@ -165,8 +170,92 @@ describe('configuration', () => {
 
   it('when lifetimes contradict each other, then the config is refused', () => {
     expect(problemOf({ REFRESH_IDLE_TTL: '40d' })).toContain('REFRESH_IDLE_TTL');
-    expect(problemOf({ COOKIE_SAMESITE: 'none', COOKIE_SECURE: 'false' })).toContain('COOKIE_SAMESITE=none');
     expect(problemOf({ AUTH_RATE_LIMIT: '0' })).toContain('AUTH_RATE_LIMIT');
     expect(problemOf({ COOKIE_SECURE: 'maybe' })).toContain('COOKIE_SECURE');
+  });
+
+  it.each(['true', 'TRUE', 'yes', '0.0.0.0/0', 'loopback, ::/0'])(
+    'when TRUST_PROXY is %s, which trusts any X-Forwarded-For, then it is refused on one line that says what to write instead',
+    (value) => {
+      const message = problemOf({ TRUST_PROXY: value });
+      expect(message.split('\n')).toHaveLength(1);
+      expect(message).toContain('TRUST_PROXY');
+      expect(message).toContain('hop count');
+      expect(message).toContain('addresses');
+    },
+  );
+
+  it('when TRUST_PROXY is a hop count, an address list or off, then Express gets exactly that', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8, fd00::/8, 192.168.1.7' }).trustProxy).toBe(
+      'loopback, 10.0.0.0/8, fd00::/8, 192.168.1.7',
+    );
+  });
+
+  it('when TRUST_PROXY holds something that is neither a hop count nor an address, then it is refused by name', () => {
+    expect(problemOf({ TRUST_PROXY: 'nginx' })).toContain('TRUST_PROXY');
+    expect(problemOf({ TRUST_PROXY: '10.0.0.0/33' })).toContain('TRUST_PROXY');
+  });
+
+  it('when NODE_ENV is production and CORS_ORIGINS is not set, then it is refused, saying to list the origins or write none', () => {
+    const message = problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256') });
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toContain('CORS_ORIGINS is required when NODE_ENV=production');
+    expect(message).toContain('none');
+    // Empty counts as unset, so it cannot silently mean "none" either.
+    expect(problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: '' })).toContain('CORS_ORIGINS is required');
+  });
+
+  it('when CORS_ORIGINS is none, then no origin is trusted, in production and in development', () => {
+    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none' }).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: ' None ' }).corsOrigins).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'https://app.example' }).corsOrigins).toEqual([
+      'https://app.example',
+    ]);
+    expect(problemOf({ CORS_ORIGINS: 'none,https://app.example' })).toContain('CORS_ORIGINS');
+  });
+
+  it('when COOKIE_SAMESITE is none, then it is refused with the reason and the same-site alternative; strict and lax stay', () => {
+    for (const secure of ['true', 'false']) {
+      const message = problemOf({ COOKIE_SAMESITE: 'none', COOKIE_SECURE: secure });
+      expect(message.split('\n')).toHaveLength(1);
+      expect(message).toContain('COOKIE_SAMESITE=none');
+      expect(message).toContain('third-party cookies');
+      expect(message).toContain('same site');
+    }
+    expect(loadConfig({ COOKIE_SAMESITE: 'Lax' }).cookieSameSite).toBe('lax');
+    expect(loadConfig({ COOKIE_SAMESITE: 'strict' }).cookieSameSite).toBe('strict');
+    expect(problemOf({ COOKIE_SAMESITE: 'sometimes' })).toContain('must be strict or lax');
+  });
+
+  it.each(['localhost', '127.0.0.1', '127.0.0.2', '::1', '[::1]', 'app.localhost'])(
+    'when NODE_ENV is development and HOST is the loopback host %s, then the cookie is not Secure by default, so Safari keeps it over http',
+    (host) => {
+      expect(loadConfig({ HOST: host }).cookieSecure).toBe(false);
+      expect(loadConfig({ NODE_ENV: 'development', HOST: host }).cookieSecure).toBe(false);
+    },
+  );
+
+  it('when the API may be reached other than over loopback, or is not in development, then the cookie is Secure by default', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' }).cookieSecure).toBe(true);
+    expect(loadConfig({ HOST: '::' }).cookieSecure).toBe(true);
+    expect(loadConfig({ HOST: 'dev.example.com' }).cookieSecure).toBe(true);
+    expect(loadConfig({ HOST: '127.0.0.1.example.com' }).cookieSecure).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).cookieSecure).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none' }).cookieSecure).toBe(true);
+    expect(
+      loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none', HOST: '127.0.0.1' }).cookieSecure,
+    ).toBe(true);
+  });
+
+  it('when COOKIE_SECURE is set, then it wins outside production, and false is refused in production', () => {
+    expect(loadConfig({ COOKIE_SECURE: 'true' }).cookieSecure).toBe(true);
+    expect(loadConfig({ HOST: '0.0.0.0', COOKIE_SECURE: 'false' }).cookieSecure).toBe(false);
+    const message = problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none', COOKIE_SECURE: 'false' });
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toContain('COOKIE_SECURE=false is refused when NODE_ENV=production');
+    expect(message).toContain('HTTPS');
   });
 });

@@ -107,6 +107,19 @@ describe.each(endpoints)('CSRF on POST /auth/%s', (endpoint) => {
   });
 });
 
+describe('web app and API on different sites', () => {
+  it('when the web app on localhost calls the API as 127.0.0.1 from a listed origin, then csrf_rejected says they must be same-site and to use localhost for both', async () => {
+    const user = await registerUser(api.app);
+    const res = await request(api.app)
+      .post('/auth/login')
+      .set({ ...XHR, Host: '127.0.0.1:3000', Origin: 'http://localhost:5173', 'Sec-Fetch-Site': 'cross-site' })
+      .send({ email: user.email, password: PASSWORD });
+    expectCsrfRejected(res);
+    expect(res.body.detail).toContain('The web app and the API must be same-site');
+    expect(res.body.detail).toContain('use localhost for both');
+  });
+});
+
 describe('same-origin deployment behind a TLS proxy', () => {
   it("when TRUST_PROXY is set and the proxy says https, then the https origin of the Host is the API's own", async () => {
     const proxied = await createTestApi({ TRUST_PROXY: '1', AUTH_RATE_LIMIT: '100000' });
@@ -204,6 +217,21 @@ describe('CORS', () => {
       request(custom.app).post('/auth/login').set(XHR).set('Origin', origin).send({ email: user.email, password: PASSWORD });
     await login('https://app.example').expect(200);
     expectCsrfRejected(await login('http://localhost:5173'));
+  });
+
+  it("when CORS_ORIGINS is none, then the local development origins get no CORS and only the API's own origin passes", async () => {
+    const none = await createTestApi({ CORS_ORIGINS: 'none', AUTH_RATE_LIMIT: '100000' });
+    for (const origin of ['http://localhost:5173', 'http://localhost:4173']) {
+      expect((await preflight(origin, none.app)).headers['access-control-allow-origin']).toBeUndefined();
+    }
+    const user = await registerUser(none.app);
+    const login = (origin: string) =>
+      request(none.app)
+        .post('/auth/login')
+        .set({ ...XHR, Host: 'app.example', Origin: origin })
+        .send({ email: user.email, password: PASSWORD });
+    expectCsrfRejected(await login('http://localhost:5173'));
+    await login('http://app.example').expect(200);
   });
 
   it('when CORS_ORIGINS lists several origins, then each is honoured on its own', async () => {

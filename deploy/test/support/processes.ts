@@ -93,6 +93,8 @@ export async function startApi(options: {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
+      // Production requires it; nginx serves the app and the API on one origin, so none is listed.
+      CORS_ORIGINS: 'none',
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'info',

@@ -8,7 +8,9 @@ export type CookiePolicy = { secure: boolean; sameSite: SameSite };
 /**
  * Every attribute of the refresh cookie is decided here (contract 5.1). HttpOnly: script cannot
  * read it, so XSS cannot steal the session. Path=/auth: it travels only to the endpoints that need
- * it, not with every API call. SameSite and Secure as configured.
+ * it, not with every API call. SameSite as configured, strict or lax: never none, as a cross-site
+ * cookie is a third-party cookie. Secure as loadConfig decides: always, except in development on a
+ * loopback host, where WebKit would drop a Secure cookie sent over http://localhost.
  */
 function attributes(policy: CookiePolicy): CookieOptions {
   return { httpOnly: true, secure: policy.secure, sameSite: policy.sameSite, path: REFRESH_COOKIE.path };

@@ -15,7 +15,14 @@ export function createOriginCheck(allowedOrigins: readonly string[]): RequestHan
       throw new AppError(403, 'csrf_rejected', detail);
     };
     if (req.get(CSRF_HEADER.name) !== CSRF_HEADER.value) reject(`The ${CSRF_HEADER.name} header is required`);
-    if (req.get('Sec-Fetch-Site') === 'cross-site') reject('Cross-site requests are not allowed');
+    // Refused even from a listed origin: a cross-site deployment would need a third-party cookie,
+    // which config refuses. The usual cause is a development mix-up such as a web app on localhost
+    // calling the API as 127.0.0.1, so the detail says how to fix it.
+    if (req.get('Sec-Fetch-Site') === 'cross-site') {
+      reject(
+        'The web app and the API must be same-site; cross-site requests are refused. In development, use localhost for both, not 127.0.0.1 for one of them',
+      );
+    }
     const origin = req.get('Origin');
     if (origin !== undefined) {
       const own = `${req.protocol}://${req.get('Host')}`;
