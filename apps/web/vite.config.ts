@@ -5,5 +5,7 @@ export default defineConfig({
   plugins: [react()],
   server: { port: 5173, strictPort: true },
   preview: { port: 4173, strictPort: true },
-  build: { target: 'es2022', sourcemap: true },
+  // No source maps in the build: the web image serves dist as it is, and a public map hands out the
+  // original sources. `vite build --sourcemap` makes them for a local look at a production bundle.
+  build: { target: 'es2022', sourcemap: false },
 });

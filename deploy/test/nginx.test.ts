@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningNginx, startNginx } from './support/nginx.ts';
 import { type ApiProcess, freePort, generateSigningKeyPem, REPO_ROOT, startApi } from './support/processes.ts';
 
+const HSTS = 'max-age=63072000; includeSubDomains';
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
@@ -33,8 +34,12 @@ async function buildWeb(outDir: string): Promise<void> {
   if (code !== 0) throw new Error(`vite build failed (${code}):\n${output}`);
 }
 
-/** Every header nginx adds to each response, with the one value it must have. */
-function expectSecurityHeaders(response: Response): void {
+/**
+ * Every header nginx adds to each response, with the one value it must have. HSTS is there only
+ * with NGINX_HSTS on, and then once: nginx's value, not the API's (helmet's) as well.
+ */
+function expectSecurityHeaders(response: Response, hsts: string | null = null): void {
+  expect(response.headers.get('strict-transport-security')).toBe(hsts);
   expect(response.headers.get('content-security-policy')).toBe(CSP);
   expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   expect(response.headers.get('referrer-policy')).toBe('no-referrer');
@@ -47,6 +52,8 @@ describe('when nginx serves the built SPA and proxies the API, one instance of t
   let webRoot: string;
   let api: ApiProcess;
   let nginx: RunningNginx;
+  /** The same, with NGINX_HSTS on. */
+  let nginxWithHsts: RunningNginx;
 
   beforeAll(async () => {
     webRoot = mkdtempSync(path.join(tmpdir(), 'spa-auth-web-'));
@@ -66,11 +73,13 @@ describe('when nginx serves the built SPA and proxies the API, one instance of t
       freePort(),
     ]);
     api = started;
-    nginx = await startNginx({ apiOrigins: [`http://127.0.0.1:${deadPort}`, api.url], webRoot });
+    const apiOrigins = [`http://127.0.0.1:${deadPort}`, api.url];
+    [nginx, nginxWithHsts] = await Promise.all([startNginx({ apiOrigins, webRoot }), startNginx({ apiOrigins, webRoot, hsts: true })]);
   });
 
   afterAll(async () => {
     await nginx?.stop();
+    await nginxWithHsts?.stop();
     await api?.stop();
     rmSync(webRoot, { recursive: true, force: true });
   });
@@ -98,6 +107,20 @@ describe('when nginx serves the built SPA and proxies the API, one instance of t
       .map((name) => readFileSync(path.join(webRoot, 'assets', name), 'utf8'))
       .join('\n');
     expect(bundle).not.toMatch(/\beval\(|new Function\(/);
+  });
+
+  it('when the build is read and its maps are asked for, then there are none and nginx answers 404', async () => {
+    const files = readdirSync(webRoot, { recursive: true, encoding: 'utf8' });
+    const scripts = files.filter((name) => name.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(files.filter((name) => name.endsWith('.map'))).toEqual([]);
+    for (const script of scripts) expect(readFileSync(path.join(webRoot, script), 'utf8')).not.toContain('sourceMappingURL');
+    for (const script of scripts) {
+      const response = await fetch(`${nginx.url}/${script.split(path.sep).join('/')}.map`);
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).not.toMatch(/json/);
+      await response.body?.cancel();
+    }
   });
 
   it('when a client-side route is loaded directly, then nginx answers with index.html', async () => {
@@ -174,6 +197,30 @@ describe('when nginx serves the built SPA and proxies the API, one instance of t
     expect(((await me.json()) as { user: { email: string } }).user.email).toBe(email);
   });
 
+  it('when NGINX_HSTS is on, then the SPA, an asset, a missing asset, an API answer and a 413 each carry HSTS once, with the value of nginx', async () => {
+    const script = readdirSync(path.join(webRoot, 'assets')).find((name) => name.endsWith('.js'));
+    for (const [route, status] of [
+      ['/', 200],
+      ['/some/deep/route', 200],
+      [`/assets/${script}`, 200],
+      [`/assets/${script}.map`, 404],
+      ['/api/me', 401],
+    ] as const) {
+      const response = await fetch(`${nginxWithHsts.url}${route}`);
+      expect(response.status, route).toBe(status);
+      expectSecurityHeaders(response, HSTS);
+      await response.body?.cancel();
+    }
+    const tooLarge = await fetch(`${nginxWithHsts.url}/auth/login`, {
+      method: 'POST',
+      headers: { [CSRF_HEADER.name]: CSRF_HEADER.value, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'big@example.com', password: 'x'.repeat(20_000) }),
+    });
+    expect(tooLarge.status).toBe(413);
+    expectSecurityHeaders(tooLarge, HSTS);
+    await tooLarge.body?.cancel();
+  });
+
   it('when the Origin is another site, then the API still refuses the /auth POST through nginx', async () => {
     const response = await fetch(`${nginx.url}/auth/refresh`, {
       method: 'POST',
@@ -207,6 +254,20 @@ describe('when no API instance answers', () => {
       expect(response.headers.get('retry-after')).toBe('5');
       expectSecurityHeaders(response);
       expect(((await response.json()) as { code: string }).code).toBe('service_unavailable');
+    } finally {
+      await nginx.stop();
+      rmSync(webRoot, { recursive: true, force: true });
+    }
+  });
+
+  it('when NGINX_HSTS is on, then that 503 carries HSTS too', async () => {
+    const webRoot = mkdtempSync(path.join(tmpdir(), 'spa-auth-web-empty-'));
+    const nginx = await startNginx({ apiOrigins: [`http://127.0.0.1:${await freePort()}`], webRoot, hsts: true });
+    try {
+      const response = await fetch(`${nginx.url}/api/me`);
+      expect(response.status).toBe(503);
+      expectSecurityHeaders(response, HSTS);
+      await response.body?.cancel();
     } finally {
       await nginx.stop();
       rmSync(webRoot, { recursive: true, force: true });

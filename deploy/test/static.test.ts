@@ -142,6 +142,11 @@ describe('docker-compose.yml', () => {
     expect(JSON.stringify(config.services.web?.ports)).toContain('8080');
   });
 
+  it('when NGINX_HSTS is not set, then the web service runs with HSTS off; when it is on, then the web service gets on', () => {
+    expect(config.services.web?.environment?.NGINX_HSTS).toBe('off');
+    expect(resolvedCompose({ ...SECRETS, NGINX_HSTS: 'on' }).services.web?.environment?.NGINX_HSTS).toBe('on');
+  });
+
   it('when nginx addresses the replicas, then its upstream names the api service on the port the API image listens on', () => {
     expect(read('deploy/nginx/upstream.conf')).toMatch(/upstream spa_auth_api \{[^}]*\bserver api:3000;/);
     expect(read('apps/api/Dockerfile')).toMatch(/\bPORT=3000\b/);
@@ -174,8 +179,8 @@ describe('nginx configuration', () => {
     rmSync(webRoot, { recursive: true, force: true });
   });
 
-  it('when rendered for local processes, then nginx -t accepts it', () => {
-    expect(() => checkNginxConfig({ apiOrigins: ['http://127.0.0.1:3001', 'http://127.0.0.1:3002'], webRoot })).not.toThrow();
+  it.each([false, true])('when rendered for local processes (HSTS on: %s), then nginx -t accepts it', (hsts) => {
+    expect(() => checkNginxConfig({ apiOrigins: ['http://127.0.0.1:3001', 'http://127.0.0.1:3002'], webRoot, hsts })).not.toThrow();
   });
 
   it('when laid out as the web image lays it out (conf.d, templates, the stock http block), then nginx -t accepts it', () => {
@@ -186,7 +191,7 @@ describe('nginx configuration', () => {
       writeFileSync(path.join(etc, 'spa-auth', 'security-headers.conf'), readFileSync(SECURITY_HEADERS));
       writeFileSync(
         path.join(etc, 'conf.d', 'spa-auth.conf'),
-        renderTemplate(readFileSync(NGINX_TEMPLATE, 'utf8'), { NGINX_PORT: '127.0.0.1:8080', WEB_ROOT: webRoot }),
+        renderTemplate(readFileSync(NGINX_TEMPLATE, 'utf8'), { NGINX_PORT: '127.0.0.1:8080', WEB_ROOT: webRoot, NGINX_HSTS: 'off' }),
       );
       // `api` resolves only on the Compose network; here it stands for a loopback address.
       writeFileSync(
@@ -218,16 +223,32 @@ http {
     }
   });
 
-  it('when the template is rendered, then only NGINX_PORT and WEB_ROOT change and every nginx variable stays', () => {
+  it('when the template is rendered, then only NGINX_PORT, WEB_ROOT and NGINX_HSTS change and every nginx variable stays', () => {
     const template = readFileSync(NGINX_TEMPLATE, 'utf8');
     const envNames = new Set([...template.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)\}?/g)].map((match) => match[1]));
-    expect([...envNames].sort()).toEqual(['NGINX_PORT', 'WEB_ROOT']);
-    const rendered = renderTemplate(template, { NGINX_PORT: '8080', WEB_ROOT: '/srv/web' });
+    expect([...envNames].sort()).toEqual(['NGINX_HSTS', 'NGINX_PORT', 'WEB_ROOT']);
+    const rendered = renderTemplate(template, { NGINX_PORT: '8080', WEB_ROOT: '/srv/web', NGINX_HSTS: 'off' });
     expect(rendered).toContain('listen 8080;');
     expect(rendered).toContain('root /srv/web;');
-    for (const variable of ['$http_host', '$proxy_add_x_forwarded_for', '$scheme', '$uri']) expect(rendered).toContain(variable);
-    // The web image limits envsubst to the same two names.
-    expect(read('apps/web/Dockerfile')).toContain('NGINX_ENVSUBST_FILTER="^(NGINX_PORT|WEB_ROOT)\\$"');
+    expect(rendered).toContain('map "off" $spa_auth_hsts {');
+    for (const variable of ['$http_host', '$proxy_add_x_forwarded_for', '$scheme', '$uri', '$spa_auth_hsts'])
+      expect(rendered).toContain(variable);
+    // The web image limits envsubst to the same three names, and its default leaves HSTS off.
+    const dockerfile = read('apps/web/Dockerfile');
+    expect(dockerfile).toContain('NGINX_ENVSUBST_FILTER="^(NGINX_PORT|WEB_ROOT|NGINX_HSTS)\\$"');
+    expect(dockerfile).toMatch(/^\s*NGINX_HSTS=off \\$/m);
+  });
+
+  it("when a block of the template includes the security headers, then it adds HSTS next to them, and the API's own HSTS is hidden", () => {
+    const template = readFileSync(NGINX_TEMPLATE, 'utf8');
+    const hsts = 'add_header Strict-Transport-Security $spa_auth_hsts always;';
+    const includes = template.split('include spa-auth/security-headers.conf;').length - 1;
+    expect(includes).toBeGreaterThan(3);
+    expect(template.split(hsts).length - 1).toBe(includes);
+    for (const block of [...template.matchAll(/location [^{]+\{([^}]*)\}/g)].map((match) => match[1] ?? '')) {
+      if (block.includes('include spa-auth/security-headers.conf;')) expect(block).toContain(hsts);
+    }
+    expect(template).toMatch(/^ {4}proxy_hide_header Strict-Transport-Security;$/m);
   });
 
   it('when the template sets its own add_header in a location, then that location includes the security headers again', () => {
@@ -352,6 +373,23 @@ describe('apps/api/Dockerfile and the sources it copies', () => {
       }
     }
     expect([...missing]).toEqual([]);
+  });
+});
+
+describe('apps/web/Dockerfile and the build it serves', () => {
+  it('when the image builds the SPA, then it is the plain vite build of apps/web, whose config makes no source maps', () => {
+    const all = instructions(read('apps/web/Dockerfile'));
+    const build = all.filter((i) => i.keyword === 'RUN' && i.args.includes('npm run build --workspace @spa-auth/web'));
+    expect(build).toHaveLength(1);
+    expect(build[0]?.args).not.toMatch(/sourcemap/);
+    expect((JSON.parse(read('apps/web/package.json')) as { scripts: { build: string } }).scripts.build).toBe('vite build');
+    expect(read('apps/web/vite.config.ts')).toMatch(/\bsourcemap: false\b/);
+    expect(
+      finalStage(all)
+        .filter((i) => i.keyword === 'COPY')
+        .map((i) => i.args),
+    ).toContain('--from=build /app/apps/web/dist /usr/share/nginx/html');
+    // nginx.test.ts builds apps/web with this config and checks that no map is there or served.
   });
 });
 

@@ -70,6 +70,8 @@ export type NginxConfigOptions = {
   webRoot: string;
   /** nginx's `listen` argument: a port, or address:port. */
   listen: string;
+  /** NGINX_HSTS=on: Strict-Transport-Security on every response. Off unless set. */
+  hsts?: boolean;
 };
 
 /**
@@ -83,6 +85,7 @@ export function renderNginxConfig(dir: string, options: NginxConfigOptions): str
   const rendered = renderTemplate(readFileSync(NGINX_TEMPLATE, 'utf8'), {
     NGINX_PORT: options.listen,
     WEB_ROOT: path.resolve(options.webRoot),
+    NGINX_HSTS: options.hsts ? 'on' : 'off',
   });
   mkdirSync(path.join(dir, 'spa-auth'), { recursive: true });
   copyFileSync(SECURITY_HEADERS, path.join(dir, SECURITY_HEADERS_INCLUDE));
@@ -126,7 +129,7 @@ http {
  * `nginx -t` on the configuration startNginx would run. Returns nginx's output; throws with that
  * output when the test fails.
  */
-export function checkNginxConfig(options: { apiOrigins: string[]; webRoot: string; port?: number }): string {
+export function checkNginxConfig(options: { apiOrigins: string[]; webRoot: string; port?: number; hsts?: boolean }): string {
   const nginx = findNginx();
   const dir = mkdtempSync(path.join(tmpdir(), 'spa-auth-nginx-check-'));
   try {
@@ -172,7 +175,7 @@ process.once('exit', () => {
  * await fetch(`${nginx.url}/.well-known/jwks.json`);
  * await nginx.stop();
  */
-export async function startNginx(options: { apiOrigins: string[]; webRoot: string; port?: number }): Promise<RunningNginx> {
+export async function startNginx(options: { apiOrigins: string[]; webRoot: string; port?: number; hsts?: boolean }): Promise<RunningNginx> {
   const nginx = findNginx();
   const attempts = options.port === undefined ? 3 : 1;
   let lastError: Error | undefined;
@@ -188,7 +191,10 @@ export async function startNginx(options: { apiOrigins: string[]; webRoot: strin
   throw lastError ?? new Error('nginx did not start');
 }
 
-async function launch(nginx: string, options: { apiOrigins: string[]; webRoot: string; port: number }): Promise<RunningNginx> {
+async function launch(
+  nginx: string,
+  options: { apiOrigins: string[]; webRoot: string; port: number; hsts?: boolean },
+): Promise<RunningNginx> {
   const dir = mkdtempSync(path.join(tmpdir(), 'spa-auth-nginx-'));
   const confPath = renderNginxConfig(dir, { ...options, listen: `127.0.0.1:${options.port}` });
   const child = spawn(nginx, ['-e', 'stderr', '-p', dir, '-c', confPath, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
