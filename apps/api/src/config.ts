@@ -27,6 +27,8 @@ export type Config = {
   refreshIdleTtlMs: number;
   sessionMaxAgeMs: number;
   refreshReuseGraceMs: number;
+  /** How long an ended session (revoked, idle or absolute end) is kept before the retention job deletes it. */
+  sessionRetentionMs: number;
   clockToleranceMs: number;
   authRateLimit: number;
   loginMaxFailures: number;
@@ -223,6 +225,7 @@ const EnvSchema = z.object({
   REFRESH_IDLE_TTL: duration('7d'),
   SESSION_MAX_AGE: duration('30d'),
   REFRESH_REUSE_GRACE: duration('10s'),
+  SESSION_RETENTION: duration('30d'),
   CLOCK_TOLERANCE: z
     .string()
     .default('5s')
@@ -360,6 +363,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     refreshIdleTtlMs: e.REFRESH_IDLE_TTL,
     sessionMaxAgeMs: e.SESSION_MAX_AGE,
     refreshReuseGraceMs: e.REFRESH_REUSE_GRACE,
+    sessionRetentionMs: e.SESSION_RETENTION,
     clockToleranceMs: e.CLOCK_TOLERANCE,
     authRateLimit: e.AUTH_RATE_LIMIT,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,

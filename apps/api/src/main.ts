@@ -11,6 +11,7 @@ import { connectRedis } from './redis.ts';
 import { seedDemoUsers } from './seed.ts';
 import { openEmbeddedDatabase, openPostgresDatabase } from './store/db.ts';
 import { migrate } from './store/migrate.ts';
+import { createRetentionJob } from './store/retention.ts';
 import { createSqlStore } from './store/store.ts';
 
 // The only module with side effects: environment, database, listening, signals.
@@ -53,6 +54,9 @@ const app = createApp({
   ...(redis ? { createRateLimitStore: redis.createRateLimitStore, revocationBus: redis.revocationBus } : {}),
 });
 
+const retention = createRetentionJob({ store, clock, logger, retentionMs: config.sessionRetentionMs });
+retention.start();
+
 const server = app.listen(config.port, config.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -80,6 +84,7 @@ async function shutdown(signal: string): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   await closed;
+  await retention.stop();
   await redis?.close();
   await db.close();
   logger.info('stopped');

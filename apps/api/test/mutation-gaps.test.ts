@@ -91,10 +91,10 @@ describe('concurrent migrations on PostgreSQL', () => {
       const settled = await results;
       expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
       const applied = settled.map((r) => (r.status === 'fulfilled' ? r.value : null));
-      expect(applied).toContainEqual(['001_init.sql']);
+      expect(applied).toContainEqual(['001_init.sql', '002_bounded_refresh_tokens.sql']);
       expect(applied).toContainEqual([]);
       const { rows } = await holder.query('SELECT name FROM schema_migrations');
-      expect(rows).toEqual([{ name: '001_init.sql' }]);
+      expect(rows).toEqual([{ name: '001_init.sql' }, { name: '002_bounded_refresh_tokens.sql' }]);
     } finally {
       await holder.end().catch(() => {});
       await Promise.all([first.close(), second.close()]);

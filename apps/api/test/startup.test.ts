@@ -155,7 +155,7 @@ describe('start-up and shutdown of node src/main.ts', () => {
       const { rows } = await db.query('SELECT name FROM schema_migrations');
       const users = await db.query("SELECT count(*)::int AS n FROM users WHERE email LIKE '%@example.com'");
       await db.end();
-      expect(rows).toEqual([{ name: '001_init.sql' }]);
+      expect(rows).toEqual([{ name: '001_init.sql' }, { name: '002_bounded_refresh_tokens.sql' }]);
       expect(users.rows[0].n).toBe(2);
       await Promise.all([stop(a), stop(b)]);
     } finally {

@@ -24,7 +24,18 @@ export function clearRefreshCookie(res: Response, policy: CookiePolicy): void {
   res.clearCookie(REFRESH_COOKIE.name, attributes(policy));
 }
 
-export function readRefreshCookie(req: Request): string | undefined {
+/**
+ * Every non-empty refresh cookie in the request, in header order. Not just the first: a browser
+ * sends one per matching domain and path, and a sibling subdomain can plant one (Domain=.parent,
+ * or a longer Path so it comes first); the service decides among them.
+ */
+export function readRefreshCookies(req: Request): string[] {
   const header = req.get('Cookie');
-  return header ? parseCookie(header)[REFRESH_COOKIE.name] : undefined;
+  if (!header) return [];
+  const values: string[] = [];
+  for (const pair of header.split(';')) {
+    const value = parseCookie(pair)[REFRESH_COOKIE.name];
+    if (value) values.push(value);
+  }
+  return values;
 }

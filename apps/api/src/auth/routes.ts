@@ -2,7 +2,7 @@ import { LoginRequest, RegisterRequest } from '@spa-auth/contract';
 import { type RequestHandler, type Response, Router } from 'express';
 import { AppError } from '../errors.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
-import { type CookiePolicy, clearRefreshCookie, readRefreshCookie, setRefreshCookie } from './cookies.ts';
+import { type CookiePolicy, clearRefreshCookie, readRefreshCookies, setRefreshCookie } from './cookies.ts';
 import type { AuthService, IssuedSession, RefreshFailure, RefreshLookup } from './service.ts';
 
 const REFRESH_DETAILS: Record<RefreshFailure, string> = {
@@ -11,6 +11,7 @@ const REFRESH_DETAILS: Record<RefreshFailure, string> = {
   refresh_expired: 'The session has expired; sign in again',
   session_revoked: 'The session was ended; sign in again',
   refresh_reused: 'The session was ended because an old refresh token was used again; sign in again',
+  refresh_conflict: 'The request carries refresh cookies of more than one session; sign in again',
 };
 
 function sendSession(res: Response, cookies: CookiePolicy, status: number, session: IssuedSession): void {
@@ -68,7 +69,7 @@ export function createAuthRoutes(deps: {
     // The cookie is read once, in front of the per-session limit: the limiter counts against the
     // session found here, and the rotation starts from the same read.
     async (req, res, next) => {
-      const lookup = await auth.findRefresh(readRefreshCookie(req));
+      const lookup = await auth.findRefresh(readRefreshCookies(req));
       res.locals.refreshLookup = lookup;
       next();
     },
@@ -76,7 +77,9 @@ export function createAuthRoutes(deps: {
     async (req, res) => {
       const result = await auth.refresh(res.locals.refreshLookup, userAgentOf(req.get('User-Agent')));
       if ('failure' in result) {
-        clearRefreshCookie(res, cookies);
+        // A conflict clears nothing: the cookie this server can clear (its own Path and host) is
+        // likely the user's, and the planted one's Domain and Path are unknown here.
+        if (result.failure !== 'refresh_conflict') clearRefreshCookie(res, cookies);
         res.set('Cache-Control', 'no-store');
         throw new AppError(401, result.failure, REFRESH_DETAILS[result.failure]);
       }
@@ -85,7 +88,7 @@ export function createAuthRoutes(deps: {
   );
 
   router.post('/logout', async (req, res) => {
-    await auth.logout(readRefreshCookie(req));
+    await auth.logout(readRefreshCookies(req));
     clearRefreshCookie(res, cookies);
     res.status(204).end();
   });

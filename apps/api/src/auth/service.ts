@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { LoginRequest, RegisterRequest, SessionResponse } from '@spa-auth/contract';
 import type { Clock } from '../clock.ts';
-import type { NewRefreshToken, RefreshDecision, RefreshState, SessionUser, Store, UserRecord } from '../store/store.ts';
+import {
+  MAX_TOKENS_PER_GENERATION,
+  type NewRefreshToken,
+  type RefreshDecision,
+  type RefreshState,
+  type SessionRecord,
+  type SessionUser,
+  type Store,
+  type UserRecord,
+} from '../store/store.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import type { Passwords } from './passwords.ts';
-import { createRefreshToken, type PresentedRefreshToken, parseRefreshToken, verifyRefreshToken } from './refresh-tokens.ts';
+import { createRefreshToken, type PresentedRefreshToken, parseRefreshToken, provenFamily, verifyRefreshToken } from './refresh-tokens.ts';
 import type { Revocations } from './revocations.ts';
 
 export type SessionPolicy = {
@@ -21,10 +30,31 @@ export type IssuedSession = {
   refreshTtlMs: number;
 };
 
-export type RefreshFailure = 'refresh_missing' | 'refresh_invalid' | 'refresh_expired' | 'session_revoked' | 'refresh_reused';
+export type RefreshFailure =
+  | 'refresh_missing'
+  | 'refresh_invalid'
+  | 'refresh_expired'
+  | 'session_revoked'
+  | 'refresh_reused'
+  | 'refresh_conflict';
 
-/** A refresh cookie that names a session and carries its verifier, or why it does not. */
-export type RefreshLookup = { failure: RefreshFailure } | { presented: PresentedRefreshToken; state: RefreshState };
+/**
+ * The refresh cookie to act on: a stored token that verified; a token whose row rotation pruned,
+ * proven to belong to `pruned` by its family (a replay); or why there is none.
+ */
+export type RefreshLookup =
+  | { failure: RefreshFailure }
+  | { presented: PresentedRefreshToken; state: RefreshState }
+  | { presented: PresentedRefreshToken; pruned: SessionRecord };
+
+/**
+ * More refresh cookies than this in one request are refused unread: a browser sends one per
+ * matching domain and path, so a handful is already someone planting cookies, and each costs a lookup.
+ */
+export const MAX_REFRESH_COOKIES = 4;
+
+const isLive = (session: SessionRecord, now: number) =>
+  session.revokedAt === null && now < session.idleExpiresAt.getTime() && now < session.absoluteExpiresAt.getTime();
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
@@ -50,7 +80,11 @@ export function decideRefresh(
   if (now >= session.absoluteExpiresAt.getTime() || now >= session.idleExpiresAt.getTime()) return reject('refresh_expired');
 
   const isCurrent = token.generation === session.generation;
-  const isGraceRetry = token.generation === session.generation - 1 && now - session.rotatedAt.getTime() <= policy.refreshReuseGraceMs;
+  // Beyond the cap a sibling is refused as reuse: it would grow the session's storage without bound.
+  const isGraceRetry =
+    token.generation === session.generation - 1 &&
+    now - session.rotatedAt.getTime() <= policy.refreshReuseGraceMs &&
+    state.generationTokens < MAX_TOKENS_PER_GENERATION;
   if (!isCurrent && !isGraceRetry) {
     return { decision: { kind: 'revoke', reason: 'refresh_reused', at: new Date(now) }, failure: 'refresh_reused' };
   }
@@ -107,6 +141,49 @@ export function createAuthService(deps: {
     return session ? issue(user, session.id, refresh.value, idleEnd) : null;
   }
 
+  /** One cookie value: its stored token if it verifies, else the session its family proves, else nothing. */
+  async function lookUp(value: string): Promise<RefreshLookup> {
+    const presented = parseRefreshToken(value);
+    if (!presented) return { failure: 'refresh_invalid' };
+    // A token row never changes, so an unknown selector or a wrong verifier is final without a lock.
+    const state = await store.findRefreshToken(presented.selector);
+    if (state) return verifyRefreshToken(presented, state.token.verifierHash) ? { presented, state } : { failure: 'refresh_invalid' };
+    return findPruned(presented);
+  }
+
+  async function findPruned(presented: PresentedRefreshToken): Promise<RefreshLookup> {
+    const family = provenFamily(presented);
+    const session = family ? await store.findSessionByTokenFamily(family) : null;
+    return session ? { presented, pruned: session } : { failure: 'refresh_invalid' };
+  }
+
+  /**
+   * Several refresh cookies: one per (domain, path) the browser holds, and a sibling subdomain of a
+   * shared parent domain can add its own. Cookies naming no live session are ignored, so planted
+   * garbage or a dead session's cookie changes nothing. Live sessions: one is used (its newest
+   * token; older ones of it prove nothing more); two or more is a conflict, refused without
+   * touching either, so nobody can be swapped into a planted session. Nothing live: the first
+   * cookie that names a session answers as it would alone (revoked or expired), else invalid.
+   */
+  function choose(lookups: RefreshLookup[], now: number): RefreshLookup {
+    const found = lookups.filter((l): l is Exclude<RefreshLookup, { failure: RefreshFailure }> => !('failure' in l));
+    const sessionOf = (l: (typeof found)[number]) => ('state' in l ? l.state.session : l.pruned);
+    const generationOf = (l: (typeof found)[number]) => ('state' in l ? l.state.token.generation : -1);
+    const live = found.filter((l) => isLive(sessionOf(l), now));
+    if (new Set(live.map((l) => sessionOf(l).id)).size > 1) return { failure: 'refresh_conflict' };
+    const newest = live.reduce<(typeof found)[number] | undefined>((a, l) => (a && generationOf(a) >= generationOf(l) ? a : l), undefined);
+    return newest ?? found[0] ?? { failure: 'refresh_invalid' };
+  }
+
+  /** A pruned token came back: older than the previous generation, so a replay (design, section 2). */
+  async function endReplayedSession(session: SessionRecord, now: number): Promise<{ failure: RefreshFailure }> {
+    if (session.revokedAt) return { failure: 'session_revoked' };
+    if (!isLive(session, now)) return { failure: 'refresh_expired' };
+    if (!(await store.revokeSession(session.id, 'refresh_reused', new Date(now)))) return { failure: 'session_revoked' };
+    await revocations.markRevoked([session.id]);
+    return { failure: 'refresh_reused' };
+  }
+
   return {
     async register(input: RegisterRequest, userAgent: string | null): Promise<IssuedSession | { failure: 'email_taken' }> {
       const passwordHash = await passwords.hashPassword(input.password);
@@ -132,24 +209,23 @@ export function createAuthService(deps: {
     },
 
     /**
-     * Reads the presented cookie's token, session and user once. The per-session refresh limit
+     * Reads the presented cookies' tokens, sessions and users once. The per-session refresh limit
      * counts against what this finds, and `refresh` starts from it, so a refresh reads once.
      */
-    async findRefresh(cookie: string | undefined): Promise<RefreshLookup> {
-      if (!cookie) return { failure: 'refresh_missing' };
-      const presented = parseRefreshToken(cookie);
-      if (!presented) return { failure: 'refresh_invalid' };
-      // A token row never changes, so an unknown selector or a wrong verifier is final without a lock.
-      const state = await store.findRefreshToken(presented.selector);
-      if (!state || !verifyRefreshToken(presented, state.token.verifierHash)) return { failure: 'refresh_invalid' };
-      return { presented, state };
+    async findRefresh(cookies: readonly string[]): Promise<RefreshLookup> {
+      const values = [...new Set(cookies)];
+      if (values.length === 0) return { failure: 'refresh_missing' };
+      if (values.length > MAX_REFRESH_COOKIES) return { failure: 'refresh_conflict' };
+      const lookups = await Promise.all(values.map(lookUp));
+      return lookups.length === 1 ? (lookups[0] as RefreshLookup) : choose(lookups, clock.now());
     },
 
     async refresh(lookup: RefreshLookup, userAgent: string | null): Promise<IssuedSession | { failure: RefreshFailure }> {
       if ('failure' in lookup) return lookup;
-      const { presented, state: found } = lookup;
       const now = clock.now();
-      const next = createRefreshToken();
+      if ('pruned' in lookup) return endReplayedSession(lookup.pruned, now);
+      const { presented, state: found } = lookup;
+      const next = createRefreshToken(presented);
 
       // The hot path: the unlocked read, then a compare-and-set rotation in one statement.
       const optimistic = decideRefresh(found, { verified: true, now, policy, userAgent, next });
@@ -170,17 +246,29 @@ export function createAuthService(deps: {
         return result.decision;
       });
       if (decision.kind === 'revoke' && state) await revocations.markRevoked([state.session.id]);
-      if (failure || decision.kind !== 'rotate' || !state) return { failure: failure ?? 'refresh_invalid' };
+      // The row went while this request waited: a concurrent rotation pruned it, so it is a replay now.
+      if (!state) {
+        const pruned = await findPruned(presented);
+        return 'pruned' in pruned ? endReplayedSession(pruned.pruned, now) : { failure: 'refresh_invalid' };
+      }
+      if (failure || decision.kind !== 'rotate') return { failure: failure ?? 'refresh_invalid' };
       return issue(state.user, state.session.id, next.value, decision.idleExpiresAt.getTime());
     },
 
-    async logout(cookie: string | undefined): Promise<void> {
-      const presented = parseRefreshToken(cookie);
-      if (!presented) return;
-      const now = clock.now();
-      const state = await store.findRefreshToken(presented.selector);
-      if (!state || !verifyRefreshToken(presented, state.token.verifierHash)) return;
-      if (await store.revokeSession(state.session.id, 'logout', new Date(now))) await revocations.markRevoked([state.session.id]);
+    /**
+     * Ends every session one of the cookies proves (a verified token, or a pruned one's family).
+     * With a planted cookie beside the user's own, that ends the planter's session too, which costs
+     * the user nothing; guessing which one is the user's could leave the user's own session open.
+     */
+    async logout(cookies: readonly string[]): Promise<void> {
+      const values = [...new Set(cookies)];
+      if (values.length === 0 || values.length > MAX_REFRESH_COOKIES) return;
+      const now = new Date(clock.now());
+      const lookups = await Promise.all(values.map(lookUp));
+      const ids = new Set(lookups.flatMap((l) => ('state' in l ? [l.state.session.id] : 'pruned' in l ? [l.pruned.id] : [])));
+      const revoked: string[] = [];
+      for (const id of ids) if (await store.revokeSession(id, 'logout', now)) revoked.push(id);
+      if (revoked.length > 0) await revocations.markRevoked(revoked);
     },
   };
 }

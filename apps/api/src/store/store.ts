@@ -50,7 +50,14 @@ export type RefreshDecision = Rotation | { kind: 'revoke'; reason: string; at: D
 /** What an access token needs of its user; read with the session, so a refresh needs no user query. */
 export type SessionUser = Pick<UserRecord, 'id' | 'email' | 'name' | 'role'>;
 
-export type RefreshState = { session: SessionRecord; token: RefreshTokenRecord; user: SessionUser };
+/** `generationTokens`: how many tokens the session has issued at its current generation (grace siblings included). */
+export type RefreshState = { session: SessionRecord; token: RefreshTokenRecord; user: SessionUser; generationTokens: number };
+
+/**
+ * At most this many tokens per generation: the first, then grace siblings. 25 tabs refreshing at
+ * once stay under it; a burst beyond it is no browser, and the service treats it as reuse.
+ */
+export const MAX_TOKENS_PER_GENERATION = 32;
 
 /**
  * The one narrow port between the API and its data. Every method is one statement or one
@@ -86,10 +93,14 @@ export type Store = {
   findSession(id: string): Promise<SessionRecord | null>;
   /** The token, its session and the session's user, in one statement and without a lock. */
   findRefreshToken(selector: string): Promise<RefreshState | null>;
+  /** A session that a token of this family was issued to (rotation leaves every family its newest rows). */
+  findSessionByTokenFamily(family: string): Promise<SessionRecord | null>;
   /**
    * Applies a rotation only if the session is still unrevoked and at `expectedGeneration`: one
    * statement, no transaction, no lock. False, with nothing written, when another request changed
-   * the session first; the caller then decides again on the locked state (`refreshSession`).
+   * the session first, or when a sibling would pass MAX_TOKENS_PER_GENERATION; the caller then
+   * decides again on the locked state (`refreshSession`). Either rotation deletes the new token's
+   * family's tokens older than the previous generation, so a session's rows stay bounded.
    */
   rotateSessionIfUnchanged(sessionId: string, expectedGeneration: number, rotation: Rotation): Promise<boolean>;
   /**
@@ -106,6 +117,12 @@ export type Store = {
   revokeSession(id: string, reason: string, now: Date, userId?: string): Promise<boolean>;
   /** Revokes every active session of the user except one; returns the ids revoked. */
   revokeUserSessions(userId: string, reason: string, now: Date, exceptSessionId?: string): Promise<string[]>;
+  /**
+   * Deletes up to `limit` sessions (and their tokens) that ended (revoked, idle or absolute end)
+   * before `endedBefore`; returns how many. Rows another caller is deleting are skipped, not waited
+   * for, so instances running it at once share the work.
+   */
+  deleteEndedSessions(endedBefore: Date, limit: number): Promise<number>;
   ping(): Promise<void>;
 };
 
@@ -117,7 +134,7 @@ const sessionColumns = (t = '') => `${t}id, ${t}user_id AS "userId", ${t}created
 const SESSION_COLUMNS = sessionColumns();
 // Token, session and user in one row, so the refresh hot path pays one round trip for all three.
 const REFRESH_STATE_FROM = `SELECT ${sessionColumns('s.')}, t.selector, t.verifier_hash AS "verifierHash",
-    t.generation AS "tokenGeneration", t.created_at AS "tokenCreatedAt", u.email, u.name, u.role
+    t.generation AS "tokenGeneration", t.created_at AS "tokenCreatedAt", s.generation_tokens AS "generationTokens", u.email, u.name, u.role
   FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
   WHERE t.selector = $1`;
 type RefreshRow = SessionRecord &
@@ -125,24 +142,31 @@ type RefreshRow = SessionRecord &
   Omit<SessionUser, 'id'> & {
     tokenGeneration: number;
     tokenCreatedAt: Date;
+    generationTokens: number;
   };
 
 function toRefreshState(row: RefreshRow | null): RefreshState | null {
   if (!row) return null;
-  const { selector, verifierHash, tokenGeneration, tokenCreatedAt, email, name, role, ...session } = row;
+  const { selector, verifierHash, tokenGeneration, tokenCreatedAt, generationTokens, email, name, role, ...session } = row;
   return {
     session,
     token: { selector, sessionId: session.id, verifierHash, generation: tokenGeneration, createdAt: tokenCreatedAt },
     user: { id: session.userId, email, name, role },
+    generationTokens,
   };
 }
 
 // One statement, so the new token and the session's new generation are written together or not at
 // all. The generation check makes it a compare-and-set; under READ COMMITTED a concurrent writer's
-// commit is waited for and the condition re-checked on the row it left.
+// commit is waited for and the condition re-checked on the row it left (so concurrent siblings count
+// one by one against the cap). The same statement deletes the family's tokens below the previous
+// generation: a replay of one of those is recognised by its family, not its row.
 const ROTATE = `WITH s AS (
-    UPDATE sessions SET generation = $3, rotated_at = $4, last_used_at = $5, idle_expires_at = $6, user_agent = COALESCE($7, user_agent)
-    WHERE id = $1 AND generation = $2 AND revoked_at IS NULL RETURNING id
+    UPDATE sessions SET generation = $3, rotated_at = $4, last_used_at = $5, idle_expires_at = $6, user_agent = COALESCE($7, user_agent),
+      generation_tokens = CASE WHEN generation = $3 THEN generation_tokens + 1 ELSE 1 END
+    WHERE id = $1 AND generation = $2 AND revoked_at IS NULL AND (generation <> $3 OR generation_tokens < $10) RETURNING id
+  ), pruned AS (
+    DELETE FROM refresh_tokens WHERE session_id IN (SELECT id FROM s) AND family = left($8::text, 16) AND generation < $3::int - 1
   )
   INSERT INTO refresh_tokens (selector, session_id, verifier_hash, generation, created_at)
   SELECT $8, id, $9, $3, $5 FROM s RETURNING selector`;
@@ -156,6 +180,7 @@ const rotateParams = (sessionId: string, expectedGeneration: number, r: Rotation
   r.userAgent,
   r.token.selector,
   r.token.verifierHash,
+  MAX_TOKENS_PER_GENERATION,
 ];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -220,6 +245,13 @@ export function createSqlStore(db: Database): Store {
 
     findRefreshToken: async (selector) => toRefreshState(await one<RefreshRow>(db, REFRESH_STATE_FROM, [selector])),
 
+    findSessionByTokenFamily: (family) =>
+      one<SessionRecord>(
+        db,
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = (SELECT session_id FROM refresh_tokens WHERE family = $1 LIMIT 1)`,
+        [family],
+      ),
+
     async rotateSessionIfUnchanged(sessionId, expectedGeneration, rotation) {
       const { rows } = await db.query(ROTATE, rotateParams(sessionId, expectedGeneration, rotation));
       return rows.length > 0;
@@ -273,6 +305,20 @@ export function createSqlStore(db: Database): Store {
         [userId, reason, now, exceptSessionId ?? null],
       );
       return rows.map((r) => r.id);
+    },
+
+    async deleteEndedSessions(endedBefore, limit) {
+      // SKIP LOCKED: a second instance running at the same moment takes other rows instead of
+      // waiting for these, and a session row locked by a refresh is simply left for the next run.
+      const { rows } = await db.query(
+        `DELETE FROM sessions WHERE id IN (
+           SELECT id FROM sessions
+           WHERE LEAST(idle_expires_at, absolute_expires_at, COALESCE(revoked_at, 'infinity'::timestamptz)) < $1
+           LIMIT $2 FOR UPDATE SKIP LOCKED
+         ) RETURNING id`,
+        [endedBefore, limit],
+      );
+      return rows.length;
     },
 
     async ping() {
