@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createRefreshToken } from '../src/auth/refresh-tokens.ts';
 import { createManualClock } from '../src/clock.ts';
+import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import type { Database } from '../src/store/db.ts';
 import { createRetentionJob, type Schedule } from '../src/store/retention.ts';
@@ -191,5 +192,18 @@ describe('the retention schedule', () => {
     finish(0);
     await stopping;
     expect(pending).toHaveLength(1);
+  });
+});
+
+describe('SESSION_RETENTION', () => {
+  const base = { NODE_ENV: 'test', DATA_DIR: 'memory://' };
+
+  it('when unset, then ended sessions are kept 30 days; when set, then the duration is used', () => {
+    expect(loadConfig(base).sessionRetentionMs).toBe(30 * DAY);
+    expect(loadConfig({ ...base, SESSION_RETENTION: '12h' }).sessionRetentionMs).toBe(12 * 3_600_000);
+  });
+
+  it('when it is not a positive duration, then start-up fails naming the variable', () => {
+    for (const bad of ['soon', '0', '-5m']) expect(() => loadConfig({ ...base, SESSION_RETENTION: bad })).toThrow(/SESSION_RETENTION/);
   });
 });
