@@ -107,18 +107,30 @@ export type ApiClient = {
 };
 
 type Token = { value: string; expiresAt: number; lifetime: number; user: User };
-type TabMessage = { type: 'session'; token: Token } | { type: 'ended'; code: string };
+/**
+ * What the tabs tell each other. `attempt` marks the word of a refresh lock's holder: what it did
+ * (a token, the session's end, or a failure), posted before it releases the lock.
+ */
+type TabMessage = ({ type: 'session'; token: Token } | { type: 'ended'; code: string } | { type: 'failed' }) & { attempt?: string };
 type RequestState = { retried: boolean; generation: number };
 type Config = InternalAxiosRequestConfig & { spaAuth?: RequestState };
 
 const ATTACHED = Symbol.for('spa-auth.http-client.attached');
 const DEFAULT_MARGIN_MS = 30_000;
-// After waiting for another tab's refresh, how long its token may take to arrive over the channel.
-const SHARED_TOKEN_WAIT_MS = 100;
+// How long a holder's word may take to arrive before this tab concludes the holder died without one.
+// Only a dead tab makes it run out: a live holder always posts before it releases the lock.
+const WORD_TIMEOUT_MS = 10_000;
+// Words this tab remembers: only the one of the attempt just before its own is ever waited for.
+const HEARD_LIMIT = 64;
 
 function isTabMessage(message: unknown): message is TabMessage {
   const m = message as TabMessage | null;
-  return (m?.type === 'session' && typeof m.token?.value === 'string') || (m?.type === 'ended' && typeof m.code === 'string');
+  return (
+    (m?.attempt === undefined || typeof m.attempt === 'string') &&
+    ((m?.type === 'session' && typeof m.token?.value === 'string') ||
+      (m?.type === 'ended' && typeof m.code === 'string') ||
+      (m?.type === 'failed' && m.attempt !== undefined))
+  );
 }
 
 /**
@@ -161,8 +173,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   let blocked: { until: number; error: ApiError } | null = null;
   /** Bumped when another tab reports the session ended, so a tab waiting for its refresh need not ask again. */
   let endedElsewhere = 0;
+  let endedCode = '';
+  /** The attempts whose word has arrived, oldest first. */
+  const heard = new Set<string>();
   const listeners = new Set<(event: ClientEvent) => void>();
-  const tokenWaiters = new Set<() => void>();
+  const wordWaiters = new Set<() => void>();
 
   type EventBody = ClientEvent extends infer E ? (E extends ClientEvent ? Omit<E, 'at'> : never) : never;
   const emit = (event: EventBody) => {
@@ -182,76 +197,93 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   // After a failed refresh: a token that is still valid is still worth sending, unless the API has refused it.
   const isWorthSending = () => token !== null && !isExpired(token) && rejectedGeneration !== generation;
 
-  function setToken(next: Token | null, share: boolean): void {
+  const post = (message: TabMessage) => channel?.post(message);
+
+  function setToken(next: Token | null): void {
     token = next;
     generation += 1;
     session = next ? { user: next.user, expiresAt: next.expiresAt, lifetime: next.lifetime } : null;
-    if (share && next) channel?.post({ type: 'session', token: next } satisfies TabMessage);
-    for (const wake of tokenWaiters) wake();
     emit({ type: 'session-changed', session });
   }
 
-  function acceptSession(body: unknown): Session {
+  function acceptSession(body: unknown, attempt?: string): Session {
     const parsed = parseWithSchema<SessionResponse>(SessionResponseJsonSchema, body);
     if (!parsed) throw new ApiError('unexpected_response', 'The API sent a session in an unexpected shape');
     const { accessToken, expiresIn, user } = parsed;
     // expiresIn is relative, so the client's own clock decides, whatever the server's clock says.
-    setToken({ value: accessToken, expiresAt: clock.now() + expiresIn * 1000, lifetime: expiresIn * 1000, user }, true);
+    setToken({ value: accessToken, expiresAt: clock.now() + expiresIn * 1000, lifetime: expiresIn * 1000, user });
+    post({ type: 'session', token: token as Token, attempt });
     return session as Session;
   }
 
   /** The session is over: forget it, tell the other tabs, and tell the app if it did not ask for it. */
-  function endSession(code: string, notifyApp: boolean, share: boolean): void {
+  function endSession(code: string, notifyApp: boolean, share: boolean, attempt?: string): void {
     const had = token !== null;
-    if (had) setToken(null, false);
-    if (share) channel?.post({ type: 'ended', code } satisfies TabMessage);
+    endedCode = code;
+    if (had) setToken(null);
+    if (share) post({ type: 'ended', code, attempt });
     if (had && notifyApp) {
       emit({ type: 'session-expired', code });
       options.onSessionExpired?.({ code });
     }
   }
 
-  const waitForToken = (since: number, endedSince: number, ms: number) =>
+  /** Resolves once the word of `attempt` has arrived, or after WORD_TIMEOUT_MS if its tab died first. */
+  const waitForWord = (attempt: string) =>
     new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        tokenWaiters.delete(done);
+        wordWaiters.delete(check);
         resolve();
       };
-      const timer = setTimeout(done, ms);
-      if (generation !== since || endedElsewhere !== endedSince) done();
-      else tokenWaiters.add(done);
+      const check = () => {
+        if (heard.has(attempt)) done();
+      };
+      const timer = setTimeout(done, WORD_TIMEOUT_MS);
+      wordWaiters.add(check);
+      check();
     });
 
-  /** One refresh at a time per tab (a shared promise, not a flag) and per browser (a lock). */
+  /**
+   * One refresh at a time per tab (a shared promise, not a flag) and per browser (a lock). Whoever
+   * holds the lock posts its word before releasing it: the token, the session's end, or a failure.
+   * The next holder waits for that word (the lock names the attempt it came after) and decides on it.
+   */
   function refresh(reason: RefreshReason): Promise<void> {
     if (refreshing) return refreshing;
     if (blocked && clock.now() < blocked.until) return Promise.reject(blocked.error);
     const startedAt = generation;
     const endedAt = endedElsewhere;
+    const attempt = `${clock.now().toString(36)}.${Math.random().toString(36).slice(2)}`;
     refreshing = (async () => {
       try {
-        await locks.run(`${name}:refresh`, async (waited) => {
-          if (waited) {
-            // Another tab held the lock, so it has most likely just refreshed and is sharing the token.
-            await waitForToken(startedAt, endedAt, SHARED_TOKEN_WAIT_MS);
-            if (generation !== startedAt && token && !isExpiring(token)) return;
-            // That tab found no session (or ended it): asking again would only hear the same 401.
-            if (!token && endedElsewhere !== endedAt) return;
-          }
+        await locks.run(`${name}:refresh`, attempt, async (previous) => {
+          // The word and the lock grant travel separately: the word may still be on its way.
+          if (previous) await waitForWord(previous);
+          // Another tab refreshed since this one asked: take its token, and pass the word on.
+          if (token && generation !== startedAt && !isExpiring(token)) return post({ type: 'session', token, attempt });
+          // Another tab found no session (or ended it): asking again would only hear the same 401.
+          if (!token && endedElsewhere !== endedAt) return post({ type: 'ended', code: endedCode, attempt });
           emit({ type: 'refresh-started', reason });
-          const response = await http.post('/auth/refresh');
-          acceptSession(response.data);
+          try {
+            acceptSession((await http.post('/auth/refresh')).data, attempt);
+          } catch (caught) {
+            const error = toApiError(caught);
+            emit({ type: 'refresh-failed', code: error.code, ...(error.retryAfter !== undefined ? { retryAfter: error.retryAfter } : {}) });
+            if (error.status === 401) endSession(error.code, true, true, attempt);
+            else {
+              // A failure tells the next holder nothing about the session: it tries for itself.
+              post({ type: 'failed', attempt });
+              // 429: no refresh before Retry-After has passed; the session is kept.
+              if (error.status === 429) blocked = { until: clock.now() + (error.retryAfter ?? 1) * 1000, error };
+            }
+            throw error;
+          }
           emit({ type: 'refresh-finished', expiresAt: (token as Token).expiresAt });
         });
         blocked = null;
       } catch (caught) {
-        const error = toApiError(caught);
-        emit({ type: 'refresh-failed', code: error.code, ...(error.retryAfter !== undefined ? { retryAfter: error.retryAfter } : {}) });
-        if (error.status === 401) endSession(error.code, true, true);
-        // 429: no refresh before Retry-After has passed; the session is kept.
-        else if (error.status === 429) blocked = { until: clock.now() + (error.retryAfter ?? 1) * 1000, error };
-        throw error;
+        throw toApiError(caught);
       } finally {
         refreshing = null;
       }
@@ -331,13 +363,19 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     if (message.type === 'ended') {
       endedElsewhere += 1;
       endSession(message.code, true, false);
-      for (const wake of tokenWaiters) wake();
-      return;
+    } else if (
+      message.type === 'session' &&
+      message.token.value !== token?.value &&
+      // Take the other tab's token unless ours lives longer (then ours is the newer one), or ours was refused.
+      !(token && token.expiresAt > message.token.expiresAt && rejectedGeneration !== generation)
+    ) {
+      setToken(message.token);
+      emit({ type: 'token-from-other-tab', expiresAt: message.token.expiresAt });
     }
-    // Take the other tab's token unless ours lives longer (then ours is the newer one), or ours was refused.
-    if (token && token.expiresAt > message.token.expiresAt && rejectedGeneration !== generation) return;
-    setToken(message.token, false);
-    emit({ type: 'token-from-other-tab', expiresAt: message.token.expiresAt });
+    if (message.attempt === undefined) return;
+    heard.add(message.attempt);
+    if (heard.size > HEARD_LIMIT) heard.delete(heard.values().next().value as string);
+    for (const check of wordWaiters) check();
   });
 
   const unsubscribeLifecycle = lifecycle?.onResume((from) => {

@@ -14,15 +14,17 @@
 export type Clock = { now(): number };
 
 /**
- * A mutual-exclusion lock shared by every tab of the origin. `fn` receives `waited: true` when
- * another holder had the lock first (then that holder has probably just refreshed).
+ * A mutual-exclusion lock shared by every tab of the origin, taken for one attempt `id`. `fn` receives
+ * the id of the attempt that held the lock right before this one when this call queued behind it, and
+ * null when the lock was free (or the lock cannot tell). The client's holder posts its word, tagged
+ * with its id, before it releases the lock, so the next holder knows exactly which word to wait for.
  *
  * @example
  * ```ts
- * const inTabOnly: LockManager = { run: (_name, fn) => fn(false) };
+ * const inTabOnly: LockManager = { run: (_name, _id, fn) => fn(null) };
  * ```
  */
-export type LockManager = { run<T>(name: string, fn: (waited: boolean) => Promise<T>): Promise<T> };
+export type LockManager = { run<T>(name: string, id: string, fn: (previous: string | null) => Promise<T>): Promise<T> };
 
 /**
  * A message channel between the tabs of one origin.
@@ -61,18 +63,31 @@ export type Seams = {
   lifecycle: Lifecycle | null;
 };
 
-type WebLocks = {
-  request<T>(name: string, options: { ifAvailable: boolean }, fn: (lock: unknown) => Promise<T>): Promise<T>;
-  request<T>(name: string, fn: (lock: unknown) => Promise<T>): Promise<T>;
-};
+type LockInfo = { name?: string; clientId?: string };
+type LockSnapshot = { held?: LockInfo[]; pending?: LockInfo[] };
+type WebLocks = { request<T>(name: string, fn: (lock: unknown) => Promise<T>): Promise<T>; query(): Promise<LockSnapshot> };
+
+/** In a snapshot taken just after this tab queued for `name`: the attempt queued right before it, if any. */
+function attemptBefore({ held = [], pending = [] }: LockSnapshot, name: string, tag: string, id: string): string | null {
+  const me = held.find((lock) => lock.name === tag + id)?.clientId;
+  const queue = [...held, ...pending].filter((lock) => lock.name === name);
+  const at = queue.findIndex((lock) => lock.clientId === me);
+  const before = me && at > 0 ? queue[at - 1]?.clientId : undefined;
+  return held.find((lock) => lock.clientId === before && lock.name?.startsWith(tag))?.name?.slice(tag.length) ?? null;
+}
 
 /**
  * Web Locks when the page has them (they need a secure context), else a lock for this tab only.
  *
+ * The browser's lock queue is first come, first served, and `locks.query()` lists it with each
+ * holder's tab (`clientId`). Each attempt also holds a lock named after its id, from before it queues
+ * until after it releases, so the snapshot taken right after queueing names the attempt ahead. No lock
+ * outlives its attempt: a page holding a Web Lock cannot enter the back/forward cache.
+ *
  * @example
  * ```ts
  * const locks = createLockManager();
- * await locks.run('spa-auth:refresh', async (waited) => (waited ? useSharedToken() : refreshNow()));
+ * await locks.run('spa-auth:refresh', attemptId, async (previous) => (previous ? waitForWordOf(previous) : refreshNow()));
  * ```
  */
 export function createLockManager(
@@ -80,12 +95,20 @@ export function createLockManager(
 ): LockManager {
   if (locks) {
     return {
-      run: <T>(name: string, fn: (waited: boolean) => Promise<T>) =>
-        locks.request(name, { ifAvailable: true }, async (lock) => (lock ? fn(false) : locks.request(name, () => fn(true)))) as Promise<T>,
+      run: <T>(name: string, id: string, fn: (previous: string | null) => Promise<T>) => {
+        const tag = `${name}:attempt:`;
+        return locks.request(tag + id, () => {
+          let snapshot: Promise<LockSnapshot> | undefined;
+          const held = locks.request(name, async () => fn(attemptBefore((await snapshot) ?? {}, name, tag, id)));
+          // Queued on the lock manager after the request above, so the snapshot includes it.
+          snapshot = locks.query().catch(() => ({}));
+          return held;
+        });
+      },
     };
   }
   // In one tab the client's own single-flight promise already serialises refreshes.
-  return { run: (_name, fn) => fn(false) };
+  return { run: (_name, _id, fn) => fn(null) };
 }
 
 /**

@@ -1,4 +1,6 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { test as base, expect, type Page, type Request } from '@playwright/test';
 // Types only: the harness runs in the page, never in Node.
 import type { Harness } from './harness/main.ts';
@@ -42,6 +44,8 @@ type Fixtures = {
   app: HarnessPage;
   /** Opens one more page (tab) of the same browser context, loaded with the harness. */
   openPage(path?: string): Promise<HarnessPage>;
+  /** One busy loop per core, spinning from the start of the test to its end: a machine under load. */
+  busyCores: number;
 };
 
 export const test = base.extend<Fixtures>({
@@ -62,6 +66,24 @@ export const test = base.extend<Fixtures>({
   },
   openPage: async ({ context, refreshes: _ }, use) => {
     await use(async (path = '/') => load(await context.newPage(), path));
+  },
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright fixtures take their dependencies by destructuring.
+  busyCores: async ({}, use) => {
+    const spinners: ChildProcess[] = Array.from({ length: availableParallelism() }, () =>
+      spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }),
+    );
+    try {
+      await Promise.all(spinners.map((child) => new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject))));
+      await use(spinners.length);
+    } finally {
+      await Promise.all(
+        spinners.map((child) =>
+          child.exitCode !== null || child.signalCode !== null
+            ? undefined
+            : new Promise((resolve) => child.once('exit', resolve).kill('SIGKILL')),
+        ),
+      );
+    }
   },
 });
 

@@ -2,59 +2,92 @@ import { describe, expect, it } from 'vitest';
 import { createBroadcastChannel, createLockManager } from '../../src/index.ts';
 import { deferred } from './support.ts';
 
-/** The Web Locks API's shape, with the ifAvailable semantics: null when another holder has it. */
-function createWebLocks() {
-  const held = new Set<string>();
-  const queue: Array<() => void> = [];
-  async function acquire(name: string) {
-    while (held.has(name)) await new Promise<void>((resolve) => queue.push(resolve));
-    held.add(name);
-  }
-  function release(name: string) {
-    held.delete(name);
-    queue.shift()?.();
-  }
-  function request<T>(name: string, ...args: unknown[]): Promise<T> {
-    const [options, fn] = (args.length === 2 ? args : [{}, args[0]]) as [{ ifAvailable?: boolean }, (lock: unknown) => Promise<T>];
-    if (options.ifAvailable && held.has(name)) return fn(null);
-    return (async () => {
-      await acquire(name);
-      try {
-        return await fn({ name });
-      } finally {
-        release(name);
-      }
-    })();
-  }
-  return { request } as Parameters<typeof createLockManager>[0];
+type Lock = { name: string; clientId: string; grant: () => void; released: Promise<void>; release: () => void };
+
+/**
+ * The Web Locks of one browser, as each tab (client) sees them: exclusive locks granted first come,
+ * first served, and query() listing the held and queued ones with their tab, in queue order.
+ */
+function createWebLocksBrowser() {
+  const held: Lock[] = [];
+  const pending: Lock[] = [];
+  const grantNext = (name: string) => {
+    if (held.some((lock) => lock.name === name)) return;
+    const next = pending.find((lock) => lock.name === name);
+    if (!next) return;
+    pending.splice(pending.indexOf(next), 1);
+    held.push(next);
+    next.grant();
+  };
+  return {
+    tab(clientId: string) {
+      return {
+        request<T>(name: string, fn: (lock: unknown) => Promise<T>): Promise<T> {
+          const granted = deferred();
+          const released = deferred();
+          const lock: Lock = { name, clientId, grant: granted.resolve, released: released.promise, release: released.resolve };
+          pending.push(lock);
+          grantNext(name);
+          return (async () => {
+            await granted.promise;
+            try {
+              return await fn({ name });
+            } finally {
+              held.splice(held.indexOf(lock), 1);
+              lock.release();
+              grantNext(name);
+            }
+          })();
+        },
+        async query() {
+          const info = ({ name, clientId }: Lock) => ({ name, clientId, mode: 'exclusive' });
+          return { held: held.map(info), pending: pending.map(info) };
+        },
+      };
+    },
+  };
 }
 
 describe('seams', () => {
-  it('when Web Locks exist, then the first holder runs with waited=false and a second caller runs after it with waited=true', async () => {
-    const locks = createLockManager(createWebLocks());
+  it('when three tabs queue for the Web Lock, then each gets the attempt queued right before its own, and the first gets null', async () => {
+    const browser = createWebLocksBrowser();
+    const [a, b, c] = ['tab-a', 'tab-b', 'tab-c'].map((id) => createLockManager(browser.tab(id)));
     const order: string[] = [];
     const release = deferred();
 
-    const first = locks.run('spa-auth:refresh', async (waited) => {
-      order.push(`first waited=${waited}`);
+    const first = a?.run('spa-auth:refresh', 'attempt-a', async (previous) => {
+      order.push(`a after ${previous}`);
       await release.promise;
-      order.push('first done');
     });
-    const second = locks.run('spa-auth:refresh', async (waited) => {
-      order.push(`second waited=${waited}`);
+    const second = b?.run('spa-auth:refresh', 'attempt-b', async (previous) => {
+      order.push(`b after ${previous}`);
     });
-    await Promise.resolve();
-    expect(order).toEqual(['first waited=false']);
+    const third = c?.run('spa-auth:refresh', 'attempt-c', async (previous) => {
+      order.push(`c after ${previous}`);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(order).toEqual(['a after null']);
     release.resolve();
-    await Promise.all([first, second]);
+    await Promise.all([first, second, third]);
 
-    expect(order).toEqual(['first waited=false', 'first done', 'second waited=true']);
+    expect(order).toEqual(['a after null', 'b after attempt-a', 'c after attempt-b']);
   });
 
-  it('when Web Locks are missing (no secure context), then the fallback runs the function at once with waited=false', async () => {
+  it('when a tab takes the Web Lock after the others released it, then it gets null and no lock of the attempts is left held', async () => {
+    const browser = createWebLocksBrowser();
+    const tab = browser.tab('tab-a');
+    const locks = createLockManager(tab);
+    await locks.run('spa-auth:refresh', 'attempt-1', async () => {});
+
+    await expect(locks.run('spa-auth:refresh', 'attempt-2', async (previous) => previous)).resolves.toBeNull();
+    // A page that holds a Web Lock is kept out of the back/forward cache: nothing may stay held.
+    await expect(tab.query()).resolves.toEqual({ held: [], pending: [] });
+  });
+
+  it('when Web Locks are missing (no secure context), then the fallback runs the function at once with no attempt before it', async () => {
     const locks = createLockManager(undefined);
 
-    await expect(locks.run('spa-auth:refresh', async (waited) => waited)).resolves.toBe(false);
+    await expect(locks.run('spa-auth:refresh', 'attempt-1', async (previous) => previous)).resolves.toBeNull();
   });
 
   it('when BroadcastChannel exists, then a post reaches the other channel of that name and not the sender', async () => {

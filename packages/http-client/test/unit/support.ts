@@ -185,26 +185,41 @@ export function createManualClock(start = 1_700_000_000_000) {
 export type ManualClock = ReturnType<typeof createManualClock>;
 
 /**
- * Web Locks as the tabs of one browser see them: exclusive, first come first served; `fn(false)`
- * when the lock was free, `fn(true)` once another holder has released it.
+ * Web Locks as the tabs of one browser see them: exclusive, first come first served; `fn(previous)`
+ * gets the id of the attempt queued right before, or null when the lock was free.
  */
-export function createLocks(): LockManager & { grants: Array<{ name: string; waited: boolean }> } {
-  const tails = new Map<string, Promise<void>>();
-  const grants: Array<{ name: string; waited: boolean }> = [];
+export function createLocks(): LockManager & {
+  grants: Array<{ name: string; id: string; previous: string | null }>;
+  whenGranted(count: number): Promise<void>;
+} {
+  const tails = new Map<string, { id: string; released: Promise<void> }>();
+  const grants: Array<{ name: string; id: string; previous: string | null }> = [];
+  const grantWaiters: Array<{ count: number; done: () => void }> = [];
   return {
     grants,
-    async run<T>(name: string, fn: (waited: boolean) => Promise<T>): Promise<T> {
-      const previous = tails.get(name);
+    /** Resolves once the lock has been granted `count` times in all. */
+    whenGranted(count: number): Promise<void> {
+      if (grants.length >= count) return Promise.resolve();
+      const done = deferred();
+      grantWaiters.push({ count, done: done.resolve });
+      return done.promise;
+    },
+    async run<T>(name: string, id: string, fn: (previous: string | null) => Promise<T>): Promise<T> {
+      const ahead = tails.get(name);
       const mine = deferred();
-      const tail = (previous ?? Promise.resolve()).then(() => mine.promise);
-      tails.set(name, tail);
+      const released = (ahead?.released ?? Promise.resolve()).then(() => mine.promise);
+      tails.set(name, { id, released });
       try {
-        if (previous) await previous;
-        grants.push({ name, waited: previous !== undefined });
-        return await fn(previous !== undefined);
+        if (ahead) await ahead.released;
+        grants.push({ name, id, previous: ahead?.id ?? null });
+        for (const waiter of grantWaiters.filter((w) => grants.length >= w.count)) {
+          grantWaiters.splice(grantWaiters.indexOf(waiter), 1);
+          waiter.done();
+        }
+        return await fn(ahead?.id ?? null);
       } finally {
         mine.resolve();
-        if (tails.get(name) === tail) tails.delete(name);
+        if (tails.get(name)?.released === released) tails.delete(name);
       }
     },
   };
@@ -217,10 +232,21 @@ export function createChannelBus() {
   let idle = deferred();
   idle.resolve();
   const posted: unknown[] = [];
+  let holding = false;
+  const held: Array<() => void> = [];
   return {
     posted,
     /** Resolves once every message posted so far has been delivered. */
     delivered: () => idle.promise,
+    /** Holds back every message posted from now on, as a busy browser can, until `release()`. */
+    hold() {
+      holding = true;
+    },
+    /** Delivers the held messages, in the order they were posted, and stops holding. */
+    release() {
+      holding = false;
+      for (const deliver of held.splice(0)) setTimeout(deliver, 0);
+    },
     connect(): Channel {
       const self = { listeners: new Set<(message: unknown) => void>() };
       endpoints.add(self);
@@ -233,11 +259,13 @@ export function createChannelBus() {
             if (other === self) continue;
             if (pending === 0) idle = deferred();
             pending += 1;
-            setTimeout(() => {
+            const deliver = () => {
               for (const listener of other.listeners) listener(copy);
               pending -= 1;
               if (pending === 0) idle.resolve();
-            }, 0);
+            };
+            if (holding) held.push(deliver);
+            else setTimeout(deliver, 0);
           }
         },
         subscribe(listener) {

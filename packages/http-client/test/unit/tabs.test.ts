@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { HttpResponse } from 'msw';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../src/index.ts';
-import { deferred, problem, signIn, useFakeApi } from './support.ts';
+import { deferred, problem, signIn, type Tab, useFakeApi } from './support.ts';
 
 const t = useFakeApi();
 
@@ -28,7 +29,9 @@ describe('start-up is single-flight (contract 9.9)', () => {
     for (const session of sessions) expect(session).toMatchObject({ user: { id: 'user-1' } });
     expect(tabs.map((tab) => tab.count('refresh-started'))).toEqual([1, 0, 0]);
     expect(tabs.map((tab) => tab.count('token-from-other-tab'))).toEqual([0, 1, 1]);
-    expect(t.browser.locks.grants.map((g) => g.waited)).toEqual([false, true, true]);
+    // Each tab that queued learned whose word to wait for: the attempt right before its own.
+    const grants = t.browser.locks.grants;
+    expect(grants.map((g) => g.previous)).toEqual([null, grants[0]?.id, grants[1]?.id]);
 
     await Promise.all(tabs.map((tab) => tab.client.http.get('/api/me')));
     expect(t.api.authorizations('/api/me')).toEqual(['Bearer at-1', 'Bearer at-1', 'Bearer at-1']);
@@ -225,6 +228,149 @@ describe('tabs of one browser share the session (contract 9.7)', () => {
     expect(tab.client.getSession()).toBe(session);
     expect(tab.expired).toEqual([]);
     channel.close();
+  });
+});
+
+describe('the next holder of the refresh lock acts on the word of the one before it (contract 9.7)', () => {
+  // Only the long wait for a holder that died runs on timers; every other step waits for an event.
+  const WORD_TIMEOUT_MS = 10_000;
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const settle = (request: Promise<{ data: unknown }>) =>
+    request.then(
+      (response) => ({ ok: true, data: response.data }),
+      (error: unknown) => ({ ok: false, code: (error as ApiError).code }),
+    );
+
+  /**
+   * Tabs A and B hold a token the API refuses; A's refresh is at the API, B's request got its 401 and
+   * B waits for the lock. Every message posted from here on is held back, so A's word reaches B only
+   * after B holds the lock, and time stands still until the test moves it.
+   */
+  async function queueBehindAnotherTab() {
+    const [a, b] = [t.browser.openTab(), t.browser.openTab()];
+    await signIn(a);
+    await t.browser.bus.delivered();
+    // Time passes, so the refreshed token expires later than the one both tabs hold.
+    t.browser.clock.advance(1_000);
+    t.api.revokeAccess();
+    const answer = deferred();
+    const normal = t.api.onRefresh;
+    t.api.onRefresh = async () => {
+      await answer.promise;
+      return normal?.();
+    };
+    const requestOfA = settle(a.client.http.get('/api/items/a'));
+    await a.waitFor('refresh-started');
+    const requestOfB = settle(b.client.http.get('/api/items/b'));
+    await b.waitFor('unauthorized');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    t.browser.bus.hold();
+    answer.resolve();
+    await t.browser.locks.whenGranted(2);
+    expect(t.browser.locks.grants[1]).toMatchObject({ previous: t.browser.locks.grants[0]?.id });
+    return { a, b, requestOfA, requestOfB };
+  }
+
+  /** Lets the clock run almost to the long timeout with the word still held back, then delivers it. */
+  async function deliverTheWordLate(b: Tab) {
+    await vi.advanceTimersByTimeAsync(WORD_TIMEOUT_MS - 1);
+    expect(b.count('refresh-started')).toBe(0);
+    vi.useRealTimers();
+    t.browser.bus.release();
+  }
+
+  it('when the holder refreshed and its token arrives after the next tab holds the lock, then that tab waits for it and sends no refresh', async () => {
+    const { a, b, requestOfA, requestOfB } = await queueBehindAnotherTab();
+    const shared = b.count('token-from-other-tab');
+
+    await deliverTheWordLate(b);
+
+    await expect(requestOfA).resolves.toEqual({ ok: true, data: { id: 'a', token: 'Bearer at-2' } });
+    await expect(requestOfB).resolves.toEqual({ ok: true, data: { id: 'b', token: 'Bearer at-2' } });
+    expect(t.api.refreshCalls).toBe(1);
+    expect([a.count('refresh-started'), b.count('refresh-started')]).toEqual([1, 0]);
+    expect(b.count('token-from-other-tab') - shared).toBe(1);
+  });
+
+  it('when the holder found the session ended, then the next tab sends no refresh and ends its session too', async () => {
+    t.api.onRefresh = () => problem(401, 'session_revoked');
+    const { a, b, requestOfA, requestOfB } = await queueBehindAnotherTab();
+
+    await deliverTheWordLate(b);
+
+    await expect(requestOfA).resolves.toEqual({ ok: false, code: 'session_revoked' });
+    await expect(requestOfB).resolves.toEqual({ ok: false, code: 'token_expired' });
+    expect(t.api.refreshCalls).toBe(1);
+    expect(b.count('refresh-started')).toBe(0);
+    expect(b.client.getSession()).toBeNull();
+    expect([a.expired, b.expired]).toEqual([[{ code: 'session_revoked' }], [{ code: 'session_revoked' }]]);
+  });
+
+  it('when the holder’s refresh failed on the network, then the next tab waits for that word and then refreshes for itself', async () => {
+    let failures = 0;
+    t.api.onRefresh = () => (failures++ === 0 ? HttpResponse.error() : undefined);
+    const { a, b, requestOfA, requestOfB } = await queueBehindAnotherTab();
+
+    await deliverTheWordLate(b);
+
+    await expect(requestOfA).resolves.toEqual({ ok: false, code: 'network_error' });
+    await expect(requestOfB).resolves.toEqual({ ok: true, data: { id: 'b', token: 'Bearer at-2' } });
+    expect(t.api.refreshCalls).toBe(2);
+    expect([a.count('refresh-started'), b.count('refresh-started')]).toEqual([1, 1]);
+    // A takes the token B shares, so both tabs go on with one session.
+    await t.browser.bus.delivered();
+    expect(a.client.getSession()).toEqual(b.client.getSession());
+  });
+
+  it('when the holder released the lock without a word (its tab died), then the next tab refreshes once the long wait has run out', async () => {
+    const tab = t.browser.openTab();
+    await signIn(tab);
+    t.api.revokeAccess();
+    const died = deferred();
+    // A tab that took the lock and went away without posting anything.
+    const dead = t.browser.locks.run('spa-auth:refresh', 'attempt-of-a-dead-tab', () => died.promise);
+    const request = settle(tab.client.http.get('/api/items/x'));
+    await tab.waitFor('unauthorized');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    died.resolve();
+    await dead;
+    await t.browser.locks.whenGranted(2);
+    expect(t.browser.locks.grants[1]?.previous).toBe('attempt-of-a-dead-tab');
+
+    await vi.advanceTimersByTimeAsync(WORD_TIMEOUT_MS - 1);
+    expect(t.api.refreshCalls).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+
+    await expect(request).resolves.toEqual({ ok: true, data: { id: 'x', token: 'Bearer at-2' } });
+    expect(t.api.refreshCalls).toBe(1);
+  });
+
+  it('when three tabs queue for the lock and the first one’s token arrives only after the others hold it in turn, then one refresh in total', async () => {
+    t.api.hasSession = true;
+    const answer = deferred();
+    t.api.onRefresh = async () => {
+      await answer.promise;
+      return undefined;
+    };
+    const tabs = [t.browser.openTab(), t.browser.openTab(), t.browser.openTab()];
+    const restoring = Promise.all(tabs.map((tab) => tab.client.restore()));
+    await tabs[0]?.waitFor('refresh-started');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    t.browser.bus.hold();
+    answer.resolve();
+    await t.browser.locks.whenGranted(2);
+    await vi.advanceTimersByTimeAsync(WORD_TIMEOUT_MS - 1);
+    expect(t.api.refreshCalls).toBe(1);
+    vi.useRealTimers();
+    t.browser.bus.release();
+
+    const sessions = await restoring;
+    for (const session of sessions) expect(session).toMatchObject({ user: { id: 'user-1' } });
+    expect(t.api.refreshCalls).toBe(1);
+    expect(tabs.map((tab) => tab.count('refresh-started'))).toEqual([1, 0, 0]);
   });
 });
 
