@@ -17,7 +17,7 @@ import type { Config } from './config.ts';
 import { AppError } from './errors.ts';
 import { createRequireAuth } from './http/bearer.ts';
 import { createOriginCheck } from './http/csrf.ts';
-import { createErrorHandler, notFound } from './http/errors.ts';
+import { createErrorHandler, createNotFound } from './http/errors.ts';
 import {
   createAuthRateLimit,
   createLoginFailureLimit,
@@ -134,7 +134,7 @@ export function createApp(deps: AppDeps): Express {
   );
   deps.extend?.(app, { requireAuth, tokens });
 
-  app.use(notFound);
+  app.use(createNotFound(app));
   app.use(createErrorHandler(logger));
   return app;
 }

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { type DestinationStream, type Logger, pino, stdSerializers } from 'pino';
 
 /**
@@ -15,6 +16,23 @@ export const REDACT_PATHS = [
   '*.refreshToken',
 ];
 
+/**
+ * A request as logged: method, path, headers (redacted below) and peer. The query string is replaced
+ * whole, names and values alike: the API reads nothing from it, and what callers put there anyway is
+ * often a credential (`?access_token=`, a bare token as a name) that must not reach a log.
+ */
+function serializeRequest(req: IncomingMessage & { originalUrl?: string }) {
+  const url = req.originalUrl ?? req.url ?? '';
+  const queryAt = url.indexOf('?');
+  return {
+    method: req.method,
+    url: queryAt === -1 ? url : `${url.slice(0, queryAt)}?[redacted]`,
+    headers: req.headers,
+    remoteAddress: req.socket?.remoteAddress,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
@@ -22,7 +40,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: {
         err: stdSerializers.err,
-        req: stdSerializers.req,
+        req: serializeRequest,
         // The status is enough of a response; its headers (Set-Cookie among them) stay out of logs.
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },

@@ -213,6 +213,25 @@ describe('forged and altered tokens', () => {
     const iat = Math.floor(api.clock.now() / 1000) + api.config.clockToleranceMs / 1000 - 1;
     await me(bearer(signEs256(validHeader(), { ...payload, iat, exp: iat + 300 }, api.keys.signing.privateKey))).expect(200);
   });
+
+  it('when exp - iat is above ACCESS_TOKEN_TTL plus CLOCK_TOLERANCE, then 401 token_invalid though the real key signed it', async () => {
+    const { payload } = await liveClaims();
+    const iat = Math.floor(api.clock.now() / 1000);
+    const longest = (api.config.accessTokenTtlMs + api.config.clockToleranceMs) / 1000;
+    expectInvalidToken(
+      await me(bearer(signEs256(validHeader(), { ...payload, iat, exp: iat + longest + 1 }, api.keys.signing.privateKey))),
+    );
+    expectInvalidToken(
+      await me(bearer(signEs256(validHeader(), { ...payload, iat, exp: iat + 30 * 86_400 }, api.keys.signing.privateKey))),
+    );
+  });
+
+  it('when exp - iat is exactly ACCESS_TOKEN_TTL plus CLOCK_TOLERANCE, then the token is accepted', async () => {
+    const { payload } = await liveClaims();
+    const iat = Math.floor(api.clock.now() / 1000);
+    const longest = (api.config.accessTokenTtlMs + api.config.clockToleranceMs) / 1000;
+    await me(bearer(signEs256(validHeader(), { ...payload, iat, exp: iat + longest }, api.keys.signing.privateKey))).expect(200);
+  });
 });
 
 describe('expiry', () => {

@@ -301,15 +301,130 @@ describe('unknown routes', () => {
   it('when GET or POST goes to a route that does not exist, then 404 not_found as problem+json', async () => {
     expectProblem(await request(api.app).get('/nope'), 404, 'not_found');
     expectProblem(await request(api.app).post('/nope').send({ a: 1 }), 404, 'not_found');
-    expectProblem(await request(api.app).delete('/auth/login').set(XHR), 404, 'not_found');
     expectProblem(await request(api.app).post('/auth/nope').set(XHR).send({}), 404, 'not_found');
-    expectProblem(await request(api.app).get('/auth/login'), 404, 'not_found');
+    expectProblem(await request(api.app).get('/auth/login/extra'), 404, 'not_found');
+    const user = await registerUser(api.app);
+    expectProblem(await request(api.app).get('/api/nope').set(bearer(user.accessToken)), 404, 'not_found');
+    expectProblem(await request(api.app).get('/api/sessions/one/two').set(bearer(user.accessToken)), 404, 'not_found');
   });
 
   it('when the path carries odd characters, then still a clean 404', async () => {
     expectProblem(await request(api.app).get('/%E0%A4%A'), 404, 'not_found');
     expectProblem(await request(api.app).get(`/${'x'.repeat(4000)}`), 404, 'not_found');
     expectProblem(await request(api.app).get("/users' OR 1=1 --"), 404, 'not_found');
+  });
+});
+
+describe('a known path with the wrong method', () => {
+  function expectNotAllowed(res: request.Response, allow: string) {
+    expectProblem(res, 405, 'method_not_allowed');
+    expect(res.headers.allow).toBe(allow);
+  }
+
+  it('when /auth endpoints get a method they do not answer, then 405 method_not_allowed with Allow: POST', async () => {
+    expectNotAllowed(await request(api.app).delete('/auth/login').set(XHR), 'POST');
+    expectNotAllowed(await request(api.app).get('/auth/login'), 'POST');
+    expectNotAllowed(await request(api.app).get('/auth/refresh'), 'POST');
+    expectNotAllowed(await request(api.app).put('/auth/register').set(XHR).send({}), 'POST');
+    expectNotAllowed(await request(api.app).get('/auth/logout/'), 'POST');
+  });
+
+  it('when GET-only public paths get a POST, then 405 with Allow: GET, HEAD', async () => {
+    expectNotAllowed(await request(api.app).post('/healthz'), 'GET, HEAD');
+    expectNotAllowed(await request(api.app).delete('/.well-known/jwks.json'), 'GET, HEAD');
+  });
+
+  it('when POST /api/me comes with a valid token, then 405 listing the methods /api/me answers', async () => {
+    const user = await registerUser(api.app);
+    expectNotAllowed(await request(api.app).post('/api/me').set(bearer(user.accessToken)), 'GET, HEAD, PATCH');
+    expectNotAllowed(await request(api.app).get('/api/me/password').set(bearer(user.accessToken)), 'PUT');
+  });
+
+  it('when a wrong method reaches a protected path without a token, then 401 token_missing first, as for an unknown /api path', async () => {
+    const res = await request(api.app).post('/api/me');
+    expectProblem(res, 401, 'token_missing');
+    expect(res.headers.allow).toBeUndefined();
+  });
+
+  it('when a path with a parameter gets the wrong method, then 405 with the methods of every route that path matches', async () => {
+    const user = await registerUser(api.app);
+    expectNotAllowed(await request(api.app).get(`/api/sessions/${randomUUID()}`).set(bearer(user.accessToken)), 'DELETE');
+    // /sessions/revoke-others is also a value of /sessions/:id.
+    expectNotAllowed(await request(api.app).get('/api/sessions/revoke-others').set(bearer(user.accessToken)), 'DELETE, POST');
+  });
+
+  it('when a route is added through extend, then a wrong method on it is 405 as well, with no list to update', async () => {
+    const app = createApp({
+      ...api.deps,
+      extend: (routes, { requireAuth }) => {
+        routes.put('/widgets/:id', requireAuth, (_req, res) => {
+          res.status(204).end();
+        });
+      },
+    });
+    expectNotAllowed(await request(app).get('/widgets/7'), 'PUT');
+    expectProblem(await request(app).get('/widgets'), 404, 'not_found');
+  });
+
+  it('when HEAD asks for a GET route, then it is answered as before, and HEAD on a POST route is 405', async () => {
+    const head = await request(api.app).head('/healthz');
+    expect(head.status).toBe(200);
+    const refused = await request(api.app).head('/auth/login');
+    expect(refused.status).toBe(405);
+    expect(refused.headers.allow).toBe('POST');
+  });
+
+  it('when a CORS preflight asks for a path, then cors answers it before any 405', async () => {
+    const res = await request(api.app)
+      .options('/auth/login')
+      .set('Origin', 'http://localhost:5173')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'content-type, x-requested-with');
+    expect(res.status).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    expect(res.headers['access-control-allow-methods']).toContain('POST');
+  });
+});
+
+describe('caching of errors', () => {
+  it('when the answer is an error of any kind, then it carries Cache-Control: no-store', async () => {
+    const user = await registerUser(api.app);
+    const answers: [number, request.Response][] = [
+      [404, await request(api.app).get('/nope')],
+      [401, await request(api.app).get('/api/me')],
+      [400, await raw('/auth/login', '{"email":')],
+      [415, await request(api.app).post('/auth/login').set(XHR).type('text/plain').send('x')],
+      [405, await request(api.app).get('/auth/refresh')],
+      [405, await request(api.app).post('/api/me').set(bearer(user.accessToken))],
+      [413, await raw('/auth/register', `{"name":"${'n'.repeat(17 * 1024)}"}`)],
+      [403, await request(api.app).post('/auth/login').send({})],
+    ];
+    for (const [status, res] of answers) {
+      expect(res.status).toBe(status);
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+  });
+
+  it('when a rate limit answers 429, then it carries Cache-Control: no-store', async () => {
+    const limited = await createTestApi({ AUTH_RATE_LIMIT: '1' });
+    await request(limited.app).post('/auth/nope').set(XHR).send({}).expect(404);
+    const res = await request(limited.app).post('/auth/nope').set(XHR).send({});
+    expectProblem(res, 429, 'rate_limited');
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('when a route fails unexpectedly, then the 500 carries Cache-Control: no-store', async () => {
+    const app = createApp({
+      ...api.deps,
+      extend: (routes) => {
+        routes.get('/boom', () => {
+          throw new Error('boom');
+        });
+      },
+    });
+    const res = await request(app).get('/boom');
+    expectProblem(res, 500, 'internal_error');
+    expect(res.headers['cache-control']).toBe('no-store');
   });
 });
 

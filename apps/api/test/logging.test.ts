@@ -137,6 +137,53 @@ describe('request logs', () => {
   });
 });
 
+describe('query strings in the logs', () => {
+  it('when a token is sent in the query string, then it is refused and no part of the query reaches the logs', async () => {
+    const { app, text } = await createLoggedApp();
+    const registered = await request(app)
+      .post('/auth/register')
+      .set(XHR)
+      .send({ email: uniqueEmail('query'), password: 'query-password-123', name: 'Query' })
+      .expect(201);
+    const token = registered.body.accessToken as string;
+    await request(app).get(`/api/me?access_token=${token}`).expect(401);
+    // As a bare name, and among other parameters: names are not safe either.
+    await request(app).get(`/api/me?${token}`).expect(401);
+    await request(app).get(`/api/sessions?page=2&access_token=${token}&sort=created`).expect(401);
+    await request(app).get(`/nope?code=one-time-code-secret-value`).expect(404);
+
+    const logs = text();
+    expect(logs).not.toContain(token);
+    expect(logs).not.toContain(token.split('.').at(-1));
+    expect(logs).not.toContain('access_token');
+    expect(logs).not.toContain('one-time-code-secret-value');
+    const lines = logs
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as LogLine & { req?: { query?: unknown } });
+    const urls = lines.filter((line) => line.res && line.req?.method === 'GET').map((line) => line.req?.url);
+    expect(urls).toEqual(['/api/me?[redacted]', '/api/me?[redacted]', '/api/sessions?[redacted]', '/nope?[redacted]']);
+    for (const line of lines) expect(line.req).not.toHaveProperty('query');
+  });
+
+  it('when a request that fails unexpectedly carried a query, then the error line has the path and not the query', async () => {
+    const { app, text } = await createLoggedApp((routes) => {
+      routes.get('/boom', () => {
+        throw new Error('kaboom with a query');
+      });
+    });
+    await request(app).get('/boom?access_token=query-secret-in-error-line').expect(500);
+    const lines = text()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as LogLine & { msg: string; req?: { query?: unknown } });
+    const error = lines.find((line) => line.msg === 'unexpected error');
+    expect(error?.req?.url).toBe('/boom?[redacted]');
+    expect(error?.req).not.toHaveProperty('query');
+    expect(text()).not.toContain('query-secret-in-error-line');
+  });
+});
+
 describe('health checks in the logs', () => {
   it('when /healthz is polled, then it leaves no log line, while /readyz does', async () => {
     const { app, text } = await createLoggedApp();

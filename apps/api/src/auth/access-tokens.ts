@@ -100,6 +100,9 @@ export function createAccessTokens(options: {
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string') return invalid('The token lacks required claims');
       if (role !== 'user' && role !== 'admin') return invalid('The token has no valid role');
       if (typeof iat !== 'number' || typeof exp !== 'number' || iat > now + tolerance) return invalid('The token was issued in the future');
+      // We never issue a longer lifetime, so a longer one was minted elsewhere (a leaked key, another
+      // service on the same key) or under an older, longer ACCESS_TOKEN_TTL: not ours to honour.
+      if (exp - iat > ttl + tolerance) return invalid('The token lives longer than the access token lifetime');
       if (client_id !== CLIENT_ID) return invalid('The token was issued to another client');
       return { ok: true, claims: { iss: issuer, aud: audience, sub, sid, jti, iat, exp, role, client_id } };
     },

@@ -4,13 +4,13 @@ import { PasswordChecksBusyError } from '../auth/passwords.ts';
 import { AppError } from '../errors.ts';
 import { isDatabaseUnavailable } from '../store/db.ts';
 
-/** body-parser's error types, mapped to the contract's codes (section 3). */
-function fromBodyParser(error: { type?: unknown; status?: unknown; code?: unknown }): AppError | null {
-  // A Content-Encoding: gzip/deflate/br body that does not inflate fails in zlib (Z_DATA_ERROR,
-  // Z_BUF_ERROR) and reaches us with no body-parser type: it is the client's bad body, not a 500.
-  if (typeof error.code === 'string' && error.code.startsWith('Z_') && error.status === 400) {
-    return new AppError(400, 'malformed_json', 'The request body could not be decompressed');
-  }
+type LibraryError = { type?: unknown; status?: unknown; statusCode?: unknown };
+
+/**
+ * Errors that body-parser, raw-body and router raise for a client's mistake, mapped to the contract's
+ * codes (section 3). They follow the http-errors convention of a 4xx `status`; anything else is ours.
+ */
+function fromLibrary(error: LibraryError): AppError | null {
   switch (error.type) {
     case 'entity.parse.failed':
       return new AppError(400, 'malformed_json', 'The request body is not valid JSON');
@@ -24,14 +24,71 @@ function fromBodyParser(error: { type?: unknown; status?: unknown; code?: unknow
     case 'stream.encoding.set':
     case 'stream.not.readable':
       return new AppError(400, 'malformed_json', 'The request body could not be read');
-    default:
-      return null;
+  }
+  const status = error.status ?? error.statusCode;
+  if (typeof status !== 'number' || status < 400 || status > 499) return null;
+  // router decodes path parameters while matching; a bad escape (/api/sessions/%E0%A4%A) is a URIError with status 400.
+  if (error instanceof URIError) return new AppError(400, 'invalid_request', 'The request path has a malformed percent-escape');
+  // What is left is body-parser passing on a decoder's error with status 400 and no type of its own:
+  // a gzip, deflate, br or zstd body that does not decompress. Each decoder has its own error codes
+  // (Z_DATA_ERROR, ERR__ERROR_FORMAT_PADDING_2, ZSTD_error_prefix_unknown...), so the status decides.
+  return new AppError(400, 'malformed_json', 'The request body could not be read or decompressed');
+}
+
+/** What router 2 keeps of each `use` and route; `match` is pure (it stores nothing on the layer). */
+type RouterLayer = {
+  match(path: string): { path: string } | false;
+  route?: { methods: Record<string, boolean | undefined> };
+  handle: unknown;
+};
+
+function isRouter(handle: unknown): handle is { stack: RouterLayer[] } {
+  return typeof handle === 'function' && Array.isArray((handle as { stack?: unknown }).stack);
+}
+
+/** Every method some route answers for this path, found the way router dispatches: mounts trim their prefix. */
+function collectMethods(stack: readonly RouterLayer[], path: string, methods: Set<string>): void {
+  for (const layer of stack) {
+    let match: { path: string } | false;
+    try {
+      match = layer.match(path);
+    } catch {
+      continue; // a parameter that does not decode; router reports that itself, before we get here
+    }
+    if (!match) continue;
+    if (layer.route) {
+      for (const [method, handled] of Object.entries(layer.route.methods)) {
+        if (handled && method !== '_all') methods.add(method.toUpperCase());
+      }
+    } else if (isRouter(layer.handle)) {
+      const rest = path.slice(match.path.length);
+      collectMethods(layer.handle.stack, rest.startsWith('/') ? rest : `/${rest}`, methods);
+    }
   }
 }
 
-export const notFound: RequestHandler = (req) => {
-  throw new AppError(404, 'not_found', `No route for ${req.method} ${req.path}`);
-};
+/**
+ * The last handler: 405 with `Allow` when the path is a route of the app under other methods, else
+ * 404. It reads the app's own route table at the time of the miss, so every route mounted on the
+ * app or on a router within it counts, those added later included, with no list to keep. Being
+ * last, it answers only what got past the middleware in front: on `/api` the bearer check, so a
+ * wrong method there is 401 without a valid token, as an unknown `/api` path is.
+ */
+export function createNotFound(app: { router: unknown }): RequestHandler {
+  return (req) => {
+    const methods = new Set<string>();
+    collectMethods((app.router as { stack: RouterLayer[] }).stack, req.path, methods);
+    // Express answers HEAD with the GET route, and cors answers every OPTIONS before routing.
+    if (methods.has('GET')) methods.add('HEAD');
+    if (methods.size === 0 || methods.has(req.method)) {
+      throw new AppError(404, 'not_found', `No route for ${req.method} ${req.path}`);
+    }
+    const allow = [...methods].sort().join(', ');
+    throw new AppError(405, 'method_not_allowed', `${req.path} does not answer ${req.method}; it answers ${allow}`, {
+      headers: { Allow: allow },
+    });
+  };
+}
 
 /**
  * The one renderer of errors: every failure leaves as problem+json. Unexpected errors are logged
@@ -41,7 +98,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     let problem: AppError;
     if (error instanceof AppError) problem = error;
-    else if (error && typeof error === 'object' && fromBodyParser(error)) problem = fromBodyParser(error) as AppError;
+    else if (error && typeof error === 'object' && fromLibrary(error)) problem = fromLibrary(error) as AppError;
     else if (error instanceof PasswordChecksBusyError) {
       problem = new AppError(503, 'service_unavailable', 'Too many sign-ins are being checked; try again in a second', {
         headers: { 'Retry-After': '1' },
@@ -56,6 +113,12 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       problem = new AppError(500, 'internal_error', 'Something went wrong on our side');
     }
     if (res.headersSent) return;
-    res.status(problem.status).set(problem.headers).type('application/problem+json').send(JSON.stringify(problem.toProblem()));
+    // An error is about this request at this moment: no browser or shared cache may replay it.
+    res
+      .status(problem.status)
+      .set(problem.headers)
+      .set('Cache-Control', 'no-store')
+      .type('application/problem+json')
+      .send(JSON.stringify(problem.toProblem()));
   };
 }
