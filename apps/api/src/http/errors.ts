@@ -35,9 +35,12 @@ function fromLibrary(error: LibraryError): AppError | null {
   return new AppError(400, 'malformed_json', 'The request body could not be read or decompressed');
 }
 
-/** What router 2 keeps of each `use` and route; `match` is pure (it stores nothing on the layer). */
+/**
+ * What router keeps of each `use` and route. Since router 2.3, `match` is pure (it returns the match
+ * and stores nothing on the layer); older versions return a bare boolean, and then every miss stays 404.
+ */
 type RouterLayer = {
-  match(path: string): { path: string } | false;
+  match(path: string): { path: string } | boolean;
   route?: { methods: Record<string, boolean | undefined> };
   handle: unknown;
 };
@@ -49,13 +52,13 @@ function isRouter(handle: unknown): handle is { stack: RouterLayer[] } {
 /** Every method some route answers for this path, found the way router dispatches: mounts trim their prefix. */
 function collectMethods(stack: readonly RouterLayer[], path: string, methods: Set<string>): void {
   for (const layer of stack) {
-    let match: { path: string } | false;
+    let match: { path: string } | boolean;
     try {
       match = layer.match(path);
     } catch {
       continue; // a parameter that does not decode; router reports that itself, before we get here
     }
-    if (!match) continue;
+    if (typeof match !== 'object') continue;
     if (layer.route) {
       for (const [method, handled] of Object.entries(layer.route.methods)) {
         if (handled && method !== '_all') methods.add(method.toUpperCase());
