@@ -16,18 +16,23 @@ export const REDACT_PATHS = [
   '*.refreshToken',
 ];
 
+function withoutQuery(url: string): string {
+  const queryAt = url.indexOf('?');
+  return queryAt === -1 ? url : `${url.slice(0, queryAt)}?[redacted]`;
+}
+
 /**
  * A request as logged: method, path, headers (redacted below) and peer. The query string is replaced
  * whole, names and values alike: the API reads nothing from it, and what callers put there anyway is
  * often a credential (`?access_token=`, a bare token as a name) that must not reach a log.
  */
 function serializeRequest(req: IncomingMessage & { originalUrl?: string }) {
-  const url = req.originalUrl ?? req.url ?? '';
-  const queryAt = url.indexOf('?');
+  const { referer } = req.headers;
   return {
     method: req.method,
-    url: queryAt === -1 ? url : `${url.slice(0, queryAt)}?[redacted]`,
-    headers: req.headers,
+    url: withoutQuery(req.originalUrl ?? req.url ?? ''),
+    // The page a browser came from carries its own query (a return path, a link's token): same rule.
+    headers: referer === undefined ? req.headers : { ...req.headers, referer: withoutQuery(referer) },
     remoteAddress: req.socket?.remoteAddress,
     remotePort: req.socket?.remotePort,
   };

@@ -6,6 +6,7 @@ import { createKeySet } from './auth/keys.ts';
 import { createPasswords } from './auth/passwords.ts';
 import { systemClock } from './clock.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { answerUnparsableRequests } from './http/client-error.ts';
 import { createLogger } from './logger.ts';
 import { connectRedis } from './redis.ts';
 import { seedDemoUsers } from './seed.ts';
@@ -68,6 +69,7 @@ const server = app.listen(config.port, config.host, () => {
     console.log(`\n  spa-auth API ready at ${url}  (try ${url}/healthz; README.md has a curl walkthrough)${demo}\n`);
   }
 });
+answerUnparsableRequests(server);
 server.on('error', (error) => {
   logger.fatal({ err: error }, 'cannot listen');
   process.exit(1);

@@ -166,6 +166,14 @@ describe('query strings in the logs', () => {
     for (const line of lines) expect(line.req).not.toHaveProperty('query');
   });
 
+  it('when the Referer carries the page query, then the header is logged without it', async () => {
+    const { app, text } = await createLoggedApp();
+    await request(app).get('/api/me').set('Referer', 'https://app.example/reset?token=referer-secret-token-value#section').expect(401);
+    expect(text()).not.toContain('referer-secret-token-value');
+    const line = JSON.parse(text().trim().split('\n').at(-1) as string) as LogLine;
+    expect(line.req?.headers.referer).toBe('https://app.example/reset?[redacted]');
+  });
+
   it('when a request that fails unexpectedly carried a query, then the error line has the path and not the query', async () => {
     const { app, text } = await createLoggedApp((routes) => {
       routes.get('/boom', () => {
