@@ -1,4 +1,4 @@
-// npm run bench [-- --json]: measures the API side by side with the naive way (issue 6).
+// npm run bench [-- --json]: measures the API side by side with the naive way.
 // Starts everything it needs (two API children, a throwaway PostgreSQL database), stops it all
 // by itself, and never compares figures from different runs: every ratio is taken within one run.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Issue 7, faults: what a user sees, and what is kept, when PostgreSQL stops, when Redis stops and
+// Faults: what a user sees, and what is kept, when PostgreSQL stops, when Redis stops and
 // when one API instance is killed, each under load through nginx over two API instances.
 //
 // The loads here are shorter than load.test.ts's 60 s (25 to 30 s, the fault in the middle) to keep

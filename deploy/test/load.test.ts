@@ -1,4 +1,4 @@
-// Issue 7, load: 100 simulated users for 60 s through nginx over two API instances (one PostgreSQL
+// Load: 100 simulated users for 60 s through nginx over two API instances (one PostgreSQL
 // database, one Redis). Correctness only: no 5xx, no unexpected 401, every session alive afterwards.
 // The throughput and latency are printed for docs/deployment.md, never asserted: timing goals live
 // in the benchmarks (npm run bench), where the machine is not also running the whole topology.

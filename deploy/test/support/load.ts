@@ -1,4 +1,4 @@
-// A small load driver for the topology tests (issue 7): N simulated browser tabs, each an Agent that
+// A small load driver for the topology tests: N simulated browser tabs, each an Agent that
 // behaves like the shared http-client. Mostly GET /api/me; a refresh shortly before the access token
 // expires (or right after a 401 token_expired, which a client whose token ran out meets by design);
 // now and then a logout followed by a login. Like the http-client, a tab keeps its cookie through a
