@@ -1,7 +1,11 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Vitest's default is one worker fewer than the cores, one on two cores; the suites wait on
+    // password threads and databases as much as they compute, so two keep two cores busy.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         test: {
@@ -9,6 +13,9 @@ export default defineConfig({
           root: 'apps/api',
           include: ['test/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
+          // The files share one worker's modules, so one migrated PGlite (seconds of initdb) serves
+          // them all instead of one per file; every test makes its own user, so none sees another's rows.
+          isolate: false,
           // Database-backed suites: a hung query should fail the test, not the run.
           testTimeout: 20_000,
           hookTimeout: 60_000,
@@ -51,33 +58,16 @@ export default defineConfig({
       },
       {
         test: {
-          // The production topology as local processes: static checks of the compose file, nginx
-          // and the Dockerfiles, nginx in front of the API, and two API instances on one database.
-          // Runs after the other projects (groupOrder), one file at a time: each starts processes.
+          // `npm run test:deploy`: the production topology as local processes. Static checks of the
+          // compose file, nginx and the Dockerfiles; nginx in front of the API; two API instances on
+          // one database; 60 s of load; PostgreSQL and Redis stopped under load; an instance killed.
           name: 'deploy',
           root: 'deploy',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/load.test.ts', 'test/faults.test.ts'],
           environment: 'node',
           testTimeout: 180_000,
           hookTimeout: 120_000,
-          sequence: { groupOrder: 1 },
-          fileParallelism: false,
-        },
-      },
-      {
-        test: {
-          // `npm run test:deploy`: the long runs (60 s of load through nginx, PostgreSQL and Redis
-          // stopped under load, an instance killed). Kept out of `npm test`, which stays short;
-          // CI runs both.
-          name: 'deploy-load',
-          root: 'deploy',
-          include: ['test/load.test.ts', 'test/faults.test.ts'],
-          environment: 'node',
-          testTimeout: 180_000,
-          hookTimeout: 120_000,
-          sequence: { groupOrder: 2 },
-          // One file at a time: the load figures need the cores.
+          // One file at a time: each starts its own processes and the load figures need the cores.
           fileParallelism: false,
         },
       },

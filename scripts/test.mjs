@@ -1,19 +1,18 @@
-// `npm test`: every suite but the long topology runs. Vitest (API, contract, client units, web
-// components, the root scripts, the short deployment checks) and then Playwright (the client in a real
-// Chromium, the end-to-end suite, its flows through nginx). Both run even when the first fails, so one
-// run shows everything; the exit status is non-zero when either failed.
-// `npm run test:deploy` (`node scripts/test.mjs deploy`): the load and fault runs of deploy/test.
-// CI sets VITEST_JSON and PLAYWRIGHT_JSON_OUTPUT_NAME to collect machine-readable results.
+// `npm test`: the app's suites. Vitest (API on PGlite and PostgreSQL, contract, client units, web
+// components, the root scripts) and then Playwright (the client in a real Chromium, the end-to-end
+// suite).
+// `npm run test:deploy` (`node scripts/test.mjs deploy`): the production topology. Vitest's deploy
+// project (compose, nginx, two API instances, load, faults) and then Playwright's one-origin project
+// (the main flows through nginx over two API instances).
+// Both halves run even when the first fails, so one run shows everything; the exit status is
+// non-zero when either failed. CI sets VITEST_JSON and PLAYWRIGHT_JSON_OUTPUT_NAME for reports.
 import { existsSync } from 'node:fs';
 import { spawnToolSync, vitestArgs } from './lib/commands.mjs';
 
 const run = (args, env = {}) => spawnToolSync('npx', args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+const isDeploy = process.argv[2] === 'deploy';
 
-if (process.argv[2] === 'deploy') {
-  process.exit(run(vitestArgs('deploy', process.env.VITEST_JSON)));
-}
-
-const vitest = run(vitestArgs('all', process.env.VITEST_JSON));
+const vitest = run(vitestArgs(isDeploy ? 'deploy' : 'all', process.env.VITEST_JSON));
 
 // A system Chromium when there is one (Debian's here); else Playwright's own, installed on demand.
 const env = {};
@@ -26,6 +25,8 @@ if (!env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH && !process.env.PLAYWRIGHT_CHROMIUM
     process.exit(1);
   }
 }
+// playwright.config.ts starts the one-origin topology (and runs its project) only in this mode.
+if (isDeploy) env.SPA_AUTH_TOPOLOGY = '1';
 const playwright = run(['playwright', 'test'], env);
 
 process.exit(vitest !== 0 || playwright !== 0 ? 1 : 0);

@@ -6,8 +6,8 @@
 // through cmd.exe with every argument escaped, and is plain child_process.spawn on Linux and macOS.
 import crossSpawn from 'cross-spawn';
 
-/** Projects `npm test` runs; `deploy-load` (the long runs) is `npm run test:deploy` alone. */
-export const TEST_PROJECTS = ['api', 'contract', 'http-client', 'web', 'deploy', 'scripts'];
+/** Projects `npm test` runs; `deploy` (the production topology) is `npm run test:deploy` alone. */
+export const TEST_PROJECTS = ['api', 'contract', 'http-client', 'web', 'scripts'];
 
 /**
  * What is started for `tool args` on this platform: cross-spawn's own reading of the command (the
@@ -43,14 +43,14 @@ export function spawnToolSync(tool, args, options) {
 }
 
 /**
- * The npx arguments of the vitest run: `deploy` runs the deploy-load project alone, `all`
- * every project of `npm test`. A JSON report file (CI) adds the JSON reporter next to the default.
+ * The npx arguments of the vitest run: `deploy` runs the deploy project alone, `all` every
+ * project of `npm test`. A JSON report file (CI) adds the JSON reporter next to the default.
  * @param {'deploy' | 'all'} mode
  * @param {string | undefined} jsonReportFile
  * @returns {string[]}
  */
 export function vitestArgs(mode, jsonReportFile) {
-  const projects = mode === 'deploy' ? ['deploy-load'] : TEST_PROJECTS;
+  const projects = mode === 'deploy' ? ['deploy'] : TEST_PROJECTS;
   const reporters = jsonReportFile ? ['--reporter=default', '--reporter=json', `--outputFile.json=${jsonReportFile}`] : [];
   return ['vitest', 'run', ...projects.flatMap((name) => ['--project', name]), ...reporters];
 }

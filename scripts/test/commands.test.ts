@@ -41,7 +41,8 @@ function recordingNpx() {
   const record = join(dir, 'calls.jsonl');
   writeFileSync(
     join(dir, 'record.mjs'),
-    `import { appendFileSync } from 'node:fs';\nappendFileSync(process.env.RECORD_FILE, JSON.stringify(process.argv.slice(2)) + '\\n');\n`,
+    // The arguments, and the topology switch when it is set (it changes what Playwright runs).
+    `import { appendFileSync } from 'node:fs';\nconst topology = process.env.SPA_AUTH_TOPOLOGY ? ['SPA_AUTH_TOPOLOGY=' + process.env.SPA_AUTH_TOPOLOGY] : [];\nappendFileSync(process.env.RECORD_FILE, JSON.stringify([...process.argv.slice(2), ...topology]) + '\\n');\n`,
   );
   writeFileSync(join(dir, 'npx'), `#!/bin/sh\nexec "${process.execPath}" "$(dirname "$0")/record.mjs" "$@"\n`);
   chmodSync(join(dir, 'npx'), 0o755);
@@ -60,7 +61,7 @@ function recordingNpx() {
 }
 
 function runTestScript(args: string[], npx: ReturnType<typeof recordingNpx>, extraEnv: Record<string, string> = {}) {
-  const { VITEST_JSON: _json, PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH: _chromium, ...env } = process.env;
+  const { VITEST_JSON: _json, PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH: _chromium, SPA_AUTH_TOPOLOGY: _topology, ...env } = process.env;
   execFileSync(process.execPath, [join(scriptsDir, 'test.mjs'), ...args], {
     env: {
       ...env,
@@ -73,7 +74,7 @@ function runTestScript(args: string[], npx: ReturnType<typeof recordingNpx>, ext
 }
 
 describe('toolInvocation', () => {
-  const args = ['vitest', 'run', '--project', 'deploy-load', '--outputFile.json=C:\\ci\\vitest results & more.json'];
+  const args = ['vitest', 'run', '--project', 'deploy', '--outputFile.json=C:\\ci\\vitest results & more.json'];
 
   it.each(['linux', 'darwin'] as const)('when the platform is %s, then npx is started directly with its arguments as given', (platform) => {
     const invocation = invocationOn(platform, 'npx', args, { PATH: process.env.PATH ?? '' });
@@ -92,7 +93,7 @@ describe('toolInvocation', () => {
       '/d',
       '/s',
       '/c',
-      '"npx ^"vitest^" ^"run^" ^"--project^" ^"deploy-load^" ^"--outputFile.json=C:\\ci\\vitest^ results^ ^&^ more.json^""',
+      '"npx ^"vitest^" ^"run^" ^"--project^" ^"deploy^" ^"--outputFile.json=C:\\ci\\vitest^ results^ ^&^ more.json^""',
     ]);
     // Node would otherwise quote the already escaped line a second time.
     expect(invocation.options.windowsVerbatimArguments).toBe(true);
@@ -100,16 +101,16 @@ describe('toolInvocation', () => {
 });
 
 describe('vitestArgs', () => {
-  it('when the mode is deploy, then only the deploy-load project runs', () => {
-    expect(vitestArgs('deploy', undefined)).toEqual(['vitest', 'run', '--project', 'deploy-load']);
+  it('when the mode is deploy, then only the deploy project runs', () => {
+    expect(vitestArgs('deploy', undefined)).toEqual(['vitest', 'run', '--project', 'deploy']);
   });
 
-  it('when the mode is all, then every project of npm test runs, this one included, and deploy-load does not', () => {
+  it('when the mode is all, then every project of npm test runs, this one included, and deploy does not', () => {
     const args = vitestArgs('all', undefined);
     const projects = args.filter((_arg: string, i: number) => args[i - 1] === '--project');
     expect(projects).toEqual(TEST_PROJECTS);
     expect(projects).toContain('scripts');
-    expect(projects).not.toContain('deploy-load');
+    expect(projects).not.toContain('deploy');
   });
 
   it('when a JSON report file is named, then the JSON reporter writes to it next to the default one', () => {
@@ -117,7 +118,7 @@ describe('vitestArgs', () => {
       'vitest',
       'run',
       '--project',
-      'deploy-load',
+      'deploy',
       '--reporter=default',
       '--reporter=json',
       '--outputFile.json=out/vitest.json',
@@ -126,10 +127,13 @@ describe('vitestArgs', () => {
 });
 
 describe('scripts/test.mjs', () => {
-  it('when given deploy, then it runs npx vitest on the deploy-load project and nothing else', () => {
+  it('when given deploy, then it runs npx vitest on the deploy project and then npx playwright test in topology mode', () => {
     const npx = recordingNpx();
-    runTestScript(['deploy'], npx);
-    expect(npx.calls()).toEqual([['vitest', 'run', '--project', 'deploy-load']]);
+    runTestScript(['deploy'], npx, { PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH: '/opt/chromium' });
+    expect(npx.calls()).toEqual([
+      ['vitest', 'run', '--project', 'deploy'],
+      ['playwright', 'test', 'SPA_AUTH_TOPOLOGY=1'],
+    ]);
   });
 
   it('when given nothing, then it runs npx vitest on every project of npm test and then npx playwright test', () => {

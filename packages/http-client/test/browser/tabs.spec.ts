@@ -84,7 +84,7 @@ test('when a tab is reloaded while another stays open, then it restores its sess
 // Whether a tab that waited for another's refresh takes its token or refreshes again must not depend
 // on how fast the machine is. These run while a busy loop occupies every core, and repeat, because a
 // race shows only now and then; each round counts its extra refreshes, and every count must be 0.
-const ROUNDS = 6;
+const ROUNDS = 3;
 
 test.describe('with every core busy', () => {
   // One test at a time, so that two sets of busy loops never stack up; page loads are slow on a busy machine.
