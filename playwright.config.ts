@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { defineConfig } from '@playwright/test';
+import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 
 const isCI = Boolean(process.env.CI);
 const API_URL = 'http://localhost:3101';
@@ -11,19 +11,103 @@ const E2E_WEB_URL = 'http://localhost:4173';
 // The production topology (docker-compose.yml) as local processes: nginx in front of two API
 // instances, app and API on one origin (contract 1, same-origin deployment).
 const ONE_ORIGIN_URL = 'http://127.0.0.1:4180';
-// `npm run test:deploy` sets this: then only the one-origin topology is started and tested; without
-// it (`npm test`), everything else.
+// `npm run test:deploy` sets this: then the long runs (the one-origin topology, the tab hand-off
+// with every core busy) are started and tested; without it (`npm test`), everything else.
 const isTopology = process.env.SPA_AUTH_TOPOLOGY === '1';
+const TABS_UNDER_LOAD = 'tabs-under-load.spec.ts';
 
 // Playwright cannot download its own browser on every machine (closed networks), so the system's
 // Chromium is used where one is installed; elsewhere Playwright's own.
 const chromium = process.env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
+// The web servers each mode needs; Playwright starts every server listed, whichever projects run.
+type WebServers = Extract<NonNullable<PlaywrightTestConfig['webServer']>, unknown[]>;
+const clientServers: WebServers = [
+  {
+    name: 'api',
+    command: 'node apps/api/src/main.ts',
+    url: `${API_URL}/healthz`,
+    reuseExistingServer: !isCI,
+    env: {
+      PORT: '3101',
+      HOST: 'localhost',
+      DATA_DIR: 'memory://',
+      // Empty means unset; set here so that a developer's .env cannot point the tests at a real database.
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      // Short-lived tokens so that the tests can wait for a real expiry in a few seconds.
+      ACCESS_TOKEN_TTL: '3s',
+      CLOCK_TOLERANCE: '0',
+      REFRESH_REUSE_GRACE: '10s',
+      AUTH_RATE_LIMIT: '100000',
+      REFRESH_RATE_LIMIT: '100000',
+      CORS_ORIGINS: HARNESS_URL,
+      LOG_LEVEL: 'warn',
+      // The tests make their own accounts; hashing the demo users' passwords would only slow the start.
+      SEED_DEMO_USERS: 'false',
+    },
+  },
+  {
+    name: 'http-client harness',
+    command:
+      'npx vite build --config packages/http-client/test/browser/harness/vite.config.ts && npx vite preview --config packages/http-client/test/browser/harness/vite.config.ts',
+    url: HARNESS_URL,
+    reuseExistingServer: !isCI,
+  },
+];
+const e2eServers: WebServers = [
+  {
+    name: 'e2e api',
+    command: 'node apps/api/src/main.ts',
+    url: `${E2E_API_URL}/healthz`,
+    reuseExistingServer: !isCI,
+    env: {
+      PORT: '3100',
+      HOST: 'localhost',
+      DATA_DIR: 'memory://',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      // 5 s tokens: every expiry flow waits for a real expiry, a few seconds each.
+      ACCESS_TOKEN_TTL: '5s',
+      CLOCK_TOLERANCE: '0',
+      // A short grace, so that the theft test does not wait long for a superseded token to count as stolen.
+      REFRESH_REUSE_GRACE: '2s',
+      AUTH_RATE_LIMIT: '100000',
+      // The contract's default: the wrong-password flow meets the limit after five failures.
+      LOGIN_MAX_FAILURES: '5',
+      REFRESH_RATE_LIMIT: '100000',
+      CORS_ORIGINS: E2E_WEB_URL,
+      // The admin flow signs in as the demo admin (admin@example.com).
+      SEED_DEMO_USERS: 'true',
+      LOG_LEVEL: 'warn',
+    },
+  },
+  {
+    // The production build, as deployed, served by vite preview (port 4173, strictPort: apps/web/vite.config.ts).
+    name: 'e2e web',
+    command: 'npm run build -w @spa-auth/web && npm run preview -w @spa-auth/web',
+    url: E2E_WEB_URL,
+    reuseExistingServer: !isCI,
+    timeout: 120_000,
+    env: { VITE_API_URL: E2E_API_URL },
+  },
+];
+const topologyServer: WebServers[number] = {
+  // Builds the app for a same-origin API, starts two APIs (throwaway PostgreSQL database, own
+  // Redis) and nginx; on SIGTERM it stops them and drops the database.
+  name: 'one-origin',
+  command: 'node deploy/serve-one-origin.ts 4180',
+  url: `${ONE_ORIGIN_URL}/.well-known/jwks.json`,
+  reuseExistingServer: !isCI,
+  timeout: 120_000,
+  gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+};
+
 export default defineConfig<object, { apiURL: string }>({
   fullyParallel: true,
-  // Tests spend most of their time waiting for tokens to expire, not on the CPU: at least two workers
-  // even where Playwright's default (half the cores) would give one.
-  workers: Math.max(2, Math.floor(availableParallelism() / 2)),
+  // Many tests spend seconds waiting for a token to expire, not on the CPU: three workers even on two
+  // cores, where Playwright's default (half the cores) would give one (1.6 min with two, 1.3 with three).
+  workers: Math.max(3, Math.floor(availableParallelism() / 2)),
   forbidOnly: isCI,
   retries: isCI ? 1 : 0,
   reporter: [
@@ -50,12 +134,20 @@ export default defineConfig<object, { apiURL: string }>({
           testMatch: ['sign-in.spec.ts', 'token-refresh.spec.ts'],
           use: { baseURL: ONE_ORIGIN_URL, apiURL: ONE_ORIGIN_URL, screenshot: 'only-on-failure' },
         },
+        {
+          // The shared client's tab hand-off, repeated while busy loops occupy every core.
+          name: 'http-client-load',
+          testDir: 'packages/http-client/test/browser',
+          testMatch: TABS_UNDER_LOAD,
+          use: { baseURL: HARNESS_URL },
+        },
       ]
     : [
         {
           // The shared client against the real API, from a page on another origin of the same site.
           name: 'http-client',
           testDir: 'packages/http-client/test/browser',
+          testIgnore: TABS_UNDER_LOAD,
           use: { baseURL: HARNESS_URL },
         },
         {
@@ -76,84 +168,5 @@ export default defineConfig<object, { apiURL: string }>({
             ]
           : []),
       ],
-  webServer: isTopology
-    ? [
-        {
-          // Builds the app for a same-origin API, starts two APIs (throwaway PostgreSQL database, own
-          // Redis) and nginx; on SIGTERM it stops them and drops the database.
-          name: 'one-origin',
-          command: 'node deploy/serve-one-origin.ts 4180',
-          url: `${ONE_ORIGIN_URL}/.well-known/jwks.json`,
-          reuseExistingServer: !isCI,
-          timeout: 120_000,
-          gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
-        },
-      ]
-    : [
-        {
-          name: 'api',
-          command: 'node apps/api/src/main.ts',
-          url: `${API_URL}/healthz`,
-          reuseExistingServer: !isCI,
-          env: {
-            PORT: '3101',
-            HOST: 'localhost',
-            DATA_DIR: 'memory://',
-            // Empty means unset; set here so that a developer's .env cannot point the tests at a real database.
-            DATABASE_URL: '',
-            REDIS_URL: '',
-            // Short-lived tokens so that the tests can wait for a real expiry in a few seconds.
-            ACCESS_TOKEN_TTL: '3s',
-            CLOCK_TOLERANCE: '0',
-            REFRESH_REUSE_GRACE: '10s',
-            AUTH_RATE_LIMIT: '100000',
-            REFRESH_RATE_LIMIT: '100000',
-            CORS_ORIGINS: HARNESS_URL,
-            LOG_LEVEL: 'warn',
-            // The tests make their own accounts; hashing the demo users' passwords would only slow the start.
-            SEED_DEMO_USERS: 'false',
-          },
-        },
-        {
-          name: 'http-client harness',
-          command: 'npx vite --config packages/http-client/test/browser/harness/vite.config.ts',
-          url: HARNESS_URL,
-          reuseExistingServer: !isCI,
-        },
-        {
-          name: 'e2e api',
-          command: 'node apps/api/src/main.ts',
-          url: `${E2E_API_URL}/healthz`,
-          reuseExistingServer: !isCI,
-          env: {
-            PORT: '3100',
-            HOST: 'localhost',
-            DATA_DIR: 'memory://',
-            DATABASE_URL: '',
-            REDIS_URL: '',
-            // 5 s tokens: every expiry flow waits for a real expiry, a few seconds each.
-            ACCESS_TOKEN_TTL: '5s',
-            CLOCK_TOLERANCE: '0',
-            // A short grace, so that the theft test does not wait long for a superseded token to count as stolen.
-            REFRESH_REUSE_GRACE: '2s',
-            AUTH_RATE_LIMIT: '100000',
-            // The contract's default: the wrong-password flow meets the limit after five failures.
-            LOGIN_MAX_FAILURES: '5',
-            REFRESH_RATE_LIMIT: '100000',
-            CORS_ORIGINS: E2E_WEB_URL,
-            // The admin flow signs in as the demo admin (admin@example.com).
-            SEED_DEMO_USERS: 'true',
-            LOG_LEVEL: 'warn',
-          },
-        },
-        {
-          // The production build, as deployed, served by vite preview (port 4173, strictPort: apps/web/vite.config.ts).
-          name: 'e2e web',
-          command: 'npm run build -w @spa-auth/web && npm run preview -w @spa-auth/web',
-          url: E2E_WEB_URL,
-          reuseExistingServer: !isCI,
-          timeout: 120_000,
-          env: { VITE_API_URL: E2E_API_URL },
-        },
-      ],
+  webServer: isTopology ? [...clientServers, topologyServer] : [...clientServers, ...e2eServers],
 });

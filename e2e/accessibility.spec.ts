@@ -26,6 +26,8 @@ test('when axe checks the login, register, dashboard, sessions, settings and for
   settingsPage,
   adminPage,
 }) => {
+  // Six pages, each loaded and scanned: the slowest test here, so it gets more than the default 30 s.
+  test.setTimeout(90_000);
   await loginPage.goto();
   await expect(loginPage.heading).toBeVisible();
   await expectNoSeriousViolations(page, 'login');
