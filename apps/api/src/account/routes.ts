@@ -3,6 +3,7 @@ import { type RequestHandler, Router } from 'express';
 import { AppError } from '../errors.ts';
 import { requireRole } from '../http/bearer.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
+import type { PasswordCheckLimit } from '../http/rate-limit.ts';
 import type { AccountService } from './service.ts';
 
 // Same challenge as bearer.ts's session_revoked: clients start their refresh on error="invalid_token" (RFC 6750 3).
@@ -15,8 +16,8 @@ const userGone = () =>
 export function createAccountRoutes(deps: {
   account: AccountService;
   requireAuth: RequestHandler;
-  /** Limits on wrong passwords per user and IP, and one check per user at a time (http/rate-limit.ts). */
-  passwordCheckLimit: RequestHandler[];
+  /** One check per user at a time, and limits on wrong passwords per user and IP (http/rate-limit.ts). */
+  passwordCheckLimit: PasswordCheckLimit;
 }) {
   const { account, requireAuth, passwordCheckLimit } = deps;
   const router = Router();
@@ -42,14 +43,17 @@ export function createAccountRoutes(deps: {
 
   router.put(
     '/me/password',
+    // The one-check-at-a-time gate comes first, so a burst from one account is refused before its
+    // bodies are even read; the failure counts come after validation, so that only a wrong current
+    // password counts as a failure.
+    passwordCheckLimit.oneAtATime,
     requireJson,
     jsonBody,
     (req, _res, next) => {
-      // Validate before the limits, so that only a wrong current password counts as a failure.
       req.body = parseBody(ChangePasswordRequest, req.body);
       next();
     },
-    ...passwordCheckLimit,
+    ...passwordCheckLimit.failures,
     async (req, res) => {
       const result = await account.changePassword(res.locals.auth.sub, res.locals.auth.sid, req.body);
       if (result === 'invalid_credentials') throw new AppError(400, 'invalid_credentials', 'The current password is wrong');

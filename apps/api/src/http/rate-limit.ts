@@ -170,10 +170,12 @@ const WRONG_PASSWORD_STATUS = 400;
  *   across every account behind the address); once either count is reached, the route is refused
  *   before any hashing, so the right password does not help either.
  *
- * The route must answer a wrong password with WRONG_PASSWORD_STATUS and validate its body before
- * these run, so that only real password failures are counted.
+ * `oneAtATime` goes first on the route (it needs only the caller); `failures` after the body is
+ * validated, since they count every WRONG_PASSWORD_STATUS answer as a wrong password.
  */
-export function createPasswordCheckLimit(options: RateLimitOptions, userOf: (req: Request) => string): RequestHandler[] {
+export type PasswordCheckLimit = { oneAtATime: RequestHandler; failures: RequestHandler[] };
+
+export function createPasswordCheckLimit(options: RateLimitOptions, userOf: (req: Request) => string): PasswordCheckLimit {
   const checking = new Set<string>();
   const oneAtATime: RequestHandler = (req, res, next) => {
     const user = userOf(req);
@@ -190,12 +192,14 @@ export function createPasswordCheckLimit(options: RateLimitOptions, userOf: (req
     skipSuccessfulRequests: true,
     requestWasSuccessful: (_req: Request, res: { statusCode: number }) => res.statusCode !== WRONG_PASSWORD_STATUS,
   };
-  return [
+  return {
     oneAtATime,
-    limiter(options, 'password-ip:', options.loginMaxFailures * 4, {
-      keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
-      ...onlyFailures,
-    }),
-    limiter(options, 'password-user:', options.loginMaxFailures, { keyGenerator: (req) => userOf(req), ...onlyFailures }),
-  ];
+    failures: [
+      limiter(options, 'password-ip:', options.loginMaxFailures * 4, {
+        keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+        ...onlyFailures,
+      }),
+      limiter(options, 'password-user:', options.loginMaxFailures, { keyGenerator: (req) => userOf(req), ...onlyFailures }),
+    ],
+  };
 }
