@@ -1,6 +1,7 @@
 // `npm test`: the app's suites. Vitest (API on PGlite and PostgreSQL, contract, client units, web
 // components, the root scripts) and then Playwright (the client in a real Chromium, the end-to-end
 // suite).
+// `npm run test:unit` (`node scripts/test.mjs unit`): the vitest half of `npm test`.
 // `npm run test:deploy` (`node scripts/test.mjs deploy`): the production topology. Vitest's deploy
 // project (compose, nginx, two API instances, load, faults) and then Playwright's one-origin project
 // (the main flows through nginx over two API instances).
@@ -13,6 +14,8 @@ const run = (args, env = {}) => spawnToolSync('npx', args, { stdio: 'inherit', e
 const isDeploy = process.argv[2] === 'deploy';
 
 const vitest = run(vitestArgs(isDeploy ? 'deploy' : 'all', process.env.VITEST_JSON));
+// `npm run test:unit`: the vitest half of `npm test` alone (no browser, no nginx, no docker-compose).
+if (process.argv[2] === 'unit') process.exit(vitest);
 
 // A system Chromium when there is one (Debian's here); else Playwright's own, installed on demand.
 const env = {};

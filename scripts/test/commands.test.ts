@@ -136,6 +136,12 @@ describe('scripts/test.mjs', () => {
     ]);
   });
 
+  it('when given unit, then it runs npx vitest on every project of npm test and no browser', () => {
+    const npx = recordingNpx();
+    runTestScript(['unit'], npx, { PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH: '/opt/chromium' });
+    expect(npx.calls()).toEqual([vitestArgs('all', undefined)]);
+  });
+
   it('when given nothing, then it runs npx vitest on every project of npm test and then npx playwright test', () => {
     const npx = recordingNpx();
     runTestScript([], npx, { PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH: '/opt/chromium' });

@@ -1,9 +1,8 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.ts';
 import type { Database } from '../src/store/db.ts';
-import { bearer, createTestApi, realBackends, refresh, refreshCookieOf, registerUser, XHR } from './support.ts';
+import { bearer, createTestApi, realBackends, refresh, refreshCookieOf, registerUser, withCountedRefreshLookups, XHR } from './support.ts';
 
 // A sibling subdomain of a shared parent domain can set refresh_token with Domain=.parent, or with a
 // longer Path so the browser sends it first. These requests carry what such a browser sends.
@@ -83,24 +82,14 @@ describe.each(backends)('several refresh cookies on %s', (_name, open) => {
 
   it('when more than four distinct refresh cookies arrive, then refresh_conflict without a single lookup', async () => {
     const api = await setup();
-    let reads = 0;
-    const app = createApp({
-      ...api.deps,
-      store: {
-        ...api.store,
-        findRefreshToken: (selector) => {
-          reads++;
-          return api.store.findRefreshToken(selector);
-        },
-      },
-    });
+    const { app, lookups } = withCountedRefreshLookups(api);
     const user = await registerUser(app);
     const res = await refreshWith(app, cookies(garbage('c'), garbage('d'), garbage('e'), garbage('f'), user.refresh)).expect(401);
     expect(res.body.code).toBe('refresh_conflict');
-    expect(reads).toBe(0);
+    expect(lookups()).toBe(0);
     // Four are still read, and the real one among them wins.
     await refreshWith(app, cookies(garbage('c'), garbage('d'), garbage('e'), user.refresh)).expect(200);
-    expect(reads).toBe(4);
+    expect(lookups()).toBe(4);
   });
 
   it('when logout carries a planted cookie before the real one, then the real session ends all the same', async () => {

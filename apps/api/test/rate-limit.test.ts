@@ -1,8 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.ts';
-import { bearer, createTestApi, PASSWORD, registerUser, uniqueEmail, XHR } from './support.ts';
+import { bearer, createTestApi, PASSWORD, registerUser, uniqueEmail, withCountedRefreshLookups, XHR } from './support.ts';
 
 const WINDOW_MS = 60_000;
 const SMALL = { AUTH_RATE_LIMIT: '5', LOGIN_MAX_FAILURES: '3', RATE_LIMIT_WINDOW: '60s' };
@@ -278,20 +277,10 @@ describe('refreshes per session', () => {
 
   it('when a refresh is limited per session, then the cookie is still looked up only once', async () => {
     const api = await createTestApi(PER_SESSION);
-    let reads = 0;
-    const app = createApp({
-      ...api.deps,
-      store: {
-        ...api.store,
-        findRefreshToken: (selector) => {
-          reads++;
-          return api.store.findRefreshToken(selector);
-        },
-      },
-    });
+    const { app, lookups } = withCountedRefreshLookups(api);
     const user = await registerUser(app);
     await refreshWith(app, user.refresh).expect(200);
-    expect(reads).toBe(1);
+    expect(lookups()).toBe(1);
   });
 
   it('when a cookie names no session, then only the per-IP limit applies to it', async () => {

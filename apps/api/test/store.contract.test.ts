@@ -4,7 +4,7 @@ import { createRefreshToken } from '../src/auth/refresh-tokens.ts';
 import { createSqlStore, type RefreshDecision, type Rotation, type Store } from '../src/store/store.ts';
 import { realBackends, uniqueEmail } from './support.ts';
 
-// One suite, every real backend (STYLE 5): the embedded PGlite always, PostgreSQL in every CI run.
+// One suite, every real backend: the embedded PGlite always, PostgreSQL in every CI run.
 const backends = await realBackends();
 
 const T0 = new Date('2026-03-01T12:00:00Z');

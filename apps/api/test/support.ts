@@ -35,7 +35,7 @@ export async function openTestPostgres(): Promise<Database | null> {
 
 /**
  * Every real database of this run, for `describe.each`: the embedded PGlite always, PostgreSQL
- * unless the run opted out (STYLE 5). Registers the hooks that warm PGlite (initdb takes seconds,
+ * unless the run opted out. Registers the hooks that warm PGlite (initdb takes seconds,
  * more under load, so it is paid in a hook rather than inside a test's time limit) and close the pool.
  */
 export async function realBackends(): Promise<[string, () => Promise<Database>][]> {
@@ -124,4 +124,17 @@ export function refresh(app: Express, cookie: string | undefined) {
 
 export function bearer(token: string) {
   return { Authorization: `Bearer ${token}` };
+}
+
+/** The test app again, over the same real store, counting the refresh-token lookups that reach it. */
+export function withCountedRefreshLookups(api: TestApi): { app: Express; lookups: () => number } {
+  let lookups = 0;
+  const store: Store = {
+    ...api.store,
+    findRefreshToken: (selector) => {
+      lookups++;
+      return api.store.findRefreshToken(selector);
+    },
+  };
+  return { app: createApp({ ...api.deps, store }), lookups: () => lookups };
 }
