@@ -1,5 +1,5 @@
 import cors from 'cors';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -18,14 +18,7 @@ import { AppError } from './errors.ts';
 import { createRequireAuth } from './http/bearer.ts';
 import { createOriginCheck } from './http/csrf.ts';
 import { createErrorHandler, createNotFound } from './http/errors.ts';
-import {
-  createAuthRateLimit,
-  createLoginFailureLimit,
-  createMemoryRateLimitStore,
-  createPasswordCheckLimit,
-  createRefreshLimit,
-  withLocalFallback,
-} from './http/rate-limit.ts';
+import { createAuthRateLimit, createMemoryRateLimitStore, createPasswordCheckLimit, withLocalFallback } from './http/rate-limit.ts';
 import { createRequestLog } from './http/request-log.ts';
 import type { Store } from './store/store.ts';
 
@@ -41,10 +34,11 @@ export type AppDeps = {
   revocationBus?: RevocationBus;
   /**
    * More routes behind the same middleware as the app's own (logging, helmet, CORS) and in front of
-   * its 404, with the app's own bearer check: how a starter adds its protected routes, and how the
-   * benchmark adds its probes.
+   * its 404: how a starter adds its routes, and how the benchmark adds its probes. A route under
+   * `/api` is behind the bearer check already; `publicApi` takes `/api` routes that must not be
+   * (mounted at `/api`, in front of the check); elsewhere, `requireAuth` protects a route.
    */
-  extend?: (app: Express, auth: { requireAuth: RequestHandler; tokens: AccessTokens }) => void;
+  extend?: (app: Express, auth: { requireAuth: RequestHandler; tokens: AccessTokens; publicApi: Router }) => void;
 };
 
 /** Builds the whole API from its dependencies. No environment, no I/O, no listening: main.ts does that. */
@@ -113,26 +107,27 @@ export function createApp(deps: AppDeps): Express {
     '/auth',
     createOriginCheck(config.corsOrigins),
     createAuthRateLimit(rateLimits),
-    createAuthRoutes({
-      auth,
-      cookies,
-      loginLimit: createLoginFailureLimit(rateLimits, (req) => String(req.body?.email ?? '')),
-      refreshLimit: createRefreshLimit({ ...rateLimits, refreshLimit: config.refreshRateLimit }, (req) => {
-        const lookup = req.res?.locals.refreshLookup;
-        return lookup && 'state' in lookup ? lookup.state.session.id : null;
-      }),
-    }),
+    createAuthRoutes({ auth, cookies, rateLimits: { ...rateLimits, refreshLimit: config.refreshRateLimit } }),
   );
+
+  // Every /api route is behind the bearer check, whoever mounts it: a route that must be public says
+  // so by going on `publicApi`, which is mounted in front of the check.
   const requireAuth = createRequireAuth(tokens, revocations);
+  const publicApi = express.Router();
+  app.use('/api', publicApi);
+  app.use('/api', requireAuth, (_req, res, next) => {
+    // Per-user answers: no shared cache may keep them.
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
   app.use(
     '/api',
     createAccountRoutes({
       account,
-      requireAuth,
       passwordCheckLimit: createPasswordCheckLimit(rateLimits, (req) => req.res?.locals.auth.sub ?? ''),
     }),
   );
-  deps.extend?.(app, { requireAuth, tokens });
+  deps.extend?.(app, { requireAuth, tokens, publicApi });
 
   app.use(createNotFound(app));
   app.use(createErrorHandler(logger));

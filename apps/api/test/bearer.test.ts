@@ -1,6 +1,7 @@
 import { createHash, createHmac, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject, sign, verify } from 'node:crypto';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.ts';
 import { bearer, createTestApi, PASSWORD, registerUser, type TestApi, XHR } from './support.ts';
 
 let api: TestApi;
@@ -357,5 +358,28 @@ describe('every protected route', () => {
     const res = await (request(api.app) as unknown as Record<string, (p: string) => request.Test>)[method]?.(path).expect(401);
     expect(res?.body.code).toBe('token_missing');
     expect(res?.headers['www-authenticate']).toBe('Bearer realm="spa-auth"');
+  });
+});
+
+describe('routes a starter adds', () => {
+  it('when a route is added under /api, then it is behind the bearer check without asking; on publicApi, it is public', async () => {
+    const app = createApp({
+      ...api.deps,
+      extend: (routes, { publicApi }) => {
+        routes.get('/api/reports', (_req, res) => {
+          res.json({ reportsFor: res.locals.auth.sub });
+        });
+        publicApi.get('/status', (_req, res) => {
+          res.json({ status: 'open to all' });
+        });
+      },
+    });
+    const missing = await request(app).get('/api/reports').expect(401);
+    expect(missing.body.code).toBe('token_missing');
+    const user = await registerUser(app);
+    const mine = await request(app).get('/api/reports').set(bearer(user.accessToken)).expect(200);
+    expect(mine.body).toEqual({ reportsFor: user.user.id });
+    expect(mine.headers['cache-control']).toBe('no-store');
+    await request(app).get('/api/status').expect(200, { status: 'open to all' });
   });
 });

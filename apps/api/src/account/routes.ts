@@ -1,5 +1,5 @@
 import { ChangePasswordRequest, UpdateMeRequest } from '@spa-auth/contract';
-import { type RequestHandler, Router } from 'express';
+import { Router } from 'express';
 import { AppError } from '../errors.ts';
 import { requireRole } from '../http/bearer.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
@@ -12,21 +12,14 @@ const userGone = () =>
     headers: { 'WWW-Authenticate': 'Bearer realm="spa-auth", error="invalid_token", error_description="The account no longer exists"' },
   });
 
-/** /api/*: every route here runs behind requireAuth, so res.locals.auth is the verified caller. */
+/** /api/*: mounted behind the app's bearer check (app.ts), so res.locals.auth is the verified caller. */
 export function createAccountRoutes(deps: {
   account: AccountService;
-  requireAuth: RequestHandler;
   /** One check per user at a time, and limits on wrong passwords per user and IP (http/rate-limit.ts). */
   passwordCheckLimit: PasswordCheckLimit;
 }) {
-  const { account, requireAuth, passwordCheckLimit } = deps;
+  const { account, passwordCheckLimit } = deps;
   const router = Router();
-  router.use(requireAuth);
-  // Per-user answers: no shared cache may keep them.
-  router.use((_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
 
   router.get('/me', async (_req, res) => {
     const user = await account.getMe(res.locals.auth.sub);

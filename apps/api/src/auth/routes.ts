@@ -1,7 +1,8 @@
 import { LoginRequest, RegisterRequest } from '@spa-auth/contract';
-import { type RequestHandler, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { AppError } from '../errors.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
+import { createLoginFailureLimit, createRefreshLimit, type RateLimitOptions } from '../http/rate-limit.ts';
 import { type CookiePolicy, clearRefreshCookie, readRefreshCookies, setRefreshCookie } from './cookies.ts';
 import type { AuthService, IssuedSession, RefreshFailure, RefreshLookup } from './service.ts';
 
@@ -20,26 +21,28 @@ function sendSession(res: Response, cookies: CookiePolicy, status: number, sessi
   res.status(status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(session.body);
 }
 
-declare global {
-  namespace Express {
-    interface Locals {
-      /** Set on POST /auth/refresh before its limiter: the presented cookie, looked up once. */
-      refreshLookup: RefreshLookup;
-    }
-  }
-}
-
 const userAgentOf = (ua: string | undefined) => (ua ? ua.slice(0, 512) : null);
 
-/** /auth/*: HTTP only. Rate limits and the origin check are mounted in front of this router. */
+/**
+ * /auth/*: HTTP only. The per-IP budget and the origin check are mounted in front of this router;
+ * the limits that need what a route reads (the email of a login, the session of a refresh) are
+ * built here, next to that route.
+ */
 export function createAuthRoutes(deps: {
   auth: AuthService;
   cookies: CookiePolicy;
-  loginLimit: RequestHandler;
-  refreshLimit: RequestHandler;
+  rateLimits: RateLimitOptions & { refreshLimit: number };
 }) {
-  const { auth, cookies, loginLimit, refreshLimit } = deps;
+  const { auth, cookies, rateLimits } = deps;
   const router = Router();
+  const loginLimit = createLoginFailureLimit(rateLimits, (req) => String(req.body?.email ?? ''));
+  // What POST /auth/refresh found for its cookie, for its own limiter and handler; gone with the request.
+  const lookups = new WeakMap<Request, RefreshLookup>();
+  const lookupOf = (req: Request): RefreshLookup => lookups.get(req) ?? { failure: 'refresh_missing' };
+  const refreshLimit = createRefreshLimit(rateLimits, (req) => {
+    const lookup = lookupOf(req);
+    return 'state' in lookup ? lookup.state.session.id : null;
+  });
 
   router.post('/register', requireJson, jsonBody, async (req, res) => {
     const result = await auth.register(parseBody(RegisterRequest, req.body), userAgentOf(req.get('User-Agent')));
@@ -68,14 +71,13 @@ export function createAuthRoutes(deps: {
     '/refresh',
     // The cookie is read once, in front of the per-session limit: the limiter counts against the
     // session found here, and the rotation starts from the same read.
-    async (req, res, next) => {
-      const lookup = await auth.findRefresh(readRefreshCookies(req));
-      res.locals.refreshLookup = lookup;
+    async (req, _res, next) => {
+      lookups.set(req, await auth.findRefresh(readRefreshCookies(req)));
       next();
     },
     refreshLimit,
     async (req, res) => {
-      const result = await auth.refresh(res.locals.refreshLookup, userAgentOf(req.get('User-Agent')));
+      const result = await auth.refresh(lookupOf(req), userAgentOf(req.get('User-Agent')));
       if ('failure' in result) {
         // A conflict clears nothing: the cookie this server can clear (its own Path and host) is
         // likely the user's, and the planted one's Domain and Path are unknown here.
