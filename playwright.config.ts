@@ -5,11 +5,11 @@ import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 const isCI = Boolean(process.env.CI);
 const API_URL = 'http://localhost:3101';
 const HARNESS_URL = 'http://localhost:5179';
-// The end-to-end suite: its own API, and the production build of the web app on another origin (contract 1).
+// The end-to-end suite: its own API, and the production build of the web app on another origin, as a cross-origin deployment has it.
 const E2E_API_URL = 'http://localhost:3100';
 const E2E_WEB_URL = 'http://localhost:4173';
 // The production topology (docker-compose.yml) as local processes: nginx in front of two API
-// instances, app and API on one origin (contract 1, same-origin deployment).
+// instances, app and API on one origin (the same-origin deployment).
 const ONE_ORIGIN_URL = 'http://127.0.0.1:4180';
 // `npm run test:deploy` sets this: then the long runs (the one-origin topology, the tab hand-off
 // with every core busy) are started and tested; without it (`npm test`), everything else.

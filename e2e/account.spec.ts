@@ -1,6 +1,6 @@
 import { answeredFor, expect, test } from './fixtures.ts';
 
-// The user's own sessions and password (contract 6): each way of ending other sessions, seen from those sessions.
+// The user's own sessions and password (requirement 6): each way of ending other sessions, seen from those sessions.
 
 test('when the user revokes a session, signs out the others and changes the password, then each other session ends and this one stays', async ({
   signedIn,

@@ -1,6 +1,6 @@
 import { DEMO_ADMIN, DEMO_USER, expect, test } from './fixtures.ts';
 
-// Roles (contract 4, 6, 8): the admin page for the admin, "Forbidden" (403, no refresh, no sign-out) for a user.
+// Roles (requirement 4, 6, 8): the admin page for the admin, "Forbidden" (403, no refresh, no sign-out) for a user.
 
 test('when the demo admin opens Admin, then the user list shows; when the demo user does, then "Forbidden" and still signed in', async ({
   registered,

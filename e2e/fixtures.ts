@@ -16,7 +16,7 @@ export type Account = Credentials;
 export const REFRESH_URL = '**/auth/refresh';
 export const isRefreshRequest = (request: Request) => request.method() === 'POST' && new URL(request.url()).pathname === '/auth/refresh';
 
-/** The seeded demo users (contract 8; the e2e API runs with SEED_DEMO_USERS=true). */
+/** The seeded demo users (requirement 8; the e2e API runs with SEED_DEMO_USERS=true). */
 export const DEMO_ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
 export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password-1' };
 

@@ -1,6 +1,6 @@
 import { expect, isRefreshRequest, test } from './fixtures.ts';
 
-// A session ended from elsewhere: revoked by the user on another device, or killed as stolen (contract 4, 5.3.3, 9.8).
+// A session ended from elsewhere: revoked by the user on another device, or killed as stolen (requirement 4, 5.3.3, 9.8).
 
 test('when the session is revoked from another browser, then the next call leads to the login page, and signing in returns there', async ({
   page,
@@ -47,7 +47,7 @@ test('when an old refresh cookie is replayed in another browser after its succes
   expect(stolen).toBeDefined();
 
   // Two rotations: the stolen token's successor has been used, so presenting it is theft at once,
-  // without waiting for REFRESH_REUSE_GRACE to pass (contract 5.3.3).
+  // without waiting for REFRESH_REUSE_GRACE to pass (requirement 5.3.3).
   for (let rotation = 1; rotation <= 2; rotation += 1) {
     const refreshed = page.waitForResponse((r) => isRefreshRequest(r.request()));
     await page.reload();

@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures.ts';
 
-// Registration, sign-in and where the user lands afterwards (contract 5.1, 5.2, 7, 9.2, 9.8).
+// Registration, sign-in and where the user lands afterwards (requirement 5.1, 5.2, 7, 9.2, 9.8).
 
 const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/;
 

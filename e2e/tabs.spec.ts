@@ -1,7 +1,7 @@
 import type { Route } from '@playwright/test';
 import { answeredFor, expect, pagesOf, REFRESH_URL, test } from './fixtures.ts';
 
-// Two tabs of one browser: one context, so one cookie jar, one set of Web Locks, one BroadcastChannel (contract 9.7).
+// Two tabs of one browser: one context, so one cookie jar, one set of Web Locks, one BroadcastChannel (requirement 9.7).
 
 test('when two tabs call at once after expiry, then one refresh serves both; when one signs out, then the other ends on the login page without a failed request', async ({
   context,

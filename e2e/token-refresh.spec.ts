@@ -1,6 +1,6 @@
 import { answeredFor, expect, REFRESH_URL, test } from './fixtures.ts';
 
-// An expired access token, refreshed once for any number of requests (contract 9.3, 9.5, 9.8).
+// An expired access token, refreshed once for any number of requests (requirement 9.3, 9.5, 9.8).
 
 test('when the access token has expired, then "Call /api/me" succeeds with exactly one refresh on the network', async ({
   signedIn,

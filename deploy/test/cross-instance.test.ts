@@ -1,5 +1,5 @@
 // Two API processes, one PostgreSQL database, one Redis: what a user sees when consecutive requests
-// land on different instances, as they do behind a load balancer (contract 5.3 and 7).
+// land on different instances, as they do behind a load balancer (requirement 5.3 and 7).
 
 import { readdirSync } from 'node:fs';
 import path from 'node:path';

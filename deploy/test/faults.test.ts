@@ -101,7 +101,7 @@ describe('when PostgreSQL stops for 10 s under load', () => {
     await admin.query('ALTER DATABASE postgres SET synchronous_commit = on');
     await admin.end();
     // A refresh that commits as PostgreSQL goes down and whose answer is lost can only be retried once
-    // it is back: 10 s later. Contract 5.3.2 keeps that session only within REFRESH_REUSE_GRACE, so
+    // it is back: 10 s later. Requirement 5.3.2 keeps that session only within REFRESH_REUSE_GRACE, so
     // the grace must outlast the outage (docs/deployment.md: with the default 10 s such a retry is theft).
     const { a, b, origin } = await startTopology(cluster.url, { REFRESH_REUSE_GRACE: '30s' });
     const agents = await registerAgents(origin, USERS);
@@ -325,7 +325,7 @@ describe('when one API instance is killed with SIGKILL under load', () => {
     expect(after.requests).toBeGreaterThan(0);
     expect(after.serverErrors + after.networkErrors).toBe(0);
     // No session lost or forked: a refresh that committed on A without its answer is retried with the
-    // old cookie within the grace (contract 5.3.2) and the session goes on.
+    // old cookie within the grace (requirement 5.3.2) and the session goes on.
     expect(summary.unexpected401).toBe(0);
     expect(summary.unexpectedOther).toBe(0);
     expect(summary.lostSessions).toBe(0);

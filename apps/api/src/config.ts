@@ -32,7 +32,7 @@ export type Config = {
   clockToleranceMs: number;
   authRateLimit: number;
   loginMaxFailures: number;
-  /** Refreshes per session per window (contract 7 SHOULD; not in the contract's table). */
+  /** Refreshes per session per window (requirement 7 SHOULD; not in the contract's table). */
   refreshRateLimit: number;
   rateLimitWindowMs: number;
   /** Empty when CORS_ORIGINS=none: only the API's own origin may use the cookie endpoints. */

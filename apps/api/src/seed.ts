@@ -3,7 +3,7 @@ import type { Passwords } from './auth/passwords.ts';
 import type { Clock } from './clock.ts';
 import type { Store } from './store/store.ts';
 
-/** The demo users of contract section 8. Idempotent: an existing email is left as it is. */
+/** The demo users of requirement 8. Idempotent: an existing email is left as it is. */
 export const DEMO_USERS = [
   { email: 'demo@example.com', password: 'demo-password-1', name: 'Demo User', role: 'user' },
   { email: 'admin@example.com', password: 'admin-password-1', name: 'Demo Admin', role: 'admin' },

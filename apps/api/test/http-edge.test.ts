@@ -18,7 +18,7 @@ beforeAll(async () => {
   api = await createTestApi();
 });
 
-/** What must hold for every error response of contract section 3, whatever went wrong. */
+/** What must hold for every error response of requirement 3, whatever went wrong. */
 function expectProblem(res: request.Response, status: number, code: string): Problem {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);

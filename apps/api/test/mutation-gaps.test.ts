@@ -19,7 +19,7 @@ import { bearer, registerUser, sharedEmbeddedDatabase } from './support.ts';
 type Json = Record<string, unknown>;
 const b64 = (value: Json) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-describe('algorithm pinning (contract 4: ES256 only)', () => {
+describe('algorithm pinning (requirement 4: ES256 only)', () => {
   // createKeySet refuses any key that is not P-256, but the pin must not rest on that alone: it must
   // come from the verifier, not from the library guessing the algorithm from whatever key the kid
   // names. So this key set is built by hand with another kind of key among the accepted ones.

@@ -19,7 +19,7 @@ describe('passwords', () => {
     expect(await passwords.verifyPassword('not-a-hash', 'anything')).toBe(false);
   });
 
-  // Contract 5.2: an unknown email costs "about the same time" as a wrong password. Not a timing
+  // Requirement 5.2: an unknown email costs "about the same time" as a wrong password. Not a timing
   // test: it compares work done (CPU time), where argon2id at 19 MiB is thousands of times more
   // than skipping it, so the margin below is wide on any machine.
   it('when the email is unknown, then the same argon2id work is done as for a wrong password', async () => {

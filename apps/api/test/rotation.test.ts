@@ -2,7 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { bearer, createTestApi, realBackends, refresh, refreshCookieOf, registerUser } from './support.ts';
 
-// Contract 5.3 on both backends; on PostgreSQL the concurrent requests really run in parallel
+// Requirement 5.3 on both backends; on PostgreSQL the concurrent requests really run in parallel
 // transactions on separate connections, so the row lock is what is being tested.
 const backends = await realBackends();
 

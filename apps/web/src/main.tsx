@@ -15,7 +15,7 @@ try {
   const config = loadWebConfig(import.meta.env);
   const client = createApiClient({
     baseURL: config.apiUrl,
-    // The client reports; the app navigates (contract 9.8, 9.10).
+    // The client reports; the app navigates (requirement 9.8, 9.10).
     onSessionExpired: () => void router.navigate(loginPath(router.state.location), { replace: true }),
   });
   const timeline = createTimelineStore(client);

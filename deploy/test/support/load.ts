@@ -343,7 +343,7 @@ export type SessionCheck = {
   problems: string[];
   /**
    * (session, generation) pairs holding more than one token, over the whole database: each is a
-   * refresh retried with the superseded cookie within the grace (a lost response, contract 5.3.2),
+   * refresh retried with the superseded cookie within the grace (a lost response, requirement 5.3.2),
    * as a single tab never races itself.
    */
   graceSiblings: number;

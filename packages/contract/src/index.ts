@@ -17,13 +17,13 @@ import { ERROR_CODES } from './wire.ts';
 
 export * from './wire.ts';
 
-/** Emails are compared case-insensitively and trimmed (contract 5.2), so they are stored normalized. */
+/** Emails are compared case-insensitively and trimmed (requirement 5.2), so they are stored normalized. */
 export const Email = z.pipe(
   z.string().check(z.trim(), z.toLowerCase(), z.maxLength(254, 'must be at most 254 characters')),
   z.email('must be a valid email address'),
 );
 
-/** 12 to 128 characters (contract 5.2); no other composition rule, as NIST SP 800-63B advises. */
+/** 12 to 128 characters (requirement 5.2); no other composition rule, as NIST SP 800-63B advises. */
 export const Password = z
   .string()
   .check(z.minLength(12, 'must be at least 12 characters'), z.maxLength(128, 'must be at most 128 characters'));
@@ -68,7 +68,7 @@ export const User = z.object({
 });
 export type User = z.infer<typeof User>;
 
-/** The body of every successful login, register and refresh (contract 5.2). */
+/** The body of every successful login, register and refresh (requirement 5.2). */
 export const SessionResponse = z.object({
   accessToken: z.string(),
   tokenType: z.literal('Bearer'),

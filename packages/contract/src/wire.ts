@@ -13,8 +13,8 @@
 export { ERROR_CODES } from './error-codes.ts';
 export { ProblemJsonSchema, SessionResponseJsonSchema } from './json-schemas.ts';
 
-/** The header every `/auth/*` POST must carry (contract 5.2, CSRF). */
+/** The header every `/auth/*` POST must carry (requirement 5.2, CSRF). */
 export const CSRF_HEADER = { name: 'X-Requested-With', value: 'XMLHttpRequest' } as const;
 
-/** The refresh cookie's name and path (contract 5.1). */
+/** The refresh cookie's name and path (requirement 5.1). */
 export const REFRESH_COOKIE = { name: 'refresh_token', path: '/auth' } as const;

@@ -6,7 +6,7 @@ import type { SameSite } from '../config.ts';
 export type CookiePolicy = { secure: boolean; sameSite: SameSite };
 
 /**
- * Every attribute of the refresh cookie is decided here (contract 5.1). HttpOnly: script cannot
+ * Every attribute of the refresh cookie is decided here (requirement 5.1). HttpOnly: script cannot
  * read it, so XSS cannot steal the session. Path=/auth: it travels only to the endpoints that need
  * it, not with every API call. SameSite as configured, strict or lax: never none, as a cross-site
  * cookie is a third-party cookie. Secure as loadConfig decides: always, except in development on a

@@ -21,7 +21,7 @@ export type Revocations = {
 };
 
 // Another instance's revocation reaches this one within this time even with no bus at all,
-// because the cached answer is re-read from the shared database (contract 4: within 5 s).
+// because the cached answer is re-read from the shared database (requirement 4: within 5 s).
 const STALE_AFTER_MS = 2_000;
 
 // `known` is the answer once the read has settled; until then only `active` can tell.

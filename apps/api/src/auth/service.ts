@@ -63,7 +63,7 @@ export function toPublicUser(user: SessionUser) {
 }
 
 /**
- * Pure: what to do with a presented refresh token, given its session's locked state (contract 5.3).
+ * Pure: what to do with a presented refresh token, given its session's locked state (requirement 5.3).
  * The current generation rotates forward. The previous generation, within the grace after the last
  * rotation, gets a sibling of the current generation: that is the two-tab race and the lost
  * response. Anything older, or later, is a replay of a stolen token and ends the session.
@@ -237,7 +237,7 @@ export function createAuthService(deps: {
       }
 
       // Another request changed the session since the read, or the answer is a refusal: decide again
-      // on the locked state, so that races and revocations follow contract 5.3 exactly as before.
+      // on the locked state, so that races and revocations follow requirement 5.3 exactly as before.
       let failure: RefreshFailure | null = null;
       const { decision, state } = await store.refreshSession(presented.selector, (locked) => {
         const verified = locked !== null && verifyRefreshToken(presented, locked.token.verifierHash);

@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import { AppError } from '../errors.ts';
 
 /**
- * Defence in depth for the cookie endpoints (contract 5.2), on top of SameSite: a custom header
+ * Defence in depth for the cookie endpoints (requirement 5.2), on top of SameSite: a custom header
  * cannot be sent cross-origin without a CORS preflight we refuse, the Origin must be one we trust,
  * and browsers that send Fetch Metadata tell us outright when a request is cross-site.
  */

@@ -116,7 +116,7 @@ function limiter(
   });
 }
 
-/** Every /auth/* request but logout counts against the IP's budget (contract 7). */
+/** Every /auth/* request but logout counts against the IP's budget (requirement 7). */
 export function createAuthRateLimit(options: RateLimitOptions): RequestHandler {
   return limiter(options, 'auth:', options.authLimit, {
     // Express routes /logout/, /Logout and /LOGOUT to the logout handler too, so match as it does.
@@ -138,7 +138,7 @@ export function createLoginFailureLimit(options: RateLimitOptions, emailOf: (req
 }
 
 /**
- * Refreshes per session (contract 7, SHOULD): a stolen cookie replayed in a loop, or a client bug
+ * Refreshes per session (requirement 7, SHOULD): a stolen cookie replayed in a loop, or a client bug
  * refreshing on every request, is stopped per session rather than per IP. Requests whose cookie
  * names no session are left to the per-IP limit.
  *

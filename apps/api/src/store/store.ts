@@ -106,7 +106,7 @@ export type Store = {
   /**
    * Finds the token by selector, locks its session row, and applies what `decide` returns, all in
    * one transaction: concurrent refreshes of one session are serialised by the row lock, and a
-   * failure midway leaves the old state intact (contract 5.3.4).
+   * failure midway leaves the old state intact (requirement 5.3.4).
    */
   refreshSession(
     selector: string,

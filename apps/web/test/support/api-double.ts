@@ -25,7 +25,7 @@ export const DEMO_ADMIN = {
 
 const CHALLENGE = 'Bearer realm="spa-auth"';
 
-/** The headers the real API's CORS layer adds for the web app's origin (contract 5.2). */
+/** The headers the real API's CORS layer adds for the web app's origin (requirement 5.2). */
 function corsHeaders(): Record<string, string> {
   return {
     'Access-Control-Allow-Origin': globalThis.location.origin,
@@ -58,7 +58,7 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   return HttpResponse.json(body as Record<string, unknown>, { status, headers: { ...corsHeaders(), ...headers } });
 }
 
-/** 401 for a refused access token, with the challenge that tells the client to refresh (contract 4). */
+/** 401 for a refused access token, with the challenge that tells the client to refresh (requirement 4). */
 export const invalidToken = (code: 'token_expired' | 'token_invalid' | 'session_revoked' = 'token_expired') =>
   problem(401, code, { headers: { 'WWW-Authenticate': `${CHALLENGE}, error="invalid_token", error_description="${code}"` } });
 
@@ -89,7 +89,7 @@ export function installApiDouble() {
     return json({ accessToken, tokenType: 'Bearer', expiresIn: 300, user: publicUser(account) }, status, { 'Cache-Control': 'no-store' });
   }
 
-  /** Contract 5.2: every /auth/* POST carries X-Requested-With, or it is refused. */
+  /** Requirement 5.2: every /auth/* POST carries X-Requested-With, or it is refused. */
   const isCsrfSafe = (request: Request) => request.headers.get('X-Requested-With') === 'XMLHttpRequest';
   const csrfRejected = () => problem(403, 'csrf_rejected');
 

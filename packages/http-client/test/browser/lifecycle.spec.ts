@@ -10,7 +10,7 @@ test.use({
   },
 });
 
-// Contract 9.7: a page coming back re-checks its session.
+// Requirement 9.7: a page coming back re-checks its session.
 
 test('when a page comes back from the back/forward cache, then it re-checks its session with one refresh', async ({
   app,

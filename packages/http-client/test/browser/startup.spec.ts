@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures.ts';
 
-// Contract 9.9: start-up is single-flight per browser, not per page or per effect.
+// Requirement 9.9: start-up is single-flight per browser, not per page or per effect.
 
 test('when three tabs open at once on a signed-in browser, then they restore with one refresh in total', async ({
   app,

@@ -1,7 +1,7 @@
 import type { ClientEvent } from '@spa-auth/http-client';
 import { EXPIRY_TIMEOUT, expect, test } from './fixtures.ts';
 
-// Contract 9.7: two pages (tabs) of one browser context share its cookie, its Web Locks and its BroadcastChannel.
+// Requirement 9.7: two pages (tabs) of one browser context share its cookie, its Web Locks and its BroadcastChannel.
 
 test('when two tabs find their token expired at the same moment, then one refreshes and the other takes its token', async ({
   app: first,

@@ -1,6 +1,6 @@
 import { API_URL, expect, test } from './fixtures.ts';
 
-// Contract 9.1. Each of these is another origin than the API's, including the near misses.
+// Requirement 9.1. Each of these is another origin than the API's, including the near misses.
 const FOREIGN_ORIGINS = ['http://other.localhost:5199', 'http://localhost:5199', 'http://127.0.0.1:3101', 'https://localhost:3101'];
 
 test('when the client calls another origin, then the request carries no Authorization, while API requests do', async ({

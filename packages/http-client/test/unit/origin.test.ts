@@ -6,7 +6,7 @@ import { API, OTHER, signIn, useFakeApi } from './support.ts';
 
 const t = useFakeApi();
 
-describe('the Authorization header goes to the API only (contract 9.1)', () => {
+describe('the Authorization header goes to the API only (requirement 9.1)', () => {
   it('when a signed-in client calls another origin, then that request carries neither Authorization nor X-Requested-With', async () => {
     const tab = t.browser.openTab();
     await signIn(tab);
@@ -62,7 +62,7 @@ describe('the Authorization header goes to the API only (contract 9.1)', () => {
     expect(t.api.refreshCalls).toBe(0);
   });
 
-  it('when every /auth/* POST goes out, then it carries X-Requested-With (contract 5.2)', async () => {
+  it('when every /auth/* POST goes out, then it carries X-Requested-With (requirement 5.2)', async () => {
     const tab = t.browser.openTab();
     await signIn(tab);
     await tab.client.restore();
@@ -76,7 +76,7 @@ describe('the Authorization header goes to the API only (contract 9.1)', () => {
   });
 });
 
-describe('attaching twice does nothing the second time (contract 9.10)', () => {
+describe('attaching twice does nothing the second time (requirement 9.10)', () => {
   it('when client.http is attached again, then one request makes one request event and one refresh on a 401', async () => {
     const tab = t.browser.openTab();
     tab.client.attach(tab.client.http);
@@ -135,7 +135,7 @@ describe('attaching twice does nothing the second time (contract 9.10)', () => {
   });
 });
 
-describe('no storage, navigation or global axios in the source (contract 9.2, 9.10)', () => {
+describe('no storage, navigation or global axios in the source (requirement 9.2, 9.10)', () => {
   it('when the package source is read, then it never names storage, cookies, window.location or the global axios', async () => {
     const dir = new URL('../../src/', import.meta.url);
     const files = (await readdir(dir)).filter((file) => file.endsWith('.ts'));

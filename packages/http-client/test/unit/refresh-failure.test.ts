@@ -25,7 +25,7 @@ async function burstOnHeldRefresh(tab: Tab, ids: string[], answer: () => Respons
   return (await results).map((r) => (r.status === 'rejected' ? r.reason : r.value));
 }
 
-describe('refresh answered 401: the session is over (contract 9.8)', () => {
+describe('refresh answered 401: the session is over (requirement 9.8)', () => {
   it.each(['refresh_reused', 'session_revoked', 'refresh_expired'] as const)(
     'when the refresh says %s with 10 requests waiting, then onSessionExpired runs once and every request fails with that code',
     async (code) => {
@@ -84,7 +84,7 @@ describe('refresh answered 401: the session is over (contract 9.8)', () => {
   });
 });
 
-describe('refresh failed for a passing reason: the session is kept (contract 9.8)', () => {
+describe('refresh failed for a passing reason: the session is kept (requirement 9.8)', () => {
   it.each([
     ['a network error', () => HttpResponse.error(), 'network_error', null],
     ['a 503', () => problem(503, 'service_unavailable'), 'service_unavailable', 503],

@@ -7,7 +7,7 @@ const t = useFakeApi();
 const N = 50;
 const ids = Array.from({ length: N }, (_, i) => `item-${i}`);
 
-describe('one refresh for any number of requests (contract 9.3)', () => {
+describe('one refresh for any number of requests (requirement 9.3)', () => {
   it('when 50 requests go out on a token the server refuses, then one refresh runs and all 50 succeed, each retried once', async () => {
     const tab = t.browser.openTab();
     await signIn(tab);
@@ -83,7 +83,7 @@ describe('one refresh for any number of requests (contract 9.3)', () => {
   });
 });
 
-describe('a late 401 (contract 9.4)', () => {
+describe('a late 401 (requirement 9.4)', () => {
   it('when a slow request with the old token is refused after the refresh finished, then it is retried with the new token and no second refresh runs', async () => {
     const tab = t.browser.openTab();
     await signIn(tab);
@@ -112,7 +112,7 @@ describe('a late 401 (contract 9.4)', () => {
   });
 });
 
-describe('proactive refresh inside the margin (contract 9.5)', () => {
+describe('proactive refresh inside the margin (requirement 9.5)', () => {
   it('when the token expires within refreshMargin, then it is refreshed before the request and no 401 comes back', async () => {
     const tab = t.browser.openTab({ refreshMargin: 20_000 });
     await signIn(tab);
@@ -182,7 +182,7 @@ describe('proactive refresh inside the margin (contract 9.5)', () => {
   });
 });
 
-describe('what never starts a refresh (contract 9.6)', () => {
+describe('what never starts a refresh (requirement 9.6)', () => {
   it('when an /auth/* request is answered 401 with error="invalid_token", then no refresh runs and the ApiError comes out', async () => {
     const tab = t.browser.openTab();
     await signIn(tab);

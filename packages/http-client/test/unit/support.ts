@@ -29,7 +29,7 @@ export function deferred<T = void>(): Deferred<T> {
   return { promise, resolve };
 }
 
-/** An RFC 9457 problem+json response, as the API renders it (contract 3). */
+/** An RFC 9457 problem+json response, as the API renders it (requirement 3). */
 export function problem(status: number, code: ErrorCode, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
   return HttpResponse.json(
     { type: problemType(code), title: code.replaceAll('_', ' '), status, detail: `detail of ${code}`, code, ...extra },
@@ -37,7 +37,7 @@ export function problem(status: number, code: ErrorCode, headers: Record<string,
   );
 }
 
-/** The RFC 6750 challenges of contract 4. */
+/** The RFC 6750 challenges of requirement 4. */
 export const CHALLENGE = {
   missing: 'Bearer realm="spa-auth"',
   invalidToken: 'Bearer realm="spa-auth", error="invalid_token", error_description="The access token expired"',
@@ -48,7 +48,7 @@ export const CHALLENGE = {
 export type SeenRequest = { method: string; url: string; authorization: string | null; requestedWith: string | null };
 
 /**
- * A network-level double of the API (contract 4 to 6) with a little server state: the one access
+ * A network-level double of the API (requirement 4 to 6) with a little server state: the one access
  * token it currently accepts, whether the refresh cookie holds a session, and what it has seen.
  */
 export class FakeApi {

@@ -5,7 +5,7 @@ import { deferred, problem, signIn, type Tab, useFakeApi } from './support.ts';
 
 const t = useFakeApi();
 
-describe('start-up is single-flight (contract 9.9)', () => {
+describe('start-up is single-flight (requirement 9.9)', () => {
   it('when restore() is called twice at once (StrictMode), then one refresh runs and both get the same session', async () => {
     t.api.hasSession = true;
     const tab = t.browser.openTab();
@@ -117,7 +117,7 @@ describe('start-up is single-flight (contract 9.9)', () => {
   });
 });
 
-describe('tabs of one browser share the session (contract 9.7)', () => {
+describe('tabs of one browser share the session (requirement 9.7)', () => {
   it('when one tab signs in, then the other gets the session over the channel and uses that token with no refresh of its own', async () => {
     const [a, b] = [t.browser.openTab(), t.browser.openTab()];
 
@@ -231,7 +231,7 @@ describe('tabs of one browser share the session (contract 9.7)', () => {
   });
 });
 
-describe('the next holder of the refresh lock acts on the word of the one before it (contract 9.7)', () => {
+describe('the next holder of the refresh lock acts on the word of the one before it (requirement 9.7)', () => {
   // Only the long wait for a holder that died runs on timers; every other step waits for an event.
   const WORD_TIMEOUT_MS = 10_000;
   afterEach(() => {
@@ -374,7 +374,7 @@ describe('the next holder of the refresh lock acts on the word of the one before
   });
 });
 
-describe('a page coming back re-checks its session (contract 9.7)', () => {
+describe('a page coming back re-checks its session (requirement 9.7)', () => {
   it('when a page with a session comes back from the bfcache, then one refresh runs', async () => {
     const tab = t.browser.openTab();
     await signIn(tab);
