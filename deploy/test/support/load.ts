@@ -114,7 +114,7 @@ export type LoadRun = {
 };
 
 /** The `exp` of an access token, in ms; 0 when there is none. Only read, never trusted: the API verifies. */
-export function expiresAtOf(token: string | undefined): number {
+export function accessTokenExpiresAtOf(token: string | undefined): number {
   const claims = claimsOf(token);
   return typeof claims.exp === 'number' ? claims.exp * 1000 : 0;
 }
@@ -191,7 +191,7 @@ export function startLoad(options: LoadOptions): LoadRun {
       } else if (!hasSession) {
         sample = await send(user, 'login', (base) => agent.login(base));
         if (sample.outcome === 'ok') hasSession = true;
-      } else if (expiresAtOf(agent.accessToken) - Date.now() < refreshMarginMs) {
+      } else if (accessTokenExpiresAtOf(agent.accessToken) - Date.now() < refreshMarginMs) {
         sample = await send(user, 'refresh', (base) => agent.refresh(base));
         if (sample.status === 401) {
           // The session is over (refresh_reused, session_revoked...): a real tab goes to the login page.

@@ -11,15 +11,18 @@ import { createBroadcastChannel, createLockManager, createPageLifecycle, type Se
  * @example
  * ```ts
  * const session = client.getSession();
- * if (session) greet(session.user.name, Math.round((session.expiresAt - Date.now()) / 1000));
+ * if (session) greet(session.user.name, Math.round((session.accessTokenExpiresAt - Date.now()) / 1000));
  * ```
  */
 export type Session = {
   user: User;
-  /** When the access token expires, in epoch ms by the client's clock. */
-  expiresAt: number;
+  /**
+   * When the current access token expires, in epoch ms by the client's clock. Not the session's own
+   * end, which the API decides (idle and absolute limits) and the client learns only when a refresh is refused.
+   */
+  accessTokenExpiresAt: number;
   /** The access token's whole lifetime in ms (the API's ACCESS_TOKEN_TTL). */
-  lifetime: number;
+  accessTokenLifetime: number;
 };
 
 /**
@@ -48,9 +51,9 @@ export type ClientEvent = { at: number } & (
   | { type: 'queued'; method: string; url: string }
   | { type: 'retried'; method: string; url: string }
   | { type: 'refresh-started'; reason: RefreshReason }
-  | { type: 'refresh-finished'; expiresAt: number }
+  | { type: 'refresh-finished'; accessTokenExpiresAt: number }
   | { type: 'refresh-failed'; code: ClientErrorCode; retryAfter?: number }
-  | { type: 'token-from-other-tab'; expiresAt: number }
+  | { type: 'token-from-other-tab'; accessTokenExpiresAt: number }
   | { type: 'session-changed'; session: Session | null }
   | { type: 'session-expired'; code: string }
 );
@@ -106,13 +109,19 @@ export type ApiClient = {
   dispose(): void;
 };
 
+/**
+ * The access token and what came with it. Tabs post it to each other as it is, so its field names are
+ * part of what tabs of different versions say to each other: renaming one would make an open tab of
+ * the previous version ignore the tokens of a newer one.
+ */
 type Token = { value: string; expiresAt: number; lifetime: number; user: User };
 /**
  * What the tabs tell each other. `attempt` marks the word of a refresh lock's holder: what it did
  * (a token, the session's end, or a failure), posted before it releases the lock.
  */
 type TabMessage = ({ type: 'session'; token: Token } | { type: 'ended'; code: string } | { type: 'failed' }) & { attempt?: string };
-type RequestState = { retried: boolean; generation: number };
+/** `sentWithTokenVersion`: the `tokenVersion` whose token the request carried, -1 when it carried none. */
+type RequestState = { retried: boolean; sentWithTokenVersion: number };
 type Config = InternalAxiosRequestConfig & { spaAuth?: RequestState };
 
 const ATTACHED = Symbol.for('spa-auth.http-client.attached');
@@ -121,7 +130,7 @@ const DEFAULT_MARGIN_MS = 30_000;
 // Only a dead tab makes it run out: a live holder always posts before it releases the lock.
 const WORD_TIMEOUT_MS = 10_000;
 // Words this tab remembers: only the one of the attempt just before its own is ever waited for.
-const HEARD_LIMIT = 64;
+const ATTEMPTS_HEARD_LIMIT = 64;
 
 function isTabMessage(message: unknown): message is TabMessage {
   const m = message as TabMessage | null;
@@ -157,25 +166,27 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const http = axios.create({ ...options.axios, baseURL: options.baseURL });
 
   // The page's URL is only a base for resolving relative URLs; the client never navigates.
-  const base = () => globalThis.document?.baseURI ?? 'http://localhost/';
+  const pageBaseUri = () => globalThis.document?.baseURI ?? 'http://localhost/';
   // Resolved once: baseURL is absolute or starts with '/', so navigation within the app cannot change it.
-  const api = new URL(options.baseURL, base());
-  const authPrefix = `${api.pathname.replace(/\/$/, '')}/auth/`;
+  const apiBase = new URL(options.baseURL, pageBaseUri());
+  const authPrefix = `${apiBase.pathname.replace(/\/$/, '')}/auth/`;
 
   let token: Token | null = null;
   let session: Session | null = null;
-  /** Bumped on every token change; a 401 for an older generation is retried without a refresh. */
-  let generation = 0;
-  /** The generation the API answered 401 to: a token known to be bad is never sent again. */
-  let rejectedGeneration = -1;
+  /** Counts this tab's token changes; a 401 for a request sent with an older version is retried without a refresh. */
+  let tokenVersion = 0;
+  /** The token version the API answered 401 to: a token known to be bad is never sent again. */
+  let refusedTokenVersion = -1;
   let refreshing: Promise<void> | null = null;
   let restoring: Promise<Session | null> | null = null;
-  let blocked: { until: number; error: ApiError } | null = null;
-  /** Bumped when another tab reports the session ended, so a tab waiting for its refresh need not ask again. */
-  let endedElsewhere = 0;
-  let endedCode = '';
-  /** The attempts whose word has arrived, oldest first. */
-  const heard = new Set<string>();
+  /** After a 429: no refresh before `until`; until then a refresh rejects with the 429's error. */
+  let refreshBackoff: { until: number; error: ApiError } | null = null;
+  /** Counts the session ends other tabs reported, so a tab waiting for its refresh need not ask again. */
+  let sessionEndsFromOtherTabs = 0;
+  /** The code of the last session end, the word this tab repeats when it found the session ended. */
+  let lastEndCode = '';
+  /** The ids of the attempts whose word has arrived, oldest first. */
+  const attemptsHeard = new Set<string>();
   const listeners = new Set<(event: ClientEvent) => void>();
   const wordWaiters = new Set<() => void>();
 
@@ -191,18 +202,18 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   };
 
-  const margin = (t: Token) => Math.min(options.refreshMargin ?? DEFAULT_MARGIN_MS, t.lifetime / 4);
-  const isExpiring = (t: Token) => clock.now() >= t.expiresAt - margin(t);
+  const refreshMarginOf = (t: Token) => Math.min(options.refreshMargin ?? DEFAULT_MARGIN_MS, t.lifetime / 4);
+  const isExpiring = (t: Token) => clock.now() >= t.expiresAt - refreshMarginOf(t);
   const isExpired = (t: Token) => clock.now() >= t.expiresAt;
   // After a failed refresh: a token that is still valid is still worth sending, unless the API has refused it.
-  const isWorthSending = () => token !== null && !isExpired(token) && rejectedGeneration !== generation;
+  const isWorthSending = () => token !== null && !isExpired(token) && refusedTokenVersion !== tokenVersion;
 
   const post = (message: TabMessage) => channel?.post(message);
 
   function setToken(next: Token | null): void {
     token = next;
-    generation += 1;
-    session = next ? { user: next.user, expiresAt: next.expiresAt, lifetime: next.lifetime } : null;
+    tokenVersion += 1;
+    session = next ? { user: next.user, accessTokenExpiresAt: next.expiresAt, accessTokenLifetime: next.lifetime } : null;
     emit({ type: 'session-changed', session });
   }
 
@@ -216,13 +227,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return session as Session;
   }
 
-  /** The session is over: forget it, tell the other tabs, and tell the app if it did not ask for it. */
+  /** The session is over: clear it here, tell the other tabs, and tell the app if it did not ask for it. */
   function endSession(code: string, notifyApp: boolean, share: boolean, attempt?: string): void {
-    const had = token !== null;
-    endedCode = code;
-    if (had) setToken(null);
+    const hadSession = token !== null;
+    lastEndCode = code;
+    if (hadSession) setToken(null);
     if (share) post({ type: 'ended', code, attempt });
-    if (had && notifyApp) {
+    if (hadSession && notifyApp) {
       emit({ type: 'session-expired', code });
       options.onSessionExpired?.({ code });
     }
@@ -237,7 +248,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         resolve();
       };
       const check = () => {
-        if (heard.has(attempt)) done();
+        if (attemptsHeard.has(attempt)) done();
       };
       const timer = setTimeout(done, WORD_TIMEOUT_MS);
       wordWaiters.add(check);
@@ -251,9 +262,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
    */
   function refresh(reason: RefreshReason): Promise<void> {
     if (refreshing) return refreshing;
-    if (blocked && clock.now() < blocked.until) return Promise.reject(blocked.error);
-    const startedAt = generation;
-    const endedAt = endedElsewhere;
+    if (refreshBackoff && clock.now() < refreshBackoff.until) return Promise.reject(refreshBackoff.error);
+    const tokenVersionAsked = tokenVersion;
+    const sessionEndsAsked = sessionEndsFromOtherTabs;
     const attempt = `${clock.now().toString(36)}.${Math.random().toString(36).slice(2)}`;
     refreshing = (async () => {
       try {
@@ -261,9 +272,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
           // The word and the lock grant travel separately: the word may still be on its way.
           if (previous) await waitForWord(previous);
           // Another tab refreshed since this one asked: take its token, and pass the word on.
-          if (token && generation !== startedAt && !isExpiring(token)) return post({ type: 'session', token, attempt });
+          if (token && tokenVersion !== tokenVersionAsked && !isExpiring(token)) return post({ type: 'session', token, attempt });
           // Another tab found no session (or ended it): asking again would only hear the same 401.
-          if (!token && endedElsewhere !== endedAt) return post({ type: 'ended', code: endedCode, attempt });
+          if (!token && sessionEndsFromOtherTabs !== sessionEndsAsked) return post({ type: 'ended', code: lastEndCode, attempt });
           emit({ type: 'refresh-started', reason });
           try {
             acceptSession((await http.post('/auth/refresh')).data, attempt);
@@ -275,13 +286,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
               // A failure tells the next holder nothing about the session: it tries for itself.
               post({ type: 'failed', attempt });
               // 429: no refresh before Retry-After has passed; the session is kept.
-              if (error.status === 429) blocked = { until: clock.now() + (error.retryAfter ?? 1) * 1000, error };
+              if (error.status === 429) refreshBackoff = { until: clock.now() + (error.retryAfter ?? 1) * 1000, error };
             }
             throw error;
           }
-          emit({ type: 'refresh-finished', expiresAt: (token as Token).expiresAt });
+          emit({ type: 'refresh-finished', accessTokenExpiresAt: (token as Token).expiresAt });
         });
-        blocked = null;
+        refreshBackoff = null;
       } catch (caught) {
         throw toApiError(caught);
       } finally {
@@ -292,8 +303,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   function classify(instance: AxiosInstance, config: InternalAxiosRequestConfig): 'foreign' | 'auth' | 'api' {
-    const url = new URL(instance.getUri(config), base());
-    if (url.origin !== api.origin) return 'foreign';
+    const url = new URL(instance.getUri(config), pageBaseUri());
+    if (url.origin !== apiBase.origin) return 'foreign';
     return url.pathname.startsWith(authPrefix) ? 'auth' : 'api';
   }
 
@@ -313,7 +324,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         config.withCredentials = true;
         return config;
       }
-      config.spaAuth ??= { retried: false, generation: -1 };
+      config.spaAuth ??= { retried: false, sentWithTokenVersion: -1 };
       const state = config.spaAuth;
       if (restoring) await restoring.catch(() => {});
       if (refreshing) {
@@ -328,7 +339,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       }
       if (token) {
         config.headers.set('Authorization', `Bearer ${token.value}`);
-        state.generation = generation;
+        state.sentWithTokenVersion = tokenVersion;
       }
       emit({ type: 'request', ...describe(config), authorized: token !== null });
       return config;
@@ -346,8 +357,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (response?.status !== 401 || !/error="invalid_token"/.test(challenge) || !state || state.retried) throw failure;
       emit({ type: 'unauthorized', ...describe(config), code: failure.code });
       state.retried = true;
-      if (state.generation === generation) {
-        rejectedGeneration = generation;
+      if (state.sentWithTokenVersion === tokenVersion) {
+        refusedTokenVersion = tokenVersion;
         await refresh('unauthorized');
       }
       if (!token) throw failure;
@@ -361,20 +372,20 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const unsubscribeChannel = channel?.subscribe((message) => {
     if (!isTabMessage(message)) return;
     if (message.type === 'ended') {
-      endedElsewhere += 1;
+      sessionEndsFromOtherTabs += 1;
       endSession(message.code, true, false);
     } else if (
       message.type === 'session' &&
       message.token.value !== token?.value &&
       // Take the other tab's token unless ours lives longer (then ours is the newer one), or ours was refused.
-      !(token && token.expiresAt > message.token.expiresAt && rejectedGeneration !== generation)
+      !(token && token.expiresAt > message.token.expiresAt && refusedTokenVersion !== tokenVersion)
     ) {
       setToken(message.token);
-      emit({ type: 'token-from-other-tab', expiresAt: message.token.expiresAt });
+      emit({ type: 'token-from-other-tab', accessTokenExpiresAt: message.token.expiresAt });
     }
     if (message.attempt === undefined) return;
-    heard.add(message.attempt);
-    if (heard.size > HEARD_LIMIT) heard.delete(heard.values().next().value as string);
+    attemptsHeard.add(message.attempt);
+    if (attemptsHeard.size > ATTEMPTS_HEARD_LIMIT) attemptsHeard.delete(attemptsHeard.values().next().value as string);
     for (const check of wordWaiters) check();
   });
 

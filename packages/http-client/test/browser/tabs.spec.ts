@@ -21,7 +21,7 @@ test('when two tabs find their token expired at the same moment, then one refres
     .poll(
       async () => {
         const sessions = await Promise.all([first.call('getSession'), second.call('getSession')]);
-        return sessions.every((session) => session !== null && session.expiresAt <= Date.now());
+        return sessions.every((session) => session !== null && session.accessTokenExpiresAt <= Date.now());
       },
       { timeout: EXPIRY_TIMEOUT },
     )

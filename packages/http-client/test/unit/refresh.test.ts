@@ -156,7 +156,7 @@ describe('proactive refresh inside the margin (requirement 9.5)', () => {
     t.api.expiresIn = 60;
     const tab = t.browser.openTab({ refreshMargin: 30_000 });
     await signIn(tab);
-    expect(tab.client.getSession()?.expiresAt).toBe(t.browser.clock.now() + 60_000);
+    expect(tab.client.getSession()?.accessTokenExpiresAt).toBe(t.browser.clock.now() + 60_000);
 
     t.browser.clock.advance(60_000 - 20_000);
     await tab.client.http.get('/api/items/a');
@@ -178,7 +178,7 @@ describe('proactive refresh inside the margin (requirement 9.5)', () => {
     await tab.client.http.get('/api/items/c');
 
     expect(t.api.refreshCalls).toBe(1);
-    expect(tab.client.getSession()?.expiresAt).toBe(t.browser.clock.now() + 300_000);
+    expect(tab.client.getSession()?.accessTokenExpiresAt).toBe(t.browser.clock.now() + 300_000);
   });
 });
 

@@ -11,7 +11,7 @@ describe('login, register and logout', () => {
 
     const session = await tab.client.login({ email: USER.email, password: PASSWORD });
 
-    expect(session).toEqual({ user: USER, expiresAt: t.browser.clock.now() + 300_000, lifetime: 300_000 });
+    expect(session).toEqual({ user: USER, accessTokenExpiresAt: t.browser.clock.now() + 300_000, accessTokenLifetime: 300_000 });
     expect(JSON.stringify(session)).not.toContain('at-1');
     expect(tab.client.getSession()).toBe(session);
     expect(tab.events.filter((e) => e.type === 'session-changed')).toMatchObject([{ session }]);
@@ -147,7 +147,7 @@ describe('getSession and subscribe', () => {
     await tab.client.http.get('/api/me');
     const second = tab.client.getSession();
     expect(second).not.toBe(first);
-    expect(second?.expiresAt).toBe(t.browser.clock.now() + 300_000);
+    expect(second?.accessTokenExpiresAt).toBe(t.browser.clock.now() + 300_000);
     expect(tab.client.getSession()).toBe(second);
   });
 

@@ -125,7 +125,9 @@ describe('tabs of one browser share the session (requirement 9.7)', () => {
     await t.browser.bus.delivered();
 
     expect(b.client.getSession()).toEqual(a.client.getSession());
-    expect(b.events.find((e) => e.type === 'token-from-other-tab')).toMatchObject({ expiresAt: t.browser.clock.now() + 300_000 });
+    expect(b.events.find((e) => e.type === 'token-from-other-tab')).toMatchObject({
+      accessTokenExpiresAt: t.browser.clock.now() + 300_000,
+    });
     await b.client.http.get('/api/me');
     expect(t.api.authorizations('/api/me')).toEqual(['Bearer at-1']);
     expect(t.api.refreshCalls).toBe(0);
@@ -207,7 +209,7 @@ describe('tabs of one browser share the session (requirement 9.7)', () => {
 
     // A stale message from A (its first token) must not replace B's newer one.
     const channel = t.browser.bus.connect();
-    channel.post({ type: 'session', token: { value: 'at-1', expiresAt: old?.expiresAt, lifetime: 300_000, user: old?.user } });
+    channel.post({ type: 'session', token: { value: 'at-1', expiresAt: old?.accessTokenExpiresAt, lifetime: 300_000, user: old?.user } });
     await t.browser.bus.delivered();
 
     expect(b.client.getSession()).toBe(mine);
@@ -430,7 +432,7 @@ describe('a page coming back re-checks its session (requirement 9.7)', () => {
     await tab.waitFor('refresh-finished');
 
     expect(t.api.refreshCalls).toBe(1);
-    expect(tab.client.getSession()?.expiresAt).toBe(t.browser.clock.now() + 300_000);
+    expect(tab.client.getSession()?.accessTokenExpiresAt).toBe(t.browser.clock.now() + 300_000);
   });
 
   it('when a client is disposed, then page and channel events no longer reach it', async () => {

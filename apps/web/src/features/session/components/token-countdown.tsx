@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useSession } from '../../../app/provider.tsx';
+import { useSession } from '../../../lib/services.tsx';
 
 /** The access token's remaining lifetime, by the client's clock. role=timer is not announced on every tick. */
 export function TokenCountdown() {
@@ -10,12 +10,12 @@ export function TokenCountdown() {
     return () => clearInterval(timer);
   }, []);
   if (!session) return null;
-  const left = Math.max(0, Math.ceil((session.expiresAt - now) / 1000));
+  const left = Math.max(0, Math.ceil((session.accessTokenExpiresAt - now) / 1000));
   return (
     <>
       <p>
-        Access tokens live <strong>{Math.round(session.lifetime / 1000)} s</strong> here (the API's ACCESS_TOKEN_TTL), so expiry comes
-        quickly.
+        Access tokens live <strong>{Math.round(session.accessTokenLifetime / 1000)} s</strong> here (the API's ACCESS_TOKEN_TTL), so expiry
+        comes quickly.
       </p>
       <p className="countdown" role="timer" aria-label="Access token lifetime">
         {left > 0 ? (
