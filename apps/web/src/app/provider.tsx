@@ -1,27 +1,10 @@
-import { type ApiClient, ApiError, type Session } from '@spa-auth/http-client';
+import { type ApiClient, ApiError } from '@spa-auth/http-client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext, useEffect, useState, useSyncExternalStore } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import type { WebConfig } from '../config.ts';
+import { TimelineProvider } from '../features/timeline/timeline-context.tsx';
 import type { TimelineStore } from '../features/timeline/timeline-store.ts';
-
-type AppServices = { client: ApiClient; timeline: TimelineStore; config: WebConfig };
-const ServicesContext = createContext<AppServices | null>(null);
-
-export function useServices(): AppServices {
-  const services = useContext(ServicesContext);
-  if (!services) throw new Error('useServices needs <AppProvider>');
-  return services;
-}
-
-export function useClient(): ApiClient {
-  return useServices().client;
-}
-
-/** The signed-in user's session, or null; re-renders when it changes (in this tab or another). */
-export function useSession(): Session | null {
-  const { client } = useServices();
-  return useSyncExternalStore(client.subscribe, client.getSession);
-}
+import { ServicesProvider } from '../lib/services.tsx';
 
 export type RestoreState = { status: 'pending' } | { status: 'done' } | { status: 'failed'; retry: () => void };
 const RestoreContext = createContext<RestoreState>({ status: 'pending' });
@@ -79,10 +62,12 @@ export function AppProvider(props: {
   );
 
   return (
-    <ServicesContext.Provider value={{ client, timeline, config }}>
-      <QueryClientProvider client={queryClient}>
-        <RestoreContext.Provider value={restore}>{props.children}</RestoreContext.Provider>
-      </QueryClientProvider>
-    </ServicesContext.Provider>
+    <ServicesProvider client={client} config={config}>
+      <TimelineProvider store={timeline}>
+        <QueryClientProvider client={queryClient}>
+          <RestoreContext.Provider value={restore}>{props.children}</RestoreContext.Provider>
+        </QueryClientProvider>
+      </TimelineProvider>
+    </ServicesProvider>
   );
 }

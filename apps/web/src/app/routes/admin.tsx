@@ -5,7 +5,7 @@ import { Alert } from '../../components/ui/alert.tsx';
 import { Page } from '../../components/ui/page.tsx';
 import { adminUsersQuery } from '../../features/admin/api/users.ts';
 import { toFormProblem } from '../../lib/problem.ts';
-import { useClient } from '../provider.tsx';
+import { useClient } from '../../lib/services.tsx';
 
 /** For a non-admin the API answers 403: a Forbidden page, no refresh, and the user stays signed in. */
 export function AdminRoute() {

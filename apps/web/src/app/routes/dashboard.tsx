@@ -4,7 +4,7 @@ import { Page } from '../../components/ui/page.tsx';
 import { getMe } from '../../features/account/api/get-me.ts';
 import { TokenCountdown } from '../../features/session/components/token-countdown.tsx';
 import { TokenTimeline } from '../../features/timeline/components/token-timeline.tsx';
-import { useClient, useSession } from '../provider.tsx';
+import { useClient, useSession } from '../../lib/services.tsx';
 
 const BURST = 20;
 

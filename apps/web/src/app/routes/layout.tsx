@@ -1,5 +1,5 @@
 import { NavLink, Outlet } from 'react-router';
-import { useClient, useSession } from '../provider.tsx';
+import { useClient, useSession } from '../../lib/services.tsx';
 
 export function Layout() {
   const client = useClient();

@@ -2,7 +2,7 @@ import { Navigate, useSearchParams } from 'react-router';
 import { Page } from '../../components/ui/page.tsx';
 import { LoginForm } from '../../features/auth/components/login-form.tsx';
 import { safeReturnTo } from '../../lib/return-to.ts';
-import { useSession } from '../provider.tsx';
+import { useSession } from '../../lib/services.tsx';
 
 /** Once a session exists (signed in here, or in another tab), go where the user was headed. */
 export function LoginRoute() {

@@ -2,7 +2,7 @@ import { Navigate, useSearchParams } from 'react-router';
 import { Page } from '../../components/ui/page.tsx';
 import { RegisterForm } from '../../features/auth/components/register-form.tsx';
 import { safeReturnTo } from '../../lib/return-to.ts';
-import { useSession } from '../provider.tsx';
+import { useSession } from '../../lib/services.tsx';
 
 export function RegisterRoute() {
   const session = useSession();

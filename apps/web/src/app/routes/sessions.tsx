@@ -5,7 +5,7 @@ import { Page } from '../../components/ui/page.tsx';
 import { revokeOtherSessions, revokeSession, sessionsQuery } from '../../features/sessions/api/sessions.ts';
 import { describeDevice } from '../../features/sessions/components/device.ts';
 import { toFormProblem } from '../../lib/problem.ts';
-import { useClient } from '../provider.tsx';
+import { useClient } from '../../lib/services.tsx';
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 

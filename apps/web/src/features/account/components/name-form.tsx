@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { useClient } from '../../../app/provider.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { FormStatus } from '../../../components/ui/form-status.tsx';
+import { useClient } from '../../../lib/services.tsx';
 import { useForm } from '../../../lib/use-form.ts';
 import { meQuery } from '../api/get-me.ts';
 import { updateName } from '../api/update-account.ts';

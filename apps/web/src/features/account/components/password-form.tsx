@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { useClient } from '../../../app/provider.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { FormStatus } from '../../../components/ui/form-status.tsx';
+import { useClient } from '../../../lib/services.tsx';
 import { useForm } from '../../../lib/use-form.ts';
 import { changePassword } from '../api/update-account.ts';
 

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { useServices } from '../../../app/provider.tsx';
 import { Field } from '../../../components/ui/field.tsx';
 import { FormStatus } from '../../../components/ui/form-status.tsx';
+import { useServices } from '../../../lib/services.tsx';
 import { useForm } from '../../../lib/use-form.ts';
 
 const FIELDS = ['email', 'password'] as const;

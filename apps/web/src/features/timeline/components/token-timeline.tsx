@@ -1,5 +1,5 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
-import { useServices } from '../../../app/provider.tsx';
+import { useTimeline } from '../timeline-context.tsx';
 
 const time = (at: number) => {
   const d = new Date(at);
@@ -8,7 +8,7 @@ const time = (at: number) => {
 
 /** The client's events, live. An ARIA log: new entries are announced politely, old ones are not repeated. */
 export function TokenTimeline() {
-  const { timeline } = useServices();
+  const timeline = useTimeline();
   const entries = useSyncExternalStore(timeline.subscribe, timeline.getEntries);
   const list = useRef<HTMLOListElement>(null);
   // Keep the newest entry in view, as a terminal would.

@@ -1,0 +1,34 @@
+import type { ApiClient, Session } from '@spa-auth/http-client';
+import { createContext, type ReactNode, useContext, useMemo, useSyncExternalStore } from 'react';
+import type { WebConfig } from '../config.ts';
+
+/**
+ * What every feature may ask of the running app: the one API client and the validated
+ * configuration. Here rather than in app/, so that features depend on lib/ and never on the app
+ * that composes them; app/provider.tsx is what provides it.
+ */
+export type Services = { client: ApiClient; config: WebConfig };
+
+const ServicesContext = createContext<Services | null>(null);
+
+export function ServicesProvider(props: Services & { children: ReactNode }) {
+  const { client, config } = props;
+  const services = useMemo(() => ({ client, config }), [client, config]);
+  return <ServicesContext.Provider value={services}>{props.children}</ServicesContext.Provider>;
+}
+
+export function useServices(): Services {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error('useServices needs a <ServicesProvider> (app/provider.tsx renders one)');
+  return services;
+}
+
+export function useClient(): ApiClient {
+  return useServices().client;
+}
+
+/** The signed-in user's session, or null; re-renders when it changes (in this tab or another). */
+export function useSession(): Session | null {
+  const { client } = useServices();
+  return useSyncExternalStore(client.subscribe, client.getSession);
+}
