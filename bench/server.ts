@@ -1,27 +1,25 @@
 // The API under load, in its own process so that the load generator never shares its event loop.
-// It is the real app (createApp, real store, real keys, system clock, real password hashing) with
-// a few /bench routes for the benchmark only. Configured through the environment like main.ts;
+// It is the real app, built by the same bootstrap as main.ts (real store, real keys, system clock,
+// real password hashing), with a few /bench routes for the benchmark only. Configured through the environment like main.ts;
 // prints {"port": n} on stdout once listening, and exits when its stdin closes (the parent died).
+
 import { generateKeyPairSync } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
-import { createApp } from '../apps/api/src/app.ts';
 import { createKeySet } from '../apps/api/src/auth/keys.ts';
-import { createPasswords } from '../apps/api/src/auth/passwords.ts';
-import { systemClock } from '../apps/api/src/clock.ts';
+import { bootstrap } from '../apps/api/src/bootstrap.ts';
 import { loadConfig } from '../apps/api/src/config.ts';
-import { createLogger } from '../apps/api/src/logger.ts';
-import { openEmbeddedDatabase, openPostgresDatabase } from '../apps/api/src/store/db.ts';
-import { migrate } from '../apps/api/src/store/migrate.ts';
-import { createSqlStore } from '../apps/api/src/store/store.ts';
 
-const config = loadConfig({ ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', SEED_DEMO_USERS: 'false' });
-const clock = systemClock;
-const logger = createLogger('silent');
-const db = config.databaseUrl ? openPostgresDatabase(config.databaseUrl) : await openEmbeddedDatabase('memory://');
-await migrate(db);
-const store = createSqlStore(db);
+// An in-memory database unless DATABASE_URL names a server.
+const config = loadConfig({
+  ...process.env,
+  DATA_DIR: 'memory://',
+  HOST: '127.0.0.1',
+  PORT: '0',
+  LOG_LEVEL: 'silent',
+  SEED_DEMO_USERS: 'false',
+});
 const keys = createKeySet(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
@@ -42,13 +40,8 @@ const naiveAuth: RequestHandler = (req, res, next) => {
 
 // The bench routes go in through the app's own extension point: same middleware as /healthz, in
 // front of the 404, and the app's own bearer check (same verifier, token cache and revocations).
-const app = createApp({
-  config,
-  store,
-  clock,
-  logger,
+const api = await bootstrap(config, {
   keys,
-  passwords: createPasswords(),
   extend: (routes, { requireAuth, tokens }) => {
     routes.get('/bench/protected', requireAuth, (_req, res) => {
       res.json({ ok: true });
@@ -76,9 +69,11 @@ const app = createApp({
   },
 });
 
-const server = app.listen(0, '127.0.0.1', () => {
+const server = api.app.listen(0, '127.0.0.1', () => {
   const address = server.address();
-  process.stdout.write(`${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0, database: db.kind })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0, database: api.databaseKind })}\n`,
+  );
 });
 
 let stopping = false;
@@ -87,7 +82,7 @@ async function stop(): Promise<void> {
   stopping = true;
   server.closeAllConnections();
   server.close();
-  await db.close().catch(() => {});
+  await api.close().catch(() => {});
   process.exit(0);
 }
 process.on('SIGTERM', () => void stop());

@@ -195,7 +195,7 @@ describe('when both instances start at once on an empty database', () => {
       expect(logs.filter((line) => line.msg === 'database migrated')).toHaveLength(1);
       expect(logs.filter((line) => Number(line.level) >= 50)).toEqual([]);
 
-      const migrations = readdirSync(path.join(REPO_ROOT, 'apps/api/src/store/migrations')).filter((f) => f.endsWith('.sql'));
+      const migrations = readdirSync(path.join(REPO_ROOT, 'apps/api/src/adapters/postgres/migrations')).filter((f) => f.endsWith('.sql'));
       const client = new pg.Client({ connectionString: databaseUrl });
       await client.connect();
       const { rows } = await client.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');

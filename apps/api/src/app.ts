@@ -3,14 +3,15 @@ import express, { type Express, type RequestHandler, type Router } from 'express
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { createAccountRoutes } from './account/routes.ts';
-import { createAccountService } from './account/service.ts';
+import { createAccountFeature } from './account/routes.ts';
+import { createAdminFeature } from './admin/routes.ts';
 import { type AccessTokens, createAccessTokens } from './auth/access-tokens.ts';
 import type { KeySet } from './auth/keys.ts';
 import { createPasswords, type Passwords } from './auth/passwords.ts';
 import { createRevocations, type RevocationBus } from './auth/revocations.ts';
 import { createAuthRoutes } from './auth/routes.ts';
 import { createAuthService } from './auth/service.ts';
+import type { SessionStore } from './auth/session-store.ts';
 import { createVerifiedTokenCache } from './auth/token-cache.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -20,11 +21,22 @@ import { createOriginCheck } from './http/csrf.ts';
 import { createErrorHandler, createNotFound } from './http/errors.ts';
 import { createAuthRateLimit, createMemoryRateLimitStore, createPasswordCheckLimit, withLocalFallback } from './http/rate-limit.ts';
 import { createRequestLog } from './http/request-log.ts';
-import type { Store } from './store/store.ts';
+import { createSessionsFeature } from './sessions/routes.ts';
+import type { UserStore } from './users/users.ts';
+
+/** What the app needs of its database: the two ports, and what readiness and errors need. */
+export type Storage = {
+  users: UserStore;
+  sessions: SessionStore;
+  /** Resolves when the database answers (GET /readyz). */
+  ping(): Promise<void>;
+  /** True for an error that means the database cannot be reached: answered 503, not 500. */
+  isUnavailable(error: unknown): boolean;
+};
 
 export type AppDeps = {
   config: Config;
-  store: Store;
+  storage: Storage;
   clock: Clock;
   logger: Logger;
   keys: KeySet;
@@ -43,7 +55,8 @@ export type AppDeps = {
 
 /** Builds the whole API from its dependencies. No environment, no I/O, no listening: main.ts does that. */
 export function createApp(deps: AppDeps): Express {
-  const { config, store, clock, logger, keys } = deps;
+  const { config, storage, clock, logger, keys } = deps;
+  const { users, sessions } = storage;
   const passwords = deps.passwords ?? createPasswords();
   const tokens = createVerifiedTokenCache(
     createAccessTokens({
@@ -57,9 +70,8 @@ export function createApp(deps: AppDeps): Express {
     // 10,000 live tokens (claims plus the token string, about 1 kB each) cost about 10 MB at most.
     { clock, max: 10_000 },
   );
-  const revocations = createRevocations({ store, clock, ...(deps.revocationBus ? { bus: deps.revocationBus } : {}) });
-  const auth = createAuthService({ store, clock, tokens, passwords, revocations, policy: config });
-  const account = createAccountService({ store, clock, passwords, revocations });
+  const revocations = createRevocations({ sessions, clock, ...(deps.revocationBus ? { bus: deps.revocationBus } : {}) });
+  const auth = createAuthService({ users, sessions, clock, tokens, passwords, revocations, policy: config });
   const rateLimits = {
     clock,
     logger,
@@ -94,7 +106,7 @@ export function createApp(deps: AppDeps): Express {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    await store.ping().catch((cause: unknown) => {
+    await storage.ping().catch((cause: unknown) => {
       throw new AppError(503, 'service_unavailable', 'The database is not reachable', { cause });
     });
     res.json({ status: 'ready' });
@@ -120,16 +132,23 @@ export function createApp(deps: AppDeps): Express {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  app.use(
-    '/api',
-    createAccountRoutes({
-      account,
-      passwordCheckLimit: createPasswordCheckLimit(rateLimits, (req) => req.res?.locals.auth.sub ?? ''),
-    }),
-  );
+
+  // The features: each is one folder and one line here. Deleting both removes the feature; what
+  // they share is built above.
+  const shared = {
+    users,
+    sessions,
+    clock,
+    passwords,
+    revocations,
+    passwordCheckLimit: createPasswordCheckLimit(rateLimits, (req) => req.res?.locals.auth.sub ?? ''),
+  };
+  app.use('/api', createAccountFeature(shared));
+  app.use('/api', createSessionsFeature(shared));
+  app.use('/api', createAdminFeature(shared));
   deps.extend?.(app, { requireAuth, tokens, publicApi });
 
   app.use(createNotFound(app));
-  app.use(createErrorHandler(logger));
+  app.use(createErrorHandler(logger, storage.isUnavailable));
   return app;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Passwords } from './auth/passwords.ts';
 import type { Clock } from './clock.ts';
-import type { Store } from './store/store.ts';
+import type { UserStore } from './users/users.ts';
 
 /** The demo users of requirement 8. Idempotent: an existing email is left as it is. */
 export const DEMO_USERS = [
@@ -9,10 +9,14 @@ export const DEMO_USERS = [
   { email: 'admin@example.com', password: 'admin-password-1', name: 'Demo Admin', role: 'admin' },
 ] as const;
 
-export async function seedDemoUsers(store: Store, passwords: Passwords, clock: Clock): Promise<void> {
+export async function seedDemoUsers(
+  users: Pick<UserStore, 'findUserByEmail' | 'createUser'>,
+  passwords: Passwords,
+  clock: Clock,
+): Promise<void> {
   for (const demo of DEMO_USERS) {
-    if (await store.findUserByEmail(demo.email)) continue;
-    await store.createUser({
+    if (await users.findUserByEmail(demo.email)) continue;
+    await users.createUser({
       id: randomUUID(),
       email: demo.email,
       name: demo.name,

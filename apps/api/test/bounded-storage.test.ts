@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
-import { MAX_TOKENS_PER_GENERATION } from '../src/store/store.ts';
+import { MAX_TOKENS_PER_GENERATION } from '../src/auth/session-store.ts';
 import { bearer, createTestApi, realBackends, refresh, refreshCookieOf, registerUser } from './support.ts';
 
 // A session's refresh-token rows stay bounded however often it refreshes, and theft detection
@@ -93,15 +93,18 @@ describe.each(backends)('bounded refresh-token storage on %s', (_name, open) => 
     let interleaved = false;
     const app = createApp({
       ...api.deps,
-      store: {
-        ...api.store,
-        findRefreshToken: async (selector) => {
-          const state = await api.store.findRefreshToken(selector);
-          if (selector === selectorOf(old) && !interleaved) {
-            interleaved = true;
-            for (let i = 0; i < 2; i++) cookie = refreshCookieOf(await refresh(api.app, cookie).expect(200)) as string;
-          }
-          return state;
+      storage: {
+        ...api.storage,
+        sessions: {
+          ...api.storage.sessions,
+          findRefreshToken: async (selector) => {
+            const state = await api.storage.sessions.findRefreshToken(selector);
+            if (selector === selectorOf(old) && !interleaved) {
+              interleaved = true;
+              for (let i = 0; i < 2; i++) cookie = refreshCookieOf(await refresh(api.app, cookie).expect(200)) as string;
+            }
+            return state;
+          },
         },
       },
     });
@@ -118,8 +121,8 @@ describe.each(backends)('bounded refresh-token storage on %s', (_name, open) => 
     const selector = randomBytes(16).toString('base64url');
     const verifier = randomBytes(32).toString('base64url');
     const now = new Date(api.clock.now());
-    const { passwordHash } = (await api.store.findUserById(user.user.id)) as { passwordHash: string };
-    const session = await api.store.createSession({
+    const { passwordHash } = (await api.storage.users.findUserById(user.user.id)) as { passwordHash: string };
+    const session = await api.storage.sessions.createSession({
       id: crypto.randomUUID(),
       userId: user.user.id,
       now,

@@ -3,15 +3,10 @@ import { gzipSync } from 'node:zlib';
 import { Problem } from '@spa-auth/contract';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openPostgresDatabase } from '../src/adapters/postgres/database.ts';
 import { createApp } from '../src/app.ts';
 import type { AccessTokens } from '../src/auth/access-tokens.ts';
-import { createPasswords } from '../src/auth/passwords.ts';
-import { createManualClock } from '../src/clock.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import { type Database, openPostgresDatabase } from '../src/store/db.ts';
-import { createSqlStore } from '../src/store/store.ts';
-import { bearer, createTestApi, PASSWORD, registerUser, type TestApi, testKeys, uniqueEmail, XHR } from './support.ts';
+import { bearer, createTestApi, PASSWORD, registerUser, type TestApi, uniqueEmail, XHR } from './support.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -471,19 +466,11 @@ describe('database unreachable', () => {
   let downApp: ReturnType<typeof createApp>;
   let sign: AccessTokens;
 
-  beforeAll(() => {
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', LOG_LEVEL: 'silent' });
+  beforeAll(async () => {
     // Port 1 has no listener: every connection is refused at once.
     down = openPostgresDatabase('postgres://postgres@127.0.0.1:1/x', { max: 2 });
-    const clock = createManualClock(Math.floor(Date.now() / 1000) * 1000);
-    const keys = testKeys();
     downApp = createApp({
-      config,
-      store: createSqlStore(down),
-      clock,
-      logger: createLogger('silent'),
-      keys,
-      passwords: createPasswords(),
+      ...(await createTestApi({}, { db: down })).deps,
       // The app's own signer, to make a valid token for a database that cannot be reached.
       extend: (_routes, { tokens }) => {
         sign = tokens;

@@ -4,12 +4,8 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AppDeps, createApp } from '../src/app.ts';
-import { createPasswords } from '../src/auth/passwords.ts';
-import { createManualClock } from '../src/clock.ts';
-import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
-import { createSqlStore } from '../src/store/store.ts';
-import { bearer, refreshCookieOf, sharedEmbeddedDatabase, testKeys, uniqueEmail, XHR } from './support.ts';
+import { bearer, createTestApi, refreshCookieOf, uniqueEmail, XHR } from './support.ts';
 
 /** The real app on the real database, its pino logger writing into memory instead of stdout. */
 async function createLoggedApp(extend?: AppDeps['extend']) {
@@ -20,17 +16,8 @@ async function createLoggedApp(extend?: AppDeps['extend']) {
       callback();
     },
   });
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', LOG_LEVEL: 'info' });
-  const db = await sharedEmbeddedDatabase();
-  const app = createApp({
-    config,
-    store: createSqlStore(db),
-    clock: createManualClock(Math.floor(Date.now() / 1000) * 1000),
-    logger: createLogger('info', sink),
-    keys: testKeys(),
-    passwords: createPasswords(),
-    ...(extend ? { extend } : {}),
-  });
+  const { deps } = await createTestApi({ LOG_LEVEL: 'info' });
+  const app = createApp({ ...deps, logger: createLogger('info', sink), ...(extend ? { extend } : {}) });
   return { app, text: () => chunks.join('') };
 }
 

@@ -2,16 +2,11 @@ import { generateKeyPairSync, type KeyObject, randomBytes, sign } from 'node:cry
 import pg from 'pg';
 import request from 'supertest';
 import { describe, expect, inject, it } from 'vitest';
+import { openPostgresDatabase } from '../src/adapters/postgres/database.ts';
+import { migrate } from '../src/adapters/postgres/migrate.ts';
 import { createApp } from '../src/app.ts';
 import { createKeySet, jwkThumbprint } from '../src/auth/keys.ts';
-import { createPasswords } from '../src/auth/passwords.ts';
-import { createManualClock } from '../src/clock.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
-import { openPostgresDatabase } from '../src/store/db.ts';
-import { migrate } from '../src/store/migrate.ts';
-import { createSqlStore } from '../src/store/store.ts';
-import { bearer, registerUser, sharedEmbeddedDatabase } from './support.ts';
+import { bearer, createTestApi, registerUser } from './support.ts';
 
 // Tests written for the deliberate breakages that the rest of the suite let through
 // (docs/contract-coverage.md, "Mutation checks").
@@ -31,15 +26,7 @@ describe('algorithm pinning (requirement 4: ES256 only)', () => {
     const own = createKeySet(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
     expect(() => createKeySet(own.signing.privateKey, [other.publicKey])).toThrow(/P-256/);
     const keys = { ...own, verifying: new Map([...own.verifying, [jwkThumbprint(other.publicKey), other.publicKey]]) };
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', LOG_LEVEL: 'silent' });
-    const app = createApp({
-      config,
-      store: createSqlStore(await sharedEmbeddedDatabase()),
-      clock: createManualClock(Math.floor(Date.now() / 1000) * 1000),
-      logger: createLogger('silent'),
-      keys,
-      passwords: createPasswords(),
-    });
+    const app = createApp({ ...(await createTestApi()).deps, keys });
     const user = await registerUser(app);
     await request(app).get('/api/me').set(bearer(user.accessToken)).expect(200);
 

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../src/store/db.ts';
+import type { Database } from '../src/adapters/postgres/database.ts';
 import { bearer, createTestApi, realBackends, refresh, refreshCookieOf, registerUser, withCountedRefreshLookups, XHR } from './support.ts';
 
 // A sibling subdomain of a shared parent domain can set refresh_token with Domain=.parent, or with a

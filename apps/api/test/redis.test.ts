@@ -5,13 +5,9 @@ import { Writable } from 'node:stream';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
-import { createPasswords } from '../src/auth/passwords.ts';
-import { createManualClock } from '../src/clock.ts';
-import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { connectRedis, type RedisDeps } from '../src/redis.ts';
-import { createSqlStore } from '../src/store/store.ts';
-import { bearer, PASSWORD, refresh, registerUser, sharedEmbeddedDatabase, testKeys, uniqueEmail, XHR } from './support.ts';
+import { bearer, createTestApi, PASSWORD, refresh, registerUser, sharedEmbeddedDatabase, uniqueEmail, XHR } from './support.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const connections: RedisDeps[] = [];
@@ -26,19 +22,13 @@ afterAll(async () => {
 /** Two API instances: one database, one Redis (or none), separate processes' worth of state. */
 async function twoInstances(env: Record<string, string>, options: { redis?: boolean } = {}) {
   const namespace = `spa-auth-test-${randomBytes(6).toString('hex')}:`;
-  const db = await sharedEmbeddedDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', ...env });
-  const clock = createManualClock(Math.floor(Date.now() / 1000) * 1000);
+  const { deps, clock } = await createTestApi(env);
   const make = async () => {
     const redis = options.redis === false ? undefined : await connectRedis(REDIS_URL, createLogger('silent'), namespace);
     if (redis) connections.push(redis);
+    // Each instance its own app (its own caches and in-process state) over the one database.
     return createApp({
-      config,
-      store: createSqlStore(db),
-      clock,
-      logger: createLogger('silent'),
-      keys: testKeys(),
-      passwords: createPasswords(),
+      ...deps,
       ...(redis ? { createRateLimitStore: redis.createRateLimitStore, revocationBus: redis.revocationBus } : {}),
     });
   };
@@ -112,20 +102,11 @@ describe('Redis down', () => {
     const logger = createLogger('info', sink);
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
-    const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', LOGIN_MAX_FAILURES: '2' });
-    const db = await sharedEmbeddedDatabase();
+    const { deps } = await createTestApi({ LOGIN_MAX_FAILURES: '2' });
     const make = async () => {
       const redis = await connectRedis(url, logger, `spa-auth-down-${port}:`);
       connections.push(redis);
-      return createApp({
-        config,
-        store: createSqlStore(db),
-        clock: createManualClock(Date.now()),
-        logger,
-        keys: testKeys(),
-        createRateLimitStore: redis.createRateLimitStore,
-        revocationBus: redis.revocationBus,
-      });
+      return createApp({ ...deps, logger, createRateLimitStore: redis.createRateLimitStore, revocationBus: redis.revocationBus });
     };
     const [a, b] = [await make(), await make()];
 

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { Database } from '../src/adapters/postgres/database.ts';
+import { createPostgresStorage } from '../src/adapters/postgres/index.ts';
+import type { Storage } from '../src/app.ts';
 import { createRefreshToken } from '../src/auth/refresh-tokens.ts';
+import { createRetentionJob, type Schedule } from '../src/auth/retention.ts';
+import type { SessionStore } from '../src/auth/session-store.ts';
 import { createManualClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
-import type { Database } from '../src/store/db.ts';
-import { createRetentionJob, type Schedule } from '../src/store/retention.ts';
-import { createSqlStore, type Store } from '../src/store/store.ts';
 import { realBackends, uniqueEmail } from './support.ts';
 
 // Sessions here live in 2001, long before any other test's, so a cut-off in 2001 can only ever
@@ -18,8 +20,8 @@ const DAY = 86_400_000;
 const at = (ms: number) => new Date(T0 + ms);
 const silent = createLogger('silent');
 
-async function newUser(store: Store) {
-  const user = await store.createUser({
+async function newUser(storage: Storage) {
+  const user = await storage.users.createUser({
     id: randomUUID(),
     email: uniqueEmail('retention'),
     name: 'R',
@@ -32,9 +34,9 @@ async function newUser(store: Store) {
 }
 
 /** A session created at T0 with the given ends, optionally revoked; returns its id. */
-async function newSession(store: Store, userId: string, ends: { idle: number; absolute: number; revokedAt?: number }) {
+async function newSession(storage: Storage, userId: string, ends: { idle: number; absolute: number; revokedAt?: number }) {
   const id = randomUUID();
-  await store.createSession({
+  await storage.sessions.createSession({
     id,
     userId,
     now: at(0),
@@ -44,7 +46,7 @@ async function newSession(store: Store, userId: string, ends: { idle: number; ab
     token: createRefreshToken(),
     verifiedPasswordHash: 'h',
   });
-  if (ends.revokedAt !== undefined) await store.revokeSession(id, 'logout', at(ends.revokedAt));
+  if (ends.revokedAt !== undefined) await storage.sessions.revokeSession(id, 'logout', at(ends.revokedAt));
   return id;
 }
 
@@ -57,7 +59,7 @@ async function countOf(db: Database, ids: string[]) {
 describe.each(backends)('deleting ended sessions on %s', (_name, open) => {
   it('when sessions ended before the cut-off, then they and their tokens go in batches, and live or recently ended ones stay', async () => {
     const db = await open();
-    const store = createSqlStore(db);
+    const store = createPostgresStorage(db);
     const user = await newUser(store);
     const ended = [
       await newSession(store, user.id, { idle: DAY, absolute: 30 * DAY }), // idle end
@@ -70,23 +72,23 @@ describe.each(backends)('deleting ended sessions on %s', (_name, open) => {
       await newSession(store, user.id, { idle: 20 * DAY, absolute: 30 * DAY }), // idle end after the cut-off
     ];
     const cutoff = at(10 * DAY);
-    expect(await store.deleteEndedSessions(cutoff, 2)).toBe(2);
-    expect(await store.deleteEndedSessions(cutoff, 2)).toBe(1);
-    expect(await store.deleteEndedSessions(cutoff, 2)).toBe(0);
+    expect(await store.sessions.deleteEndedSessions(cutoff, 2)).toBe(2);
+    expect(await store.sessions.deleteEndedSessions(cutoff, 2)).toBe(1);
+    expect(await store.sessions.deleteEndedSessions(cutoff, 2)).toBe(0);
     expect(await countOf(db, ended)).toEqual({ sessions: 0, tokens: 0 });
     expect(await countOf(db, kept)).toEqual({ sessions: 3, tokens: 3 });
   });
 
   it('when two instances run the job at once, then together they delete every ended session exactly once and neither fails', async () => {
     const db = await open();
-    const store = createSqlStore(db);
+    const store = createPostgresStorage(db);
     const user = await newUser(store);
     const ids: string[] = [];
     for (let i = 0; i < 60; i++)
       ids.push(await newSession(store, user.id, { idle: DAY, absolute: DAY, revokedAt: i % 2 ? DAY / 2 : undefined }));
     const live = await newSession(store, user.id, { idle: 400 * DAY, absolute: 400 * DAY });
     const clock = createManualClock(T0 + 40 * DAY);
-    const job = () => createRetentionJob({ store, clock, logger: silent, retentionMs: 30 * DAY, batchSize: 7 });
+    const job = () => createRetentionJob({ sessions: store.sessions, clock, logger: silent, retentionMs: 30 * DAY, batchSize: 7 });
     const [a, b] = await Promise.all([job().runOnce(), job().runOnce()]);
     expect(a + b).toBe(60);
     expect(await countOf(db, ids)).toEqual({ sessions: 0, tokens: 0 });
@@ -97,11 +99,11 @@ describe.each(backends)('deleting ended sessions on %s', (_name, open) => {
 
   it('when the retention has not passed since a session ended, then the job keeps it', async () => {
     const db = await open();
-    const store = createSqlStore(db);
+    const store = createPostgresStorage(db);
     const user = await newUser(store);
     const id = await newSession(store, user.id, { idle: DAY, absolute: DAY });
     const clock = createManualClock(T0 + DAY + 30 * DAY - 1);
-    const job = createRetentionJob({ store, clock, logger: silent, retentionMs: 30 * DAY });
+    const job = createRetentionJob({ sessions: store.sessions, clock, logger: silent, retentionMs: 30 * DAY });
     expect(await job.runOnce()).toBe(0);
     clock.advance(2);
     expect(await job.runOnce()).toBe(1);
@@ -115,7 +117,7 @@ describe('the retention schedule', () => {
   // lets a run finish and schedule the next.
   const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-  function stepped(deleteEndedSessions: Store['deleteEndedSessions'], randoms: number[]) {
+  function stepped(deleteEndedSessions: SessionStore['deleteEndedSessions'], randoms: number[]) {
     const pending: { run: () => void; delayMs: number; isCancelled: boolean }[] = [];
     const schedule: Schedule = (run, delayMs) => {
       const entry = { run, delayMs, isCancelled: false };
@@ -127,7 +129,7 @@ describe('the retention schedule', () => {
       };
     };
     const job = createRetentionJob({
-      store: { deleteEndedSessions },
+      sessions: { deleteEndedSessions },
       clock: createManualClock(T0),
       logger: silent,
       retentionMs: DAY,

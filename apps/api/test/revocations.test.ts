@@ -14,9 +14,14 @@ describe('session liveness behind requireAuth', () => {
   /** A live session of a new user on the real database, and Revocations over it counting its reads. */
   async function setUp() {
     const user = await registerUser(api.app);
-    const store = { ...api.store };
-    const findSession = vi.spyOn(store, 'findSession');
-    return { sessionId: sessionIdOf(user.accessToken), findSession, store, revocations: createRevocations({ store, clock: api.clock }) };
+    const sessions = { ...api.storage.sessions };
+    const findSession = vi.spyOn(sessions, 'findSession');
+    return {
+      sessionId: sessionIdOf(user.accessToken),
+      findSession,
+      sessions,
+      revocations: createRevocations({ sessions, clock: api.clock }),
+    };
   }
 
   it('when the session was never read, then knownActivity has no answer; once a read settles, it answers true without another read', async () => {
@@ -40,10 +45,10 @@ describe('session liveness behind requireAuth', () => {
   });
 
   it('when two seconds pass, then knownActivity has no answer and the next check reads the database again', async () => {
-    const { sessionId, findSession, store, revocations } = await setUp();
+    const { sessionId, findSession, sessions, revocations } = await setUp();
     await revocations.isSessionActive(sessionId);
     // Revoked in the database only, as another instance without a bus would do it.
-    await store.revokeSession(sessionId, 'logout', new Date(api.clock.now()));
+    await sessions.revokeSession(sessionId, 'logout', new Date(api.clock.now()));
     expect(revocations.knownActivity(sessionId)).toBe(true);
     api.clock.advance(2_000);
     expect(revocations.knownActivity(sessionId)).toBeUndefined();

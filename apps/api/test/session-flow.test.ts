@@ -159,7 +159,10 @@ describe('register, login, refresh, logout', () => {
     const user = await registerUser(api.app);
     const broken = createApp({
       ...api.deps,
-      store: { ...api.store, findUserById: () => Promise.reject(new Error('secret detail: relation "users" at /srv/app.ts:42')) },
+      storage: {
+        ...api.storage,
+        users: { ...api.storage.users, findUserById: () => Promise.reject(new Error('secret detail: relation "users" at /srv/app.ts:42')) },
+      },
     });
     const res = await request(broken).get('/api/me').set(bearer(user.accessToken)).expect(500);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -200,10 +203,10 @@ describe('register, login, refresh, logout', () => {
 
   it('when the demo users are seeded, then demo is a user and admin an admin, and seeding again changes nothing', async () => {
     const clock = createManualClock();
-    await seedDemoUsers(api.store, createPasswords(), clock);
-    const first = await Promise.all(DEMO_USERS.map((d) => api.store.findUserByEmail(d.email)));
-    await seedDemoUsers(api.store, createPasswords(), clock);
-    const second = await Promise.all(DEMO_USERS.map((d) => api.store.findUserByEmail(d.email)));
+    await seedDemoUsers(api.storage.users, createPasswords(), clock);
+    const first = await Promise.all(DEMO_USERS.map((d) => api.storage.users.findUserByEmail(d.email)));
+    await seedDemoUsers(api.storage.users, createPasswords(), clock);
+    const second = await Promise.all(DEMO_USERS.map((d) => api.storage.users.findUserByEmail(d.email)));
     expect(first.map((u) => u?.role)).toEqual(['user', 'admin']);
     expect(second.map((u) => u?.id)).toEqual(first.map((u) => u?.id));
     await request(api.app).post('/auth/login').set(XHR).send({ email: 'admin@example.com', password: 'admin-password-1' }).expect(200);

@@ -3,15 +3,17 @@ import { CSRF_HEADER } from '@spa-auth/contract';
 import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { type AppDeps, createApp } from '../src/app.ts';
+import { type Database, openEmbeddedDatabase, openPostgresDatabase } from '../src/adapters/postgres/database.ts';
+import { createPostgresStorage } from '../src/adapters/postgres/index.ts';
+import { migrate } from '../src/adapters/postgres/migrate.ts';
+import { type AppDeps, createApp, type Storage } from '../src/app.ts';
 import { createKeySet, type KeySet } from '../src/auth/keys.ts';
 import { createPasswords } from '../src/auth/passwords.ts';
+import type { SessionStore } from '../src/auth/session-store.ts';
+import { bootstrap } from '../src/bootstrap.ts';
 import { createManualClock } from '../src/clock.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
-import { type Database, openEmbeddedDatabase, openPostgresDatabase } from '../src/store/db.ts';
-import { migrate } from '../src/store/migrate.ts';
-import { createSqlStore, type Store } from '../src/store/store.ts';
 
 let embedded: Promise<Database> | undefined;
 
@@ -63,10 +65,18 @@ export type TestApi = {
   deps: AppDeps;
   clock: ReturnType<typeof createManualClock>;
   config: Config;
-  store: Store;
+  storage: Storage;
   db: Database;
   keys: KeySet;
 };
+
+/**
+ * The settings every API test starts from (development defaults, no file on disk, no log output,
+ * no demo users), with a test's own variables on top, through the real config parser.
+ */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', SEED_DEMO_USERS: 'false', ...env });
+}
 
 /**
  * The real app on a real database with a manual clock, configured through the real config parser.
@@ -74,13 +84,19 @@ export type TestApi = {
  * (cookie Expires, RateLimit reset) stay sensible.
  */
 export async function createTestApi(env: Record<string, string> = {}, options: { db?: Database } = {}): Promise<TestApi> {
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: 'memory://', LOG_LEVEL: 'silent', ...env });
+  const config = testConfig(env);
   const db = options.db ?? (await sharedEmbeddedDatabase());
-  const store = createSqlStore(db);
+  const storage = createPostgresStorage(db);
   const clock = createManualClock(Math.floor(Date.now() / 1000) * 1000);
   const keys = testKeys();
-  const deps = { config, store, clock, logger: createLogger('silent'), keys, passwords: createPasswords() };
-  return { app: createApp(deps), deps, clock, config, store, db, keys };
+  const { app, deps } = await bootstrap(config, {
+    storage,
+    clock,
+    logger: createLogger(config.logLevel),
+    keys,
+    passwords: createPasswords(),
+  });
+  return { app, deps, clock, config, storage, db, keys };
 }
 
 /** Headers a browser page of an allowed origin sends on the cookie endpoints. */
@@ -129,12 +145,12 @@ export function bearer(token: string) {
 /** The test app again, over the same real store, counting the refresh-token lookups that reach it. */
 export function withCountedRefreshLookups(api: TestApi): { app: Express; lookups: () => number } {
   let lookups = 0;
-  const store: Store = {
-    ...api.store,
+  const sessions: SessionStore = {
+    ...api.storage.sessions,
     findRefreshToken: (selector) => {
       lookups++;
-      return api.store.findRefreshToken(selector);
+      return api.storage.sessions.findRefreshToken(selector);
     },
   };
-  return { app: createApp({ ...api.deps, store }), lookups: () => lookups };
+  return { app: createApp({ ...api.deps, storage: { ...api.storage, sessions } }), lookups: () => lookups };
 }

@@ -1,10 +1,12 @@
 import { ChangePasswordRequest, UpdateMeRequest } from '@spa-auth/contract';
 import { Router } from 'express';
+import type { Passwords } from '../auth/passwords.ts';
+import type { Revocations } from '../auth/revocations.ts';
+import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
-import { requireRole } from '../http/bearer.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
 import type { PasswordCheckLimit } from '../http/rate-limit.ts';
-import type { AccountService } from './service.ts';
+import { type AccountUserStore, createAccountService } from './service.ts';
 
 // Same challenge as bearer.ts's session_revoked: clients start their refresh on error="invalid_token" (RFC 6750 3).
 const userGone = () =>
@@ -12,13 +14,20 @@ const userGone = () =>
     headers: { 'WWW-Authenticate': 'Bearer realm="spa-auth", error="invalid_token", error_description="The account no longer exists"' },
   });
 
-/** /api/*: mounted behind the app's bearer check (app.ts), so res.locals.auth is the verified caller. */
-export function createAccountRoutes(deps: {
-  account: AccountService;
+/**
+ * The account feature: GET and PATCH /api/me, PUT /api/me/password. Mounted at /api behind the
+ * app's bearer check (app.ts), so res.locals.auth is the verified caller.
+ */
+export function createAccountFeature(deps: {
+  users: AccountUserStore;
+  clock: Clock;
+  passwords: Passwords;
+  revocations: Revocations;
   /** One check per user at a time, and limits on wrong passwords per user and IP (http/rate-limit.ts). */
   passwordCheckLimit: PasswordCheckLimit;
 }) {
-  const { account, passwordCheckLimit } = deps;
+  const { passwordCheckLimit } = deps;
+  const account = createAccountService(deps);
   const router = Router();
 
   router.get('/me', async (_req, res) => {
@@ -53,26 +62,6 @@ export function createAccountRoutes(deps: {
       res.status(204).end();
     },
   );
-
-  router.get('/sessions', async (_req, res) => {
-    res.json({ sessions: await account.listSessions(res.locals.auth.sub, res.locals.auth.sid) });
-  });
-
-  router.post('/sessions/revoke-others', async (_req, res) => {
-    await account.revokeOtherSessions(res.locals.auth.sub, res.locals.auth.sid);
-    res.status(204).end();
-  });
-
-  router.delete('/sessions/:id', async (req, res) => {
-    if (!(await account.revokeSession(res.locals.auth.sub, req.params.id as string))) {
-      throw new AppError(404, 'not_found', 'No such session');
-    }
-    res.status(204).end();
-  });
-
-  router.get('/admin/users', requireRole('admin'), async (_req, res) => {
-    res.json({ users: await account.listUsers() });
-  });
 
   return router;
 }

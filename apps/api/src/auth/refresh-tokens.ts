@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { NewRefreshToken } from '../store/store.ts';
+import type { NewRefreshToken } from './session-store.ts';
 
 /** Cookie value: `selector.verifier`, base64url of 16 and 32 bytes. */
 const SHAPE = /^([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{43})$/;

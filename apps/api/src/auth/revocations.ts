@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.ts';
-import type { Store } from '../store/store.ts';
+import type { SessionStore } from './session-store.ts';
 
 /** Carries revocations between API instances (Redis pub/sub); optional. */
 export type RevocationBus = {
@@ -31,24 +31,29 @@ type Entry = { active: Promise<boolean>; known?: boolean; checkedAt: number };
  * Session liveness for the bearer-token hot path: one database read per session per two seconds
  * at most, concurrent lookups of one session coalesced into one read.
  */
-export function createRevocations(options: { store: Store; clock: Clock; bus?: RevocationBus; max?: number }): Revocations {
-  const { store, clock, bus } = options;
+export function createRevocations(options: {
+  sessions: Pick<SessionStore, 'findSession'>;
+  clock: Clock;
+  bus?: RevocationBus;
+  max?: number;
+}): Revocations {
+  const { sessions, clock, bus } = options;
   const cache = new LRUCache<string, Entry>({ max: options.max ?? 50_000 });
-  const forget = (ids: string[]) => {
+  const markRevokedLocally = (ids: string[]) => {
     for (const id of ids) cache.set(id, { active: Promise.resolve(false), known: false, checkedAt: Number.POSITIVE_INFINITY });
   };
   const fresh = (sessionId: string, now: number) => {
     const cached = cache.get(sessionId);
     return cached && now - cached.checkedAt < STALE_AFTER_MS ? cached : undefined;
   };
-  bus?.subscribe(forget);
+  bus?.subscribe(markRevokedLocally);
 
   return {
     isSessionActive(sessionId) {
       const now = clock.now();
       const cached = fresh(sessionId, now);
       if (cached) return cached.active;
-      const active = store
+      const active = sessions
         .findSession(sessionId)
         .then((session) => session !== null && session.revokedAt === null && session.absoluteExpiresAt.getTime() > now);
       const entry: Entry = { active, checkedAt: now };
@@ -70,7 +75,7 @@ export function createRevocations(options: { store: Store; clock: Clock; bus?: R
     },
     async markRevoked(sessionIds) {
       if (sessionIds.length === 0) return;
-      forget(sessionIds);
+      markRevokedLocally(sessionIds);
       await bus?.publish(sessionIds);
     },
   };

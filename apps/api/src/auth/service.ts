@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { LoginRequest, RegisterRequest, SessionResponse } from '@spa-auth/contract';
 import type { Clock } from '../clock.ts';
+import { type PublicUserRecord, toPublicUser, type UserRecord, type UserStore } from '../users/users.ts';
+import type { AccessTokens } from './access-tokens.ts';
+import type { Passwords } from './passwords.ts';
+import { createRefreshToken, type PresentedRefreshToken, parseRefreshToken, provenFamily, verifyRefreshToken } from './refresh-tokens.ts';
+import type { Revocations } from './revocations.ts';
 import {
   MAX_TOKENS_PER_GENERATION,
   type NewRefreshToken,
   type RefreshDecision,
   type RefreshState,
   type SessionRecord,
-  type SessionUser,
-  type Store,
-  type UserRecord,
-} from '../store/store.ts';
-import type { AccessTokens } from './access-tokens.ts';
-import type { Passwords } from './passwords.ts';
-import { createRefreshToken, type PresentedRefreshToken, parseRefreshToken, provenFamily, verifyRefreshToken } from './refresh-tokens.ts';
-import type { Revocations } from './revocations.ts';
+  type SessionStore,
+} from './session-store.ts';
 
 export type SessionPolicy = {
   refreshIdleTtlMs: number;
@@ -58,10 +57,6 @@ const isLive = (session: SessionRecord, now: number) =>
 
 export type AuthService = ReturnType<typeof createAuthService>;
 
-export function toPublicUser(user: SessionUser) {
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
-}
-
 /**
  * Pure: what to do with a presented refresh token, given its session's locked state (requirement 5.3).
  * The current generation rotates forward. The previous generation, within the grace after the last
@@ -84,7 +79,7 @@ export function decideRefresh(
   const isGraceRetry =
     token.generation === session.generation - 1 &&
     now - session.rotatedAt.getTime() <= policy.refreshReuseGraceMs &&
-    state.generationTokens < MAX_TOKENS_PER_GENERATION;
+    state.tokensAtGeneration < MAX_TOKENS_PER_GENERATION;
   if (!isCurrent && !isGraceRetry) {
     return { decision: { kind: 'revoke', reason: 'refresh_reused', at: new Date(now) }, failure: 'refresh_reused' };
   }
@@ -104,16 +99,17 @@ export function decideRefresh(
 
 /** Register, login, refresh and logout. No req/res here: routes translate results to HTTP. */
 export function createAuthService(deps: {
-  store: Store;
+  users: Pick<UserStore, 'createUser' | 'findUserByEmail'>;
+  sessions: SessionStore;
   clock: Clock;
   tokens: AccessTokens;
   passwords: Passwords;
   revocations: Revocations;
   policy: SessionPolicy;
 }) {
-  const { store, clock, tokens, passwords, revocations, policy } = deps;
+  const { users, sessions, clock, tokens, passwords, revocations, policy } = deps;
 
-  const issue = (user: SessionUser, sessionId: string, refreshToken: string, endsAt: number) => {
+  const issue = (user: PublicUserRecord, sessionId: string, refreshToken: string, endsAt: number) => {
     const { token, expiresIn } = tokens.signAccessToken({ userId: user.id, sessionId, role: user.role });
     return {
       body: { accessToken: token, tokenType: 'Bearer' as const, expiresIn, user: toPublicUser(user) },
@@ -128,7 +124,7 @@ export function createAuthService(deps: {
     const absoluteEnd = now + policy.sessionMaxAgeMs;
     const idleEnd = Math.min(now + policy.refreshIdleTtlMs, absoluteEnd);
     const refresh = createRefreshToken();
-    const session = await store.createSession({
+    const session = await sessions.createSession({
       id: randomUUID(),
       userId: user.id,
       now: new Date(now),
@@ -146,14 +142,14 @@ export function createAuthService(deps: {
     const presented = parseRefreshToken(value);
     if (!presented) return { failure: 'refresh_invalid' };
     // A token row never changes, so an unknown selector or a wrong verifier is final without a lock.
-    const state = await store.findRefreshToken(presented.selector);
+    const state = await sessions.findRefreshToken(presented.selector);
     if (state) return verifyRefreshToken(presented, state.token.verifierHash) ? { presented, state } : { failure: 'refresh_invalid' };
     return findPruned(presented);
   }
 
   async function findPruned(presented: PresentedRefreshToken): Promise<RefreshLookup> {
     const family = provenFamily(presented);
-    const session = family ? await store.findSessionByTokenFamily(family) : null;
+    const session = family ? await sessions.findSessionByTokenFamily(family) : null;
     return session ? { presented, pruned: session } : { failure: 'refresh_invalid' };
   }
 
@@ -179,7 +175,7 @@ export function createAuthService(deps: {
   async function endReplayedSession(session: SessionRecord, now: number): Promise<{ failure: RefreshFailure }> {
     if (session.revokedAt) return { failure: 'session_revoked' };
     if (!isLive(session, now)) return { failure: 'refresh_expired' };
-    if (!(await store.revokeSession(session.id, 'refresh_reused', new Date(now)))) return { failure: 'session_revoked' };
+    if (!(await sessions.revokeSession(session.id, 'refresh_reused', new Date(now)))) return { failure: 'session_revoked' };
     await revocations.markRevoked([session.id]);
     return { failure: 'refresh_reused' };
   }
@@ -187,7 +183,7 @@ export function createAuthService(deps: {
   return {
     async register(input: RegisterRequest, userAgent: string | null): Promise<IssuedSession | { failure: 'email_taken' }> {
       const passwordHash = await passwords.hashPassword(input.password);
-      const user = await store.createUser({
+      const user = await users.createUser({
         id: randomUUID(),
         email: input.email,
         name: input.name,
@@ -201,7 +197,7 @@ export function createAuthService(deps: {
     },
 
     async login(input: LoginRequest, userAgent: string | null): Promise<IssuedSession | { failure: 'invalid_credentials' }> {
-      const user = await store.findUserByEmail(input.email);
+      const user = await users.findUserByEmail(input.email);
       const isValid = await passwords.verifyPassword(user?.passwordHash ?? null, input.password);
       if (!user || !isValid) return { failure: 'invalid_credentials' };
       // The password changed while it was being checked: the one that was right is not any more.
@@ -231,7 +227,7 @@ export function createAuthService(deps: {
       const optimistic = decideRefresh(found, { verified: true, now, policy, userAgent, next });
       if (
         optimistic.decision.kind === 'rotate' &&
-        (await store.rotateSessionIfUnchanged(found.session.id, found.session.generation, optimistic.decision))
+        (await sessions.rotateSessionIfUnchanged(found.session.id, found.session.generation, optimistic.decision))
       ) {
         return issue(found.user, found.session.id, next.value, optimistic.decision.idleExpiresAt.getTime());
       }
@@ -239,7 +235,7 @@ export function createAuthService(deps: {
       // Another request changed the session since the read, or the answer is a refusal: decide again
       // on the locked state, so that races and revocations follow requirement 5.3 exactly as before.
       let failure: RefreshFailure | null = null;
-      const { decision, state } = await store.refreshSession(presented.selector, (locked) => {
+      const { decision, state } = await sessions.decideRefreshUnderLock(presented.selector, (locked) => {
         const verified = locked !== null && verifyRefreshToken(presented, locked.token.verifierHash);
         const result = decideRefresh(locked, { verified, now, policy, userAgent, next });
         failure = result.failure;
@@ -267,7 +263,7 @@ export function createAuthService(deps: {
       const lookups = await Promise.all(values.map(lookUp));
       const ids = new Set(lookups.flatMap((l) => ('state' in l ? [l.state.session.id] : 'pruned' in l ? [l.pruned.id] : [])));
       const revoked: string[] = [];
-      for (const id of ids) if (await store.revokeSession(id, 'logout', now)) revoked.push(id);
+      for (const id of ids) if (await sessions.revokeSession(id, 'logout', now)) revoked.push(id);
       if (revoked.length > 0) await revocations.markRevoked(revoked);
     },
   };

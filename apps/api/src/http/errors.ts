@@ -2,7 +2,6 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { PasswordChecksBusyError } from '../auth/passwords.ts';
 import { AppError } from '../errors.ts';
-import { isDatabaseUnavailable } from '../store/db.ts';
 
 type LibraryError = { type?: unknown; status?: unknown; statusCode?: unknown };
 
@@ -96,8 +95,10 @@ export function createNotFound(app: { router: unknown }): RequestHandler {
 /**
  * The one renderer of errors: every failure leaves as problem+json. Unexpected errors are logged
  * with their stack and answered with a generic 500 that says nothing about the cause.
+ * `isStorageUnavailable` comes from the storage adapter: its errors that mean "the database cannot
+ * be reached" become 503 with Retry-After.
  */
-export function createErrorHandler(logger: Logger): ErrorRequestHandler {
+export function createErrorHandler(logger: Logger, isStorageUnavailable: (error: unknown) => boolean = () => false): ErrorRequestHandler {
   return (error, req, res, _next) => {
     let problem: AppError;
     if (error instanceof AppError) problem = error;
@@ -106,7 +107,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
       problem = new AppError(503, 'service_unavailable', 'Too many sign-ins are being checked; try again in a second', {
         headers: { 'Retry-After': '1' },
       });
-    } else if (isDatabaseUnavailable(error)) {
+    } else if (isStorageUnavailable(error)) {
       logger.warn({ err: error, req }, 'database unavailable');
       problem = new AppError(503, 'service_unavailable', 'The service is temporarily unavailable; try again shortly', {
         headers: { 'Retry-After': '5' },

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
-import type { Store } from './store.ts';
+import type { SessionStore } from './session-store.ts';
 
 export type ScheduledRun = { cancel(): void };
 /** Runs `run` once after `delayMs`. A seam, so tests can step the schedule without waiting. */
@@ -31,7 +31,7 @@ const BATCH_SIZE = 500;
  * the first run comes within one interval of start, so instances that restart often still run it.
  */
 export function createRetentionJob(deps: {
-  store: Pick<Store, 'deleteEndedSessions'>;
+  sessions: Pick<SessionStore, 'deleteEndedSessions'>;
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn'>;
   retentionMs: number;
@@ -40,7 +40,7 @@ export function createRetentionJob(deps: {
   random?: () => number;
   schedule?: Schedule;
 }): RetentionJob {
-  const { store, clock, logger, retentionMs } = deps;
+  const { sessions, clock, logger, retentionMs } = deps;
   const intervalMs = deps.intervalMs ?? RETENTION_INTERVAL_MS;
   const batchSize = deps.batchSize ?? BATCH_SIZE;
   const random = deps.random ?? Math.random;
@@ -54,7 +54,7 @@ export function createRetentionJob(deps: {
     let total = 0;
     // Small batches keep each statement's locks and its WAL short.
     for (;;) {
-      const deleted = await store.deleteEndedSessions(endedBefore, batchSize);
+      const deleted = await sessions.deleteEndedSessions(endedBefore, batchSize);
       total += deleted;
       if (deleted < batchSize) break;
     }

@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { type Database, isDatabaseUnavailable, openEmbeddedDatabase, openPostgresDatabase } from './database.ts';
+import { migrate } from './migrate.ts';
+import { createPostgresSessionStore } from './sessions.ts';
+import { createPostgresUserStore } from './users.ts';
+
+export type { Database } from './database.ts';
+
+/**
+ * The PostgreSQL adapter: both ports (users, sessions) on one database, a real server through pg or
+ * the embedded PGlite, which speak the same SQL. The app sees the ports only; bootstrap.ts picks
+ * the adapter.
+ */
+export function createPostgresStorage(db: Database) {
+  return {
+    kind: db.kind,
+    users: createPostgresUserStore(db),
+    sessions: createPostgresSessionStore(db),
+    async ping() {
+      await db.query('SELECT 1');
+    },
+    isUnavailable: isDatabaseUnavailable,
+    close: () => db.close(),
+  };
+}
+
+/**
+ * Opens and migrates the database the settings name: `databaseUrl` for a server, else PGlite in
+ * `dataDir` (`memory://` keeps nothing).
+ */
+export async function openPostgresStorage(settings: {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  onError?: (error: Error) => void;
+}) {
+  const db = settings.databaseUrl
+    ? openPostgresDatabase(settings.databaseUrl, settings.onError ? { onError: settings.onError } : {})
+    : await openEmbeddedDatabase(settings.dataDir.startsWith('memory://') ? 'memory://' : path.join(settings.dataDir, 'pglite'));
+  const migrations = await migrate(db);
+  return { ...createPostgresStorage(db), migrations };
+}

@@ -1,0 +1,40 @@
+import type { UserRecord, UserStore } from '../../users/users.ts';
+import type { Database } from './database.ts';
+import { one, UUID } from './query.ts';
+
+const USER_COLUMNS = 'id, email, name, role, password_hash AS "passwordHash", created_at AS "createdAt"';
+
+/** The users port on PostgreSQL (a server through pg, or embedded PGlite). */
+export function createPostgresUserStore(db: Database): UserStore {
+  return {
+    createUser: ({ id, email, name, role, passwordHash, now }) =>
+      one<UserRecord>(
+        db,
+        `INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (email) DO NOTHING RETURNING ${USER_COLUMNS}`,
+        [id, email, name, role, passwordHash, now],
+      ),
+
+    findUserByEmail: (email) => one<UserRecord>(db, `SELECT ${USER_COLUMNS} FROM users WHERE email = $1`, [email]),
+
+    findUserById: async (id) => (UUID.test(id) ? one<UserRecord>(db, `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [id]) : null),
+
+    updateUserName: (id, name, now) =>
+      one<UserRecord>(db, `UPDATE users SET name = $2, updated_at = $3 WHERE id = $1 RETURNING ${USER_COLUMNS}`, [id, name, now]),
+
+    changePassword: (id, passwordHash, now, exceptSessionId) =>
+      db.transaction(async (tx) => {
+        // Two statements, not one: the UPDATE waits for a login holding the user row (createSession),
+        // and only a later statement's snapshot sees the session that login committed meanwhile.
+        await tx.query('UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1', [id, passwordHash, now]);
+        const { rows } = await tx.query<{ id: string }>(
+          `UPDATE sessions SET revoked_at = $2, revoked_reason = 'password_changed'
+           WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3) RETURNING id`,
+          [id, now, exceptSessionId ?? null],
+        );
+        return rows.map((r) => r.id);
+      }),
+
+    listUsers: async () => (await db.query<UserRecord>(`SELECT ${USER_COLUMNS} FROM users ORDER BY created_at, email`)).rows,
+  };
+}

@@ -1,0 +1,92 @@
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import { openPostgresStorage } from './adapters/postgres/index.ts';
+import { type AppDeps, createApp, type Storage } from './app.ts';
+import { loadOrCreateDevKey } from './auth/dev-key.ts';
+import { createKeySet, type KeySet } from './auth/keys.ts';
+import { createPasswords, type Passwords } from './auth/passwords.ts';
+import { createRetentionJob, type RetentionJob } from './auth/retention.ts';
+import { type Clock, systemClock } from './clock.ts';
+import type { Config } from './config.ts';
+import { createLogger } from './logger.ts';
+import { connectRedis } from './redis.ts';
+import { seedDemoUsers } from './seed.ts';
+
+export type BootstrapOptions = {
+  /**
+   * Storage that is already open (the tests share one migrated PGlite, since a fresh one costs
+   * seconds); it is left open by `close`. Otherwise the database the config names is opened and
+   * migrated, and closed by `close`.
+   */
+  storage?: Storage;
+  clock?: Clock;
+  logger?: Logger;
+  /** Otherwise JWT_PRIVATE_KEY, or in development a key kept in DATA_DIR. */
+  keys?: KeySet;
+  passwords?: Passwords;
+  extend?: AppDeps['extend'];
+};
+
+export type Bootstrapped = {
+  app: Express;
+  /** What the app was built from, to build a variant of it (tests) or to reach its parts. */
+  deps: AppDeps;
+  /** `embedded` (PGlite) or `postgres`; undefined when the storage was passed in. */
+  databaseKind: 'embedded' | 'postgres' | undefined;
+  /** Migrations this start applied. */
+  migrations: string[];
+  /** The ended-session clean-up; not started here (main.ts starts it). */
+  retention: RetentionJob;
+  /** Stops the retention job and closes what bootstrap opened (Redis, the database). */
+  close(): Promise<void>;
+};
+
+/**
+ * The one way the API is built from a parsed config: main.ts, the benchmark server, the tests and
+ * the deployment scripts all come through here. Opens what the config names (database, Redis,
+ * keys), seeds the demo users when SEED_DEMO_USERS is on, and builds the app. It does not listen
+ * and installs no signal handler: main.ts does.
+ */
+export async function bootstrap(config: Config, options: BootstrapOptions = {}): Promise<Bootstrapped> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const opened = options.storage
+    ? undefined
+    : await openPostgresStorage({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        onError: (err) => logger.warn({ err }, 'idle database connection lost'),
+      });
+  const storage: Storage = options.storage ?? (opened as Storage);
+  if (opened && opened.migrations.length > 0) logger.info({ migrations: opened.migrations }, 'database migrated');
+
+  const passwords = options.passwords ?? createPasswords();
+  if (config.seedDemoUsers) await seedDemoUsers(storage.users, passwords, clock);
+  const keys =
+    options.keys ?? createKeySet(config.jwtPrivateKey ?? (await loadOrCreateDevKey(config.dataDir)), config.jwtPreviousPublicKeys);
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
+
+  const deps: AppDeps = {
+    config,
+    storage,
+    clock,
+    logger,
+    keys,
+    passwords,
+    ...(redis ? { createRateLimitStore: redis.createRateLimitStore, revocationBus: redis.revocationBus } : {}),
+    ...(options.extend ? { extend: options.extend } : {}),
+  };
+  const retention = createRetentionJob({ sessions: storage.sessions, clock, logger, retentionMs: config.sessionRetentionMs });
+  return {
+    app: createApp(deps),
+    deps,
+    databaseKind: opened?.kind,
+    migrations: opened?.migrations ?? [],
+    retention,
+    async close() {
+      await retention.stop();
+      await redis?.close();
+      await opened?.close();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { Router } from 'express';
+import type { Revocations } from '../auth/revocations.ts';
+import type { Clock } from '../clock.ts';
+import { AppError } from '../errors.ts';
+import { createSessionsService, type SessionListStore } from './service.ts';
+
+/**
+ * The sessions feature: GET /api/sessions, POST /api/sessions/revoke-others, DELETE
+ * /api/sessions/:id. Mounted at /api behind the app's bearer check (app.ts).
+ */
+export function createSessionsFeature(deps: { sessions: SessionListStore; clock: Clock; revocations: Revocations }) {
+  const service = createSessionsService(deps);
+  const router = Router();
+
+  router.get('/sessions', async (_req, res) => {
+    res.json({ sessions: await service.listSessions(res.locals.auth.sub, res.locals.auth.sid) });
+  });
+
+  router.post('/sessions/revoke-others', async (_req, res) => {
+    await service.revokeOtherSessions(res.locals.auth.sub, res.locals.auth.sid);
+    res.status(204).end();
+  });
+
+  router.delete('/sessions/:id', async (req, res) => {
+    if (!(await service.revokeSession(res.locals.auth.sub, req.params.id as string))) {
+      throw new AppError(404, 'not_found', 'No such session');
+    }
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,40 @@
+import type { Role } from '@spa-auth/contract';
+
+export type UserRecord = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+  createdAt: Date;
+};
+
+/** What an access token and a response need of a user: everything but the password hash. */
+export type PublicUserRecord = Pick<UserRecord, 'id' | 'email' | 'name' | 'role'>;
+
+/**
+ * The users port: what auth/ and the account features need of stored users. It sits beneath both;
+ * an adapter (adapters/postgres) implements it, and test/ports/user-store.ts is the suite every
+ * adapter passes.
+ */
+export type UserStore = {
+  /** Null when the email is taken (emails are unique, compared as stored: the contract lower-cases them). */
+  createUser(user: Omit<UserRecord, 'createdAt'> & { now: Date }): Promise<UserRecord | null>;
+  findUserByEmail(email: string): Promise<UserRecord | null>;
+  /** Null for an unknown id, including one that is not a UUID. */
+  findUserById(id: string): Promise<UserRecord | null>;
+  updateUserName(id: string, name: string, now: Date): Promise<UserRecord | null>;
+  /**
+   * Sets the user's password hash and ends every other active session of theirs, in one
+   * transaction; returns the ids of the sessions ended. A login verified against the old hash either
+   * committed its session before this (and it is ended here) or creates none (the session store's
+   * `createSession` checks the hash it was verified against).
+   */
+  changePassword(id: string, passwordHash: string, now: Date, exceptSessionId?: string): Promise<string[]>;
+  /** Every user, oldest first. */
+  listUsers(): Promise<UserRecord[]>;
+};
+
+export function toPublicUser(user: PublicUserRecord) {
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
