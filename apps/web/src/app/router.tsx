@@ -1,35 +1,47 @@
-import { createBrowserRouter } from 'react-router';
-import { AdminRoute } from './routes/admin.tsx';
-import { DashboardRoute } from './routes/dashboard.tsx';
+import { createBrowserRouter, type RouteObject } from 'react-router';
 import { RestoreGate } from './routes/gate.tsx';
-import { Layout } from './routes/layout.tsx';
 import { LoginRoute } from './routes/login.tsx';
-import { NotFoundRoute } from './routes/not-found.tsx';
-import { RegisterRoute } from './routes/register.tsx';
 import { RequireAuth } from './routes/require-auth.tsx';
-import { SessionsRoute } from './routes/sessions.tsx';
-import { SettingsRoute } from './routes/settings.tsx';
 
-export const routes = [
+// The login page is the first page of every signed-out visit, so it is in the entry chunk; every
+// other page is a chunk of its own, fetched when its route first matches. The router starts
+// fetching the first page's chunk at start-up, alongside the session restore, so a signed-in
+// reload does not wait for the restore and then for the chunk.
+//
+// The same "Loading…" the gate shows while the session is restored: a first page whose chunk is
+// still on its way shows it too, so the two waits look like one.
+const loading = (
+  <main className="page centered" aria-busy="true">
+    <p role="status">Loading…</p>
+  </main>
+);
+
+export const routes: RouteObject[] = [
   {
     element: <RestoreGate />,
+    hydrateFallbackElement: loading,
     children: [
       { path: '/login', element: <LoginRoute /> },
-      { path: '/register', element: <RegisterRoute /> },
+      { path: '/register', lazy: async () => ({ Component: (await import('./routes/register.tsx')).RegisterRoute }) },
       {
-        element: (
-          <RequireAuth>
-            <Layout />
-          </RequireAuth>
-        ),
+        lazy: async () => {
+          const { Layout } = await import('./routes/layout.tsx');
+          return {
+            element: (
+              <RequireAuth>
+                <Layout />
+              </RequireAuth>
+            ),
+          };
+        },
         children: [
-          { index: true, element: <DashboardRoute /> },
-          { path: 'sessions', element: <SessionsRoute /> },
-          { path: 'settings', element: <SettingsRoute /> },
-          { path: 'admin', element: <AdminRoute /> },
+          { index: true, lazy: async () => ({ Component: (await import('./routes/dashboard.tsx')).DashboardRoute }) },
+          { path: 'sessions', lazy: async () => ({ Component: (await import('./routes/sessions.tsx')).SessionsRoute }) },
+          { path: 'settings', lazy: async () => ({ Component: (await import('./routes/settings.tsx')).SettingsRoute }) },
+          { path: 'admin', lazy: async () => ({ Component: (await import('./routes/admin.tsx')).AdminRoute }) },
         ],
       },
-      { path: '*', element: <NotFoundRoute /> },
+      { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found.tsx')).NotFoundRoute }) },
     ],
   },
 ];
