@@ -10,8 +10,8 @@
  * ```
  */
 // zod/mini: the same schemas at a fraction of the bundle size, which matters to the web app (it
-// ships these schemas to the browser). The http-client parses with their JSON Schema form in
-// wire.ts instead, and brings no zod at all.
+// ships these schemas to the browser). The http-client checks the two responses it reads with
+// plain code instead (its tests hold it to these schemas), and brings no zod at all.
 import * as z from 'zod/mini';
 import { ERROR_CODES } from './wire.ts';
 

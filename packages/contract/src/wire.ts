@@ -1,8 +1,7 @@
 /**
- * The parts of the contract that need no schema library at run time: constants, the problem codes,
- * and the response schemas the http-client parses with, as JSON Schema generated from the zod
- * schemas in `index.ts`. Importing this module (`@spa-auth/contract/wire`) brings no zod code into
- * a bundle; `index.ts` re-exports all of it.
+ * The parts of the contract that need no schema library at run time: constants and the problem
+ * codes. Importing this module (`@spa-auth/contract/wire`) brings no zod code into a bundle (the
+ * http-client checks its two response shapes without zod); `index.ts` re-exports all of it.
  *
  * @example
  * ```ts
@@ -11,7 +10,6 @@
  * ```
  */
 export { ERROR_CODES } from './error-codes.ts';
-export { ProblemJsonSchema, SessionResponseJsonSchema } from './json-schemas.ts';
 
 /** The header every `/auth/*` POST must carry (requirement 5.2, CSRF). */
 export const CSRF_HEADER = { name: 'X-Requested-With', value: 'XMLHttpRequest' } as const;

@@ -1,8 +1,8 @@
-import type { LoginRequest, RegisterRequest, SessionResponse, User } from '@spa-auth/contract';
-import { CSRF_HEADER, SessionResponseJsonSchema } from '@spa-auth/contract/wire';
+import type { LoginRequest, RegisterRequest, User } from '@spa-auth/contract';
+import { CSRF_HEADER } from '@spa-auth/contract/wire';
 import axios, { type AxiosInstance, type CreateAxiosDefaults, type InternalAxiosRequestConfig } from 'axios';
 import { ApiError, type ClientErrorCode, toApiError } from './errors.ts';
-import { parseWithSchema } from './parse.ts';
+import { sessionResponseOf } from './parse.ts';
 import { createBroadcastChannel, createLockManager, createPageLifecycle, type Seams } from './seams.ts';
 
 /**
@@ -218,7 +218,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   function acceptSession(body: unknown, attempt?: string): Session {
-    const parsed = parseWithSchema<SessionResponse>(SessionResponseJsonSchema, body);
+    const parsed = sessionResponseOf(body);
     if (!parsed) throw new ApiError('unexpected_response', 'The API sent a session in an unexpected shape');
     const { accessToken, expiresIn, user } = parsed;
     // expiresIn is relative, so the client's own clock decides, whatever the server's clock says.

@@ -1,7 +1,6 @@
 import type { ErrorCode, Problem } from '@spa-auth/contract';
-import { ProblemJsonSchema } from '@spa-auth/contract/wire';
 import { type AxiosError, isAxiosError } from 'axios';
-import { parseWithSchema } from './parse.ts';
+import { problemOf } from './parse.ts';
 
 /**
  * The API's problem codes, and the two the client adds for failures that never reached the API's problem+json.
@@ -63,7 +62,7 @@ export function toApiError(error: unknown): ApiError {
   if (!isAxiosError(error)) return new ApiError('unexpected_response', String(error), { cause: error });
   const response = (error as AxiosError).response;
   if (!response) return new ApiError('network_error', error.message || 'The API could not be reached', { cause: error });
-  const problem = parseWithSchema<Problem>(ProblemJsonSchema, response.data);
+  const problem = problemOf(response.data);
   const retryAfter = retryAfterOf(response.headers);
   if (problem) {
     return new ApiError(problem.code, problem.detail, {

@@ -1,75 +1,62 @@
-/** The JSON Schema keywords that zod writes for the contract's response schemas (a test checks it). */
-export type JsonSchema = {
-  readonly type?: 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
-  readonly properties?: { readonly [key: string]: JsonSchema };
-  readonly required?: readonly string[];
-  readonly items?: JsonSchema;
-  readonly enum?: readonly unknown[];
-  readonly const?: unknown;
-  readonly anyOf?: readonly JsonSchema[];
-};
+import type { Problem, SessionResponse, User } from '@spa-auth/contract';
+import { ERROR_CODES } from '@spa-auth/contract/wire';
 
-const MISMATCH = Symbol('mismatch');
+type Fields = Record<string, unknown>;
+
+const isFields = (value: unknown): value is Fields => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isString = (value: unknown): value is string => typeof value === 'string';
+// zod's z.number() refuses NaN and the infinities too.
+const isNumber = (value: unknown): value is number => Number.isFinite(value);
+
+function userOf(value: unknown): User | undefined {
+  if (!isFields(value)) return undefined;
+  const { id, email, name, role } = value;
+  if (!isString(id) || !isString(email) || !isString(name) || (role !== 'user' && role !== 'admin')) return undefined;
+  return { id, email, name, role };
+}
 
 /**
- * Parses a response body with one of the contract's schemas in its JSON Schema form
- * (`@spa-auth/contract/wire`): the value with only the fields the schema names, as zod's z.object
- * gives it, or undefined when it does not match. Why not zod itself: its core alone is about 5.7 kB
- * gzip for these two schemas, more than the client's whole budget. A test holds this function to
- * zod's answers on the same schemas.
+ * A login, register or refresh body as the contract's `SessionResponse`, with only the fields it
+ * names (as zod's z.object gives it), or undefined when the body is not one.
+ *
+ * Why plain checks: the client's budget is 4 kB min+gzip and it reads only two small shapes. The
+ * whole client, measured as `npm run size` does: 3,414 B with these two functions (29 lines of code);
+ * 3,649 B with the JSON Schemas generated from zod and an interpreter for them (145 lines with the
+ * generator and its test); 4,795 B with valibot, over budget; 9,415 B with zod/mini. The contract's zod
+ * schemas stay the one definition: the types come from them, and a test holds both functions to
+ * zod's answers on about 150 variants of each body.
  *
  * @example
  * ```ts
- * import { SessionResponseJsonSchema } from '@spa-auth/contract/wire';
- * const session = parseWithSchema<SessionResponse>(SessionResponseJsonSchema, response.data);
+ * const session = sessionResponseOf(response.data);
  * if (!session) throw new ApiError('unexpected_response', 'Not a session');
  * ```
  */
-export function parseWithSchema<T>(schema: JsonSchema, value: unknown): T | undefined {
-  const parsed = parse(schema, value);
-  return parsed === MISMATCH ? undefined : (parsed as T);
+export function sessionResponseOf(body: unknown): SessionResponse | undefined {
+  if (!isFields(body)) return undefined;
+  const { accessToken, tokenType, expiresIn } = body;
+  const user = userOf(body.user);
+  if (!isString(accessToken) || tokenType !== 'Bearer' || !isNumber(expiresIn) || !user) return undefined;
+  return { accessToken, tokenType, expiresIn, user };
 }
 
-function parse(schema: JsonSchema, value: unknown): unknown {
-  if (schema.anyOf) {
-    for (const option of schema.anyOf) {
-      const parsed = parse(option, value);
-      if (parsed !== MISMATCH) return parsed;
-    }
-    return MISMATCH;
-  }
-  if ('const' in schema && value !== schema.const) return MISMATCH;
-  if (schema.enum && !schema.enum.includes(value)) return MISMATCH;
-  switch (schema.type) {
-    case 'string':
-    case 'boolean':
-      return typeof value === schema.type ? value : MISMATCH;
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? value : MISMATCH;
-    case 'null':
-      return value === null ? value : MISMATCH;
-    case 'array': {
-      if (!Array.isArray(value)) return MISMATCH;
-      const items = value.map((item) => (schema.items ? parse(schema.items, item) : item));
-      return items.includes(MISMATCH) ? MISMATCH : items;
-    }
-    case 'object': {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return MISMATCH;
-      const fields: Record<string, unknown> = {};
-      for (const [key, fieldSchema] of Object.entries(schema.properties ?? {})) {
-        const field = (value as Record<string, unknown>)[key];
-        if (field === undefined) {
-          if (schema.required?.includes(key)) return MISMATCH;
-          continue;
-        }
-        const parsed = parse(fieldSchema, field);
-        if (parsed === MISMATCH) return MISMATCH;
-        fields[key] = parsed;
-      }
-      return fields;
-    }
-    default:
-      // A schema this parser does not understand matches nothing, rather than everything.
-      return MISMATCH;
-  }
+/**
+ * An error body as the contract's RFC 9457 `Problem`, with only the fields it names, or undefined
+ * when the body is not one (a proxy's HTML page, an unknown `code`).
+ *
+ * @example
+ * ```ts
+ * const problem = problemOf(error.response?.data);
+ * if (problem?.code === 'validation_failed') showErrors(problem.errors);
+ * ```
+ */
+export function problemOf(body: unknown): Problem | undefined {
+  if (!isFields(body)) return undefined;
+  const { type, title, status, detail, code, errors } = body;
+  if (!isString(type) || !isString(title) || !isNumber(status) || !isString(detail)) return undefined;
+  if (!ERROR_CODES.includes(code as Problem['code'])) return undefined;
+  const problem: Problem = { type, title, status, detail, code: code as Problem['code'] };
+  if (errors === undefined) return problem;
+  if (!Array.isArray(errors) || !errors.every((e) => isFields(e) && isString(e.path) && isString(e.message))) return undefined;
+  return { ...problem, errors: errors.map(({ path, message }) => ({ path, message })) };
 }

@@ -6,6 +6,6 @@ it('when the client is bundled with everything it imports but axios, then it sta
   expect(clientOnly).toBeGreaterThan(1000);
   expect(bundled).toBeGreaterThan(clientOnly);
   expect(bundled).toBeLessThanOrEqual(SIZE_BUDGET_BYTES);
-  expect(modules).toContain('packages/contract/src/json-schemas.ts');
+  expect(modules).toContain('packages/contract/src/error-codes.ts');
   expect(modules.filter((id) => id.includes('node_modules'))).toEqual([]);
 });
