@@ -1,11 +1,11 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
+import type { SameSite } from './auth/cookies.ts';
 import { isP256 } from './auth/keys.ts';
 import { parseDuration } from './duration.ts';
 
 /** No 'none': a cross-site refresh cookie is a third-party cookie, which browsers are phasing out. */
-export type SameSite = 'strict' | 'lax';
 
 export type Config = {
   nodeEnv: 'development' | 'production' | 'test';
@@ -32,7 +32,7 @@ export type Config = {
   clockToleranceMs: number;
   authRateLimit: number;
   loginMaxFailures: number;
-  /** Refreshes per session per window (requirement 7 SHOULD; not in the contract's table). */
+  /** Refreshes per session per window (requirement 7.5). */
   refreshRateLimit: number;
   rateLimitWindowMs: number;
   /** Empty when CORS_ORIGINS=none: only the API's own origin may use the cookie endpoints. */

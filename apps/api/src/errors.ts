@@ -63,3 +63,18 @@ export class AppError extends Error {
     };
   }
 }
+
+/**
+ * A resource that refused work at once rather than queue it without bound (the password-check
+ * queue). Thrown beneath the HTTP layer, which answers 503 with Retry-After and `publicMessage`.
+ */
+export class ServiceBusyError extends Error {
+  readonly publicMessage: string;
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, publicMessage: string, retryAfterSeconds: number) {
+    super(message);
+    this.publicMessage = publicMessage;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

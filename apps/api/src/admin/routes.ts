@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireRole } from '../http/bearer.ts';
+import { requireRole } from '../auth/bearer.ts';
 import { toPublicUser, type UserStore } from '../users/users.ts';
 
 /** What the admin feature needs of stored users. */

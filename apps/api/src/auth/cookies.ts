@@ -1,7 +1,9 @@
 import { REFRESH_COOKIE } from '@spa-auth/contract';
 import { parseCookie } from 'cookie';
 import type { CookieOptions, Request, Response } from 'express';
-import type { SameSite } from '../config.ts';
+
+/** Never `none`: a cross-site request must not carry the session. */
+export type SameSite = 'strict' | 'lax';
 
 export type CookiePolicy = { secure: boolean; sameSite: SameSite };
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { ServiceBusyError } from '../errors.ts';
 
 // OWASP's argon2id baseline: 19 MiB, 2 iterations, 1 lane. 2 is Algorithm.Argon2id, a const enum
 // that erasable-syntax TypeScript cannot import. @node-rs/argon2 is about twice as fast with these
@@ -83,8 +84,11 @@ const run = (job: PasswordJob) => {
  * API answers 503 with Retry-After, so a flood of password checks costs its senders a refusal, not
  * everyone else's sign-in a long wait behind it.
  */
-export class PasswordChecksBusyError extends Error {
+export class PasswordChecksBusyError extends ServiceBusyError {
   override name = 'PasswordChecksBusyError';
+  constructor() {
+    super('Too many password checks are waiting', 'Too many sign-ins are being checked; try again in a second', 1);
+  }
 }
 
 // Sixteen per thread: with argon2id at 12-20 ms a hash on this machine's cores, the last one in line
@@ -101,7 +105,7 @@ export function createPasswords(options: { maxPending?: number } = {}): Password
   const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
   let pending = 0;
   const runBounded = async (job: PasswordJob) => {
-    if (pending >= maxPending) throw new PasswordChecksBusyError('Too many password checks are waiting');
+    if (pending >= maxPending) throw new PasswordChecksBusyError();
     pending += 1;
     try {
       return await run({ ...job, password: job.password.normalize('NFKC') });

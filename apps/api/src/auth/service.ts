@@ -171,7 +171,7 @@ export function createAuthService(deps: {
     return newest ?? found[0] ?? { failure: 'refresh_invalid' };
   }
 
-  /** A pruned token came back: older than the previous generation, so a replay (design, section 2). */
+  /** A pruned token came back: older than the previous generation, so a replay (requirement 5.3.8). */
   async function endReplayedSession(session: SessionRecord, now: number): Promise<{ failure: RefreshFailure }> {
     if (session.revokedAt) return { failure: 'session_revoked' };
     if (!isLive(session, now)) return { failure: 'refresh_expired' };

@@ -1,13 +1,12 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { PasswordChecksBusyError } from '../auth/passwords.ts';
-import { AppError } from '../errors.ts';
+import { AppError, ServiceBusyError } from '../errors.ts';
 
 type LibraryError = { type?: unknown; status?: unknown; statusCode?: unknown };
 
 /**
- * Errors that body-parser, raw-body and router raise for a client's mistake, mapped to the contract's
- * codes (section 3). They follow the http-errors convention of a 4xx `status`; anything else is ours.
+ * Errors that body-parser, raw-body and router raise for a client's mistake, mapped to the problem
+ * codes of requirement 3. They follow the http-errors convention of a 4xx `status`; anything else is ours.
  */
 function fromLibrary(error: LibraryError): AppError | null {
   switch (error.type) {
@@ -103,9 +102,9 @@ export function createErrorHandler(logger: Logger, isStorageUnavailable: (error:
     let problem: AppError;
     if (error instanceof AppError) problem = error;
     else if (error && typeof error === 'object' && fromLibrary(error)) problem = fromLibrary(error) as AppError;
-    else if (error instanceof PasswordChecksBusyError) {
-      problem = new AppError(503, 'service_unavailable', 'Too many sign-ins are being checked; try again in a second', {
-        headers: { 'Retry-After': '1' },
+    else if (error instanceof ServiceBusyError) {
+      problem = new AppError(503, 'service_unavailable', error.publicMessage, {
+        headers: { 'Retry-After': String(error.retryAfterSeconds) },
       });
     } else if (isStorageUnavailable(error)) {
       logger.warn({ err: error, req }, 'database unavailable');

@@ -1,8 +1,8 @@
 import type { Role } from '@spa-auth/contract';
 import type { RequestHandler } from 'express';
-import type { AccessTokenClaims, AccessTokens } from '../auth/access-tokens.ts';
-import type { Revocations } from '../auth/revocations.ts';
 import { AppError } from '../errors.ts';
+import type { AccessTokenClaims, AccessTokens } from './access-tokens.ts';
+import type { Revocations } from './revocations.ts';
 
 declare global {
   namespace Express {
