@@ -223,7 +223,10 @@ export function createAuthService(deps: {
       const { presented, state: found } = lookup;
       const next = createRefreshToken(presented);
 
-      // The hot path: the unlocked read, then a compare-and-set rotation in one statement.
+      // The hot path: the unlocked read, then a compare-and-set rotation in one statement. Kept
+      // beside the locked path because it is what lets a refresh cost two round trips instead of
+      // five (a lock needs BEGIN and COMMIT around it), which on two shared cores is most of
+      // refreshPerSecond (docs/performance.md, "How a refresh and a login use the database").
       const optimistic = decideRefresh(found, { verified: true, now, policy, userAgent, next });
       if (
         optimistic.decision.kind === 'rotate' &&
