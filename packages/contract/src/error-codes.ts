@@ -1,4 +1,4 @@
-/** Every stable problem `code` the API can answer with (contract sections 3 to 6). */
+/** Every stable problem `code` the API can answer with (requirement 3 lists each with its status). */
 export const ERROR_CODES = [
   'malformed_json',
   'validation_failed',

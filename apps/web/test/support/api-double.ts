@@ -34,7 +34,7 @@ function corsHeaders(): Record<string, string> {
   };
 }
 
-/** An RFC 9457 problem+json answer in the contract's shape (section 3). */
+/** An RFC 9457 problem+json answer in the shape of requirement 3. */
 export function problem(
   status: number,
   code: ErrorCode,
