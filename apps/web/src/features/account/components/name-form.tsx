@@ -2,9 +2,9 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Field } from '../../../components/ui/field.tsx';
 import { FormStatus } from '../../../components/ui/form-status.tsx';
+import { meQuery } from '../../../lib/me.ts';
 import { useClient } from '../../../lib/services.tsx';
 import { useForm } from '../../../lib/use-form.ts';
-import { meQuery } from '../api/get-me.ts';
 import { updateName } from '../api/update-account.ts';
 
 const FIELDS = ['name'] as const;
