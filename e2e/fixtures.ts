@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type APIRequestContext, type BrowserContext, test as base, expect, type Page, type Request } from '@playwright/test';
+import { DEMO_USERS } from '@spa-auth/contract/demo';
 import { AdminPage } from './pages/admin-page.ts';
 import { API_URL, type Credentials } from './pages/auth-response.ts';
 import { DashboardPage } from './pages/dashboard-page.ts';
@@ -17,8 +18,8 @@ export const REFRESH_URL = '**/auth/refresh';
 export const isRefreshRequest = (request: Request) => request.method() === 'POST' && new URL(request.url()).pathname === '/auth/refresh';
 
 /** The seeded demo users (requirement 8; the e2e API runs with SEED_DEMO_USERS=true). */
-export const DEMO_ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
-export const DEMO_USER = { email: 'demo@example.com', password: 'demo-password-1' };
+export const DEMO_ADMIN = DEMO_USERS.admin;
+export const DEMO_USER = DEMO_USERS.user;
 
 /** Every page object of one tab. */
 export type Pages = {

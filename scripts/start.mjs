@@ -1,5 +1,6 @@
 // `npm start`: the demo. Runs the API (embedded database, demo users, 30-second access tokens so
 // expiry is seen within a minute) and the web app's development server, and prints where to go.
+import { DEMO_USERS } from '@spa-auth/contract/demo';
 import { spawnTool } from './lib/commands.mjs';
 
 const API_PORT = process.env.PORT ?? '3000';
@@ -62,7 +63,7 @@ while (!stopping && Date.now() < deadline) {
     console.log(`
   spa-auth demo is running.
     Open ${WEB_URL}
-    Sign in as demo@example.com / demo-password-1 (or admin@example.com / admin-password-1).
+    Sign in as ${DEMO_USERS.user.email} / ${DEMO_USERS.user.password} (or ${DEMO_USERS.admin.email} / ${DEMO_USERS.admin.password}).
     Access tokens live 30 s here: wait for the countdown, then press "Send 20 requests at once".
   Ctrl+C stops it.
 `);

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
+import { DEMO_USERS } from '@spa-auth/contract/demo';
 import { bootstrap } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { answerUnparsableRequests } from './http/client-error.ts';
 import { createLogger } from './logger.ts';
-import { DEMO_USERS } from './seed.ts';
 
 // The only module with side effects: environment, listening, signals. bootstrap.ts builds the rest.
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -19,7 +19,9 @@ try {
 
 const logger = createLogger(config.logLevel);
 const api = await bootstrap(config, { logger });
-const demoUsers = DEMO_USERS.map((u) => `${u.email} / ${u.password}`).join(', ');
+const demoUsers = Object.values(DEMO_USERS)
+  .map((u) => `${u.email} / ${u.password}`)
+  .join(', ');
 if (config.seedDemoUsers) logger.info(`demo users ready: ${demoUsers}`);
 const { keys } = api.deps;
 // Kids are public (they are in the JWKS); logging them lets a rotation be checked instance by instance.

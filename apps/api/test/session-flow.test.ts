@@ -1,9 +1,10 @@
+import { DEMO_USERS } from '@spa-auth/contract/demo';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { createPasswords } from '../src/auth/passwords.ts';
 import { createManualClock } from '../src/clock.ts';
-import { DEMO_USERS, seedDemoUsers } from '../src/seed.ts';
+import { seedDemoUsers } from '../src/seed.ts';
 import {
   bearer,
   createTestApi,
@@ -204,11 +205,15 @@ describe('register, login, refresh, logout', () => {
   it('when the demo users are seeded, then demo is a user and admin an admin, and seeding again changes nothing', async () => {
     const clock = createManualClock();
     await seedDemoUsers(api.storage.users, createPasswords(), clock);
-    const first = await Promise.all(DEMO_USERS.map((d) => api.storage.users.findUserByEmail(d.email)));
+    const first = await Promise.all(Object.values(DEMO_USERS).map((d) => api.storage.users.findUserByEmail(d.email)));
     await seedDemoUsers(api.storage.users, createPasswords(), clock);
-    const second = await Promise.all(DEMO_USERS.map((d) => api.storage.users.findUserByEmail(d.email)));
+    const second = await Promise.all(Object.values(DEMO_USERS).map((d) => api.storage.users.findUserByEmail(d.email)));
     expect(first.map((u) => u?.role)).toEqual(['user', 'admin']);
     expect(second.map((u) => u?.id)).toEqual(first.map((u) => u?.id));
-    await request(api.app).post('/auth/login').set(XHR).send({ email: 'admin@example.com', password: 'admin-password-1' }).expect(200);
+    await request(api.app)
+      .post('/auth/login')
+      .set(XHR)
+      .send({ email: DEMO_USERS.admin.email, password: DEMO_USERS.admin.password })
+      .expect(200);
   });
 });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DEMO_USERS } from '@spa-auth/contract/demo';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DEV_KEY_FILE } from '../src/auth/dev-key.ts';
@@ -113,7 +114,9 @@ describe('start-up and shutdown of node src/main.ts', () => {
       expect(me.status).toBe(200);
       expect((await post(`${second.url}/auth/refresh`, undefined, cookie)).status).toBe(200);
       expect((await post(`${second.url}/auth/login`, { email, password: PASSWORD })).status).toBe(200);
-      expect((await post(`${second.url}/auth/login`, { email: 'demo@example.com', password: 'demo-password-1' })).status).toBe(200);
+      expect((await post(`${second.url}/auth/login`, { email: DEMO_USERS.user.email, password: DEMO_USERS.user.password })).status).toBe(
+        200,
+      );
       expect((await stop(second)).code).toBe(0);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
@@ -125,7 +128,7 @@ describe('start-up and shutdown of node src/main.ts', () => {
     const cwd = await mkdtemp(path.join(tmpdir(), 'spa-auth-memory-'));
     try {
       const api = await start({ DATA_DIR: 'memory://', SEED_DEMO_USERS: 'false' }, cwd);
-      expect((await post(`${api.url}/auth/login`, { email: 'demo@example.com', password: 'demo-password-1' })).status).toBe(401);
+      expect((await post(`${api.url}/auth/login`, { email: DEMO_USERS.user.email, password: DEMO_USERS.user.password })).status).toBe(401);
       expect((await post(`${api.url}/auth/register`, { email: uniqueEmail(), password: PASSWORD, name: 'Memory' })).status).toBe(201);
       expect((await stop(api)).code).toBe(0);
       expect(await readdir(cwd)).toEqual([]);
@@ -148,7 +151,9 @@ describe('start-up and shutdown of node src/main.ts', () => {
       const [a, b] = await Promise.all([start(env), start(env)]);
       for (const api of [a, b]) {
         expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
-        expect((await post(`${api.url}/auth/login`, { email: 'admin@example.com', password: 'admin-password-1' })).status).toBe(200);
+        expect((await post(`${api.url}/auth/login`, { email: DEMO_USERS.admin.email, password: DEMO_USERS.admin.password })).status).toBe(
+          200,
+        );
       }
       const db = new pg.Client({ connectionString: url.toString() });
       await db.connect();
