@@ -36,6 +36,8 @@ describe('session end', () => {
     apiDouble.giveCookie(DEMO_USER);
     const app = renderApp('/sessions');
     expect(await screen.findByRole('heading', { level: 1, name: 'Sessions' })).toBeInTheDocument();
+    // The page's own request answered first: revoked while in flight, it would end the session here.
+    await screen.findByRole('list', { name: 'Active sessions' });
 
     apiDouble.revokeAccessTokens();
     server.use(http.post(api('/auth/refresh'), () => problem(401, 'session_revoked'), { once: true }));
