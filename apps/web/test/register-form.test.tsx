@@ -17,22 +17,21 @@ async function submit(app: ReturnType<typeof renderApp>, input: { name: string; 
   await app.user.click(screen.getByRole('button', { name: 'Create account' }));
 }
 
+/** The API refuses the registration with these field problems, in the order given. */
+function refuseFields(errors: { path: string; message: string }[], options: { once?: boolean } = {}) {
+  server.use(http.post(api('/auth/register'), () => problem(400, 'validation_failed', { errors }), options));
+}
+
 const NEWCOMER = { name: 'Ada Lovelace', email: 'ada@example.com', password: 'analytical-engine-1843' };
 
 describe('register form', () => {
   it('when the API rejects fields, then each message is tied to its field and focus moves to the first in form order', async () => {
     installApiDouble();
     // The API lists the password first; the form still starts the user at the first field on screen.
-    server.use(
-      http.post(api('/auth/register'), () =>
-        problem(400, 'validation_failed', {
-          errors: [
-            { path: 'password', message: 'must be at least 12 characters' },
-            { path: 'email', message: 'must be a valid email address' },
-          ],
-        }),
-      ),
-    );
+    refuseFields([
+      { path: 'password', message: 'must be at least 12 characters' },
+      { path: 'email', message: 'must be a valid email address' },
+    ]);
     const app = await openRegister();
 
     await submit(app, { name: 'Ada', email: 'ada-at-example', password: 'short' });
@@ -54,16 +53,10 @@ describe('register form', () => {
 
   it('when the name is the first invalid field, then focus moves to Name', async () => {
     installApiDouble();
-    server.use(
-      http.post(api('/auth/register'), () =>
-        problem(400, 'validation_failed', {
-          errors: [
-            { path: 'password', message: 'must be at least 12 characters' },
-            { path: 'name', message: 'is required' },
-          ],
-        }),
-      ),
-    );
+    refuseFields([
+      { path: 'password', message: 'must be at least 12 characters' },
+      { path: 'name', message: 'is required' },
+    ]);
     const app = await openRegister();
 
     await submit(app, { name: ' ', email: NEWCOMER.email, password: 'short' });
@@ -76,13 +69,7 @@ describe('register form', () => {
 
   it('when the fields are fixed after a validation failure, then the old messages go', async () => {
     installApiDouble();
-    server.use(
-      http.post(
-        api('/auth/register'),
-        () => problem(400, 'validation_failed', { errors: [{ path: 'password', message: 'must be at least 12 characters' }] }),
-        { once: true },
-      ),
-    );
+    refuseFields([{ path: 'password', message: 'must be at least 12 characters' }], { once: true });
     const app = await openRegister();
     await submit(app, { ...NEWCOMER, password: 'short' });
     await waitFor(() => expect(screen.getByLabelText('Password')).toHaveFocus());

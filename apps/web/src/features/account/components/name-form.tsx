@@ -1,37 +1,33 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
-import { Field } from '../../../components/ui/field.tsx';
+import { useEffect } from 'react';
+import { NameField } from '../../../components/ui/account-fields.tsx';
 import { FormStatus } from '../../../components/ui/form-status.tsx';
 import { meQuery } from '../../../lib/me.ts';
 import { useClient } from '../../../lib/services.tsx';
 import { useForm } from '../../../lib/use-form.ts';
 import { updateName } from '../api/update-account.ts';
 
-const FIELDS = ['name'] as const;
-
 export function NameForm() {
   const client = useClient();
   const queryClient = useQueryClient();
   const me = useQuery(meQuery(client));
-  const [name, setName] = useState('');
-  const [saved, setSaved] = useState(false);
-  const { problem, alertRef, field, busy, handleSubmit } = useForm(FIELDS);
+  const form = useForm({ name: '' });
+  const { setValues } = form;
   useEffect(() => {
-    if (me.data) setName(me.data.name);
-  }, [me.data]);
+    if (me.data) setValues({ name: me.data.name });
+  }, [me.data, setValues]);
 
-  const submit = handleSubmit(async () => {
-    setSaved(false);
+  const submit = form.handleSubmit(async ({ name }) => {
     queryClient.setQueryData(meQuery(client).queryKey, await updateName(client, name));
-    setSaved(true);
+    return 'Your name was saved.';
   });
 
   return (
     <form onSubmit={submit} noValidate aria-labelledby="name-heading" className="card">
       <h2 id="name-heading">Name</h2>
-      <FormStatus ref={alertRef} error={problem.form} success={saved ? 'Your name was saved.' : null} />
-      <Field {...field('name')} label="Name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
-      <button type="submit" className="button primary" disabled={busy}>
+      <FormStatus {...form.status} />
+      <NameField {...form.field('name')} />
+      <button type="submit" className="button primary" disabled={form.busy}>
         Save name
       </button>
     </form>

@@ -1,50 +1,30 @@
-import { useState } from 'react';
 import { Link } from 'react-router';
-import { Field } from '../../../components/ui/field.tsx';
+import { EmailField, PasswordField } from '../../../components/ui/account-fields.tsx';
 import { FormStatus } from '../../../components/ui/form-status.tsx';
 import { useServices } from '../../../lib/services.tsx';
 import { useForm } from '../../../lib/use-form.ts';
 
-const FIELDS = ['email', 'password'] as const;
 const DEMO_USERS = [
   { label: 'Fill in the demo user', email: 'demo@example.com', password: 'demo-password-1' },
   { label: 'Fill in the demo admin', email: 'admin@example.com', password: 'admin-password-1' },
 ];
 
-/** Signs in; the login route then follows the new session to returnTo. */
+/** Signs in; the sign-in page then follows the new session to returnTo. */
 export function LoginForm(props: { registerHref: string }) {
   const { client, config } = useServices();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const { problem, alertRef, field, busy, handleSubmit } = useForm(FIELDS);
+  const form = useForm({ email: '', password: '' });
 
-  const submit = handleSubmit(async () => {
-    await client.login({ email, password });
+  const submit = form.handleSubmit(async (credentials) => {
+    await client.login(credentials);
   });
 
   return (
-    <form onSubmit={submit} noValidate aria-describedby={problem.form ? 'login-problem' : undefined}>
-      <FormStatus ref={alertRef} id="login-problem" error={problem.form} />
-      <Field
-        {...field('email')}
-        label="Email"
-        type="email"
-        autoComplete="username"
-        required
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
-      />
-      <Field
-        {...field('password')}
-        label="Password"
-        type="password"
-        autoComplete="current-password"
-        required
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-      />
-      <button type="submit" className="button primary" disabled={busy}>
-        {busy ? 'Signing in…' : 'Sign in'}
+    <form onSubmit={submit} noValidate aria-describedby={form.status.error ? 'login-problem' : undefined}>
+      <FormStatus {...form.status} id="login-problem" />
+      <EmailField {...form.field('email')} required />
+      <PasswordField {...form.field('password')} purpose="current" required />
+      <button type="submit" className="button primary" disabled={form.busy}>
+        {form.busy ? 'Signing in…' : 'Sign in'}
       </button>
       <p>
         No account yet? <Link to={props.registerHref}>Create an account</Link>
@@ -57,10 +37,7 @@ export function LoginForm(props: { registerHref: string }) {
               key={demo.email}
               type="button"
               className="button"
-              onClick={() => {
-                setEmail(demo.email);
-                setPassword(demo.password);
-              }}
+              onClick={() => form.setValues({ email: demo.email, password: demo.password })}
             >
               {demo.label}
             </button>
