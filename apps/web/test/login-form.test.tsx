@@ -1,11 +1,11 @@
 import { screen, waitFor } from '@testing-library/react';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { api, DEMO_USER, installApiDouble, problem, server } from './support/api-double.ts';
+import { api, DEMO_ADMIN, DEMO_USER, installApiDouble, problem, server } from './support/api-double.ts';
 import { renderApp } from './support/render-app.tsx';
 
-async function openLogin(path = '/login') {
-  const app = renderApp(path);
+async function openLogin(path = '/login', options: Parameters<typeof renderApp>[1] = {}) {
+  const app = renderApp(path, options);
   await screen.findByRole('heading', { level: 1, name: 'Sign in' });
   return app;
 }
@@ -26,6 +26,26 @@ describe('login form', () => {
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeEnabled();
     expect(screen.getByRole('link', { name: 'Create an account' })).toHaveAttribute('href', '/register');
     await waitFor(() => expect(screen.getByRole('heading', { level: 1, name: 'Sign in' })).toHaveFocus());
+  });
+
+  it('when the demo users are offered (development) and one is picked, then its email and password fill the form and sign in', async () => {
+    installApiDouble();
+    const app = await openLogin('/login', { showDemoUsers: true });
+
+    await app.user.click(screen.getByRole('button', { name: 'Fill in the demo admin' }));
+
+    expect(screen.getByLabelText('Email')).toHaveValue(DEMO_ADMIN.email);
+    expect(screen.getByLabelText('Password')).toHaveValue(DEMO_ADMIN.password);
+    await app.user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('heading', { level: 1, name: 'Dashboard' })).toBeInTheDocument();
+    expect(app.client.getSession()?.user.email).toBe(DEMO_ADMIN.email);
+  });
+
+  it('when the demo users are not offered (production), then there are no buttons to fill them in', async () => {
+    installApiDouble();
+    await openLogin();
+
+    expect(screen.queryByRole('button', { name: /Fill in the demo/ })).not.toBeInTheDocument();
   });
 
   it('when the password is wrong, then the form says so in an alert that takes focus, and the user stays on the page', async () => {

@@ -1,4 +1,5 @@
 import { type ErrorCode, problemType, type User } from '@spa-auth/contract';
+import { DEMO_USERS } from '@spa-auth/contract/demo';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { onTestFinished } from 'vitest';
@@ -14,14 +15,8 @@ export const server = setupServer();
 type Account = User & { password: string };
 export type SeenRequest = { method: string; path: string; headers: Headers };
 
-export const DEMO_USER = { id: 'u-demo', email: 'demo@example.com', name: 'Demo User', role: 'user', password: 'demo-password-1' } as const;
-export const DEMO_ADMIN = {
-  id: 'u-admin',
-  email: 'admin@example.com',
-  name: 'Demo Admin',
-  role: 'admin',
-  password: 'admin-password-1',
-} as const;
+export const DEMO_USER = { id: 'u-demo', ...DEMO_USERS.user } as const;
+export const DEMO_ADMIN = { id: 'u-admin', ...DEMO_USERS.admin } as const;
 
 const CHALLENGE = 'Bearer realm="spa-auth"';
 

@@ -16,7 +16,7 @@ import { API_URL } from './api-double.ts';
  * routes) at `path`, in a memory router. Only the browser-wide seams (tab channel, page lifecycle)
  * are switched off, so tests do not hear each other. The client talks HTTP to the API double.
  */
-export function renderApp(path: string) {
+export function renderApp(path: string, options: { showDemoUsers?: boolean } = {}) {
   const onSessionExpired = vi.fn((_info: { code: string }) => {
     // Exactly what main.tsx does: the client reports, the app navigates.
     void router.navigate(loginPath(router.state.location), { replace: true });
@@ -27,7 +27,12 @@ export function renderApp(path: string) {
   const user = userEvent.setup();
   const view = render(
     <StrictMode>
-      <AppProvider client={client} timeline={timeline} config={{ apiUrl: API_URL, showDemoUsers: false }} queryClient={createQueryClient()}>
+      <AppProvider
+        client={client}
+        timeline={timeline}
+        config={{ apiUrl: API_URL, showDemoUsers: options.showDemoUsers ?? false }}
+        queryClient={createQueryClient()}
+      >
         <RouterProvider router={router} />
       </AppProvider>
     </StrictMode>,

@@ -1,12 +1,13 @@
+import { DEMO_USERS } from '@spa-auth/contract/demo';
 import { Link } from 'react-router';
 import { EmailField, PasswordField } from '../../../components/ui/account-fields.tsx';
 import { FormStatus } from '../../../components/ui/form-status.tsx';
 import { useServices } from '../../../lib/services.tsx';
 import { useForm } from '../../../lib/use-form.ts';
 
-const DEMO_USERS = [
-  { label: 'Fill in the demo user', email: 'demo@example.com', password: 'demo-password-1' },
-  { label: 'Fill in the demo admin', email: 'admin@example.com', password: 'admin-password-1' },
+const DEMO_BUTTONS = [
+  { label: 'Fill in the demo user', account: DEMO_USERS.user },
+  { label: 'Fill in the demo admin', account: DEMO_USERS.admin },
 ];
 
 /** Signs in; the sign-in page then follows the new session to returnTo. */
@@ -32,14 +33,14 @@ export function LoginForm(props: { registerHref: string }) {
       {config.showDemoUsers ? (
         <fieldset className="demo-users">
           <legend>Demo users (development only)</legend>
-          {DEMO_USERS.map((demo) => (
+          {DEMO_BUTTONS.map(({ label, account }) => (
             <button
-              key={demo.email}
+              key={account.email}
               type="button"
               className="button"
-              onClick={() => form.setValues({ email: demo.email, password: demo.password })}
+              onClick={() => form.setValues({ email: account.email, password: account.password })}
             >
-              {demo.label}
+              {label}
             </button>
           ))}
         </fieldset>
