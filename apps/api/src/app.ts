@@ -1,5 +1,5 @@
 import cors from 'cors';
-import express, { type Express, type RequestHandler, type Router } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
 import type { Store as RateLimitStore } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
@@ -14,20 +14,35 @@ import { createAuthRoutes } from './auth/routes.ts';
 import { createAuthService } from './auth/service.ts';
 import type { SessionStore } from './auth/session-store.ts';
 import { createVerifiedTokenCache } from './auth/token-cache.ts';
+import { type BackgroundWork, createBackgroundWork } from './background.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import type { EmailLinkStore } from './email-links/email-links.ts';
+import { createEmailVerificationFeature } from './email-verification/routes.ts';
 import { AppError } from './errors.ts';
+import { createAccountEvents } from './events.ts';
+import type { Feature } from './feature.ts';
 import { createOriginCheck } from './http/csrf.ts';
 import { createErrorHandler, createNotFound } from './http/errors.ts';
-import { createAuthRateLimit, createMemoryRateLimitStore, createPasswordCheckLimit, withLocalFallback } from './http/rate-limit.ts';
+import {
+  createAuthRateLimit,
+  createMailLimit,
+  createMemoryRateLimitStore,
+  createPasswordCheckLimit,
+  withLocalFallback,
+} from './http/rate-limit.ts';
 import { createRequestLog } from './http/request-log.ts';
+import { createOutbox, type Outbox } from './mail/outbox.ts';
+import { subscribeNotifications } from './notifications/notifications.ts';
+import { createPasswordResetFeature } from './password-reset/routes.ts';
 import { createSessionsFeature } from './sessions/routes.ts';
 import type { UserStore } from './users/users.ts';
 
-/** What the app needs of its database: the two ports, and what readiness and errors need. */
+/** What the app needs of its database: the ports, and what readiness and errors need. */
 export type Storage = {
   users: UserStore;
   sessions: SessionStore;
+  emailLinks: EmailLinkStore;
   /** Resolves when the database answers (GET /readyz). */
   ping(): Promise<void>;
   /** True for an error that means the database cannot be reached: answered 503, not 500. */
@@ -44,6 +59,10 @@ export type AppDeps = {
   /** Shared rate-limit counters (Redis); in-process counters on the injected clock otherwise. */
   createRateLimitStore?: (prefix: string) => RateLimitStore;
   revocationBus?: RevocationBus;
+  /** Queued mail (SMTP_URL); without it the app sends none, and the email flows say so. */
+  outbox?: Outbox;
+  /** Work the requests start and do not wait for; bootstrap shares it so shutdown can wait for it. */
+  background?: BackgroundWork;
   /**
    * More routes behind the same middleware as the app's own (logging, helmet, CORS) and in front of
    * its 404: how a starter adds its routes, and how the benchmark adds its probes. A route under
@@ -56,8 +75,11 @@ export type AppDeps = {
 /** Builds the whole API from its dependencies. No environment, no I/O, no listening: main.ts does that. */
 export function createApp(deps: AppDeps): Express {
   const { config, storage, clock, logger, keys } = deps;
-  const { users, sessions } = storage;
+  const { users, sessions, emailLinks } = storage;
   const passwords = deps.passwords ?? createPasswords();
+  const outbox = deps.outbox ?? createOutbox({ transport: undefined, logger });
+  const background = deps.background ?? createBackgroundWork(logger);
+  const events = createAccountEvents(background);
   const tokens = createVerifiedTokenCache(
     createAccessTokens({
       keys,
@@ -71,7 +93,17 @@ export function createApp(deps: AppDeps): Express {
     { clock, max: 10_000 },
   );
   const revocations = createRevocations({ sessions, clock, ...(deps.revocationBus ? { bus: deps.revocationBus } : {}) });
-  const auth = createAuthService({ users, sessions, clock, tokens, passwords, revocations, policy: config });
+  const auth = createAuthService({
+    users,
+    sessions,
+    clock,
+    tokens,
+    passwords,
+    revocations,
+    policy: config,
+    events,
+    verifiesEmail: outbox.isEnabled,
+  });
   const rateLimits = {
     clock,
     logger,
@@ -115,37 +147,57 @@ export function createApp(deps: AppDeps): Express {
     res.set('Cache-Control', 'public, max-age=300').json(keys.jwks);
   });
 
-  app.use(
-    '/auth',
-    createOriginCheck(config.corsOrigins),
-    createAuthRateLimit(rateLimits),
-    createAuthRoutes({ auth, cookies, rateLimits: { ...rateLimits, refreshLimit: config.refreshRateLimit } }),
-  );
+  // /auth: public, cookie-carrying routes, behind the origin check and the per-IP budget.
+  const authRoutes = express.Router();
+  app.use('/auth', createOriginCheck(config.corsOrigins), createAuthRateLimit(rateLimits), authRoutes);
+  authRoutes.use(createAuthRoutes({ auth, cookies, rateLimits: { ...rateLimits, refreshLimit: config.refreshRateLimit } }));
 
   // Every /api route is behind the bearer check, whoever mounts it: a route that must be public says
   // so by going on `publicApi`, which is mounted in front of the check.
   const requireAuth = createRequireAuth(tokens, revocations);
   const publicApi = express.Router();
   app.use('/api', publicApi);
-  app.use('/api', requireAuth, (_req, res, next) => {
-    // Per-user answers: no shared cache may keep them.
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
+  const protectedApi = express.Router();
+  app.use(
+    '/api',
+    requireAuth,
+    (_req, res, next) => {
+      // Per-user answers: no shared cache may keep them.
+      res.set('Cache-Control', 'no-store');
+      next();
+    },
+    protectedApi,
+  );
 
   // The features: each is one folder and one line here. Deleting both removes the feature; what
   // they share is built above.
   const shared = {
     users,
     sessions,
+    emailLinks,
     clock,
     passwords,
     revocations,
+    auth,
+    cookies,
+    events,
+    outbox,
+    background,
+    appUrl: config.appUrl,
     passwordCheckLimit: createPasswordCheckLimit(rateLimits, (req) => req.res?.locals.auth.sub ?? ''),
+    mailLimit: (kind: string, recipientOf: (req: Request) => string) =>
+      createMailLimit({ ...rateLimits, mailLimit: config.mailRateLimit }, kind, recipientOf),
   };
-  app.use('/api', createAccountFeature(shared));
-  app.use('/api', createSessionsFeature(shared));
-  app.use('/api', createAdminFeature(shared));
+  const mount = (feature: Feature) => {
+    if (feature.auth) authRoutes.use(feature.auth);
+    if (feature.api) protectedApi.use(feature.api);
+  };
+  mount(createAccountFeature(shared));
+  mount(createSessionsFeature(shared));
+  mount(createAdminFeature(shared));
+  mount(createEmailVerificationFeature(shared));
+  mount(createPasswordResetFeature(shared));
+  subscribeNotifications(shared);
   deps.extend?.(app, { requireAuth, tokens, publicApi });
 
   app.use(createNotFound(app));

@@ -1,14 +1,17 @@
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { openPostgresStorage } from './adapters/postgres/index.ts';
+import { createSmtpTransport } from './adapters/smtp/index.ts';
 import { type AppDeps, createApp, type Storage } from './app.ts';
 import { loadOrCreateDevKey } from './auth/dev-key.ts';
 import { createKeySet, type KeySet } from './auth/keys.ts';
 import { createPasswords, type Passwords } from './auth/passwords.ts';
 import { createRetentionJob, type RetentionJob } from './auth/retention.ts';
+import { createBackgroundWork } from './background.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
+import { createOutbox, type MailTransport } from './mail/outbox.ts';
 import { connectRedis } from './redis.ts';
 import { seedDemoUsers } from './seed.ts';
 
@@ -24,6 +27,8 @@ export type BootstrapOptions = {
   /** Otherwise JWT_PRIVATE_KEY, or in development a key kept in DATA_DIR. */
   keys?: KeySet;
   passwords?: Passwords;
+  /** Otherwise SMTP_URL's server, or no mail at all without it. */
+  mailTransport?: MailTransport;
   extend?: AppDeps['extend'];
 };
 
@@ -37,7 +42,7 @@ export type Bootstrapped = {
   migrations: string[];
   /** The ended-session clean-up; not started here (main.ts starts it). */
   retention: RetentionJob;
-  /** Stops the retention job and closes what bootstrap opened (Redis, the database). */
+  /** Waits for the work requests started and the mail being sent, then stops the retention job and closes what bootstrap opened (Redis, the database, the mail connection). */
   close(): Promise<void>;
 };
 
@@ -65,6 +70,9 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   const keys =
     options.keys ?? createKeySet(config.jwtPrivateKey ?? (await loadOrCreateDevKey(config.dataDir)), config.jwtPreviousPublicKeys);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
+  const smtp = !options.mailTransport && config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : undefined;
+  const outbox = createOutbox({ transport: options.mailTransport ?? smtp, logger });
+  const background = createBackgroundWork(logger);
 
   const deps: AppDeps = {
     config,
@@ -73,6 +81,8 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     logger,
     keys,
     passwords,
+    outbox,
+    background,
     ...(redis ? { createRateLimitStore: redis.createRateLimitStore, revocationBus: redis.revocationBus } : {}),
     ...(options.extend ? { extend: options.extend } : {}),
   };
@@ -84,6 +94,9 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     migrations: opened?.migrations ?? [],
     retention,
     async close() {
+      await background.settled();
+      await outbox.stop();
+      smtp?.close();
       await retention.stop();
       await redis?.close();
       await opened?.close();

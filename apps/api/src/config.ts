@@ -5,8 +5,6 @@ import type { SameSite } from './auth/cookies.ts';
 import { isP256 } from './auth/keys.ts';
 import { parseDuration } from './duration.ts';
 
-/** No 'none': a cross-site refresh cookie is a third-party cookie, which browsers are phasing out. */
-
 export type Config = {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
@@ -44,6 +42,13 @@ export type Config = {
   /** false, a hop count, or an address list; never true, which would trust any client's X-Forwarded-For. */
   trustProxy: false | number | string;
   logLevel: string;
+  /** Undefined: no mail server, so no email flows (docs/email.md). May carry a password: never printed. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Where the web app is served; the links in emails point there. */
+  appUrl: string;
+  /** Mails of one kind per address (and four times that per IP) per RATE_LIMIT_WINDOW. */
+  mailRateLimit: number;
 };
 
 export class ConfigError extends Error {
@@ -199,6 +204,23 @@ const EnvSchema = z.object({
     .string()
     .optional()
     .refine((text) => !text || /^rediss?:\/\//.test(text), 'must start with redis:// or rediss://'),
+  SMTP_URL: z
+    .string()
+    .optional()
+    .refine(
+      (text) => !text || (/^smtps?:\/\//.test(text) && URL.canParse(text)),
+      'must be a URL like smtp://user:password@mail.example.com:587 or smtps://...',
+    ),
+  MAIL_FROM: z.string().default('spa-auth <no-reply@localhost>'),
+  APP_URL: z
+    .string()
+    .default('http://localhost:5173')
+    .refine(
+      (text) => /^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(text) && URL.canParse(text),
+      "must be the web app's URL, like https://app.example.com",
+    )
+    .transform((text) => text.replace(/\/+$/, '')),
+  MAIL_RATE_LIMIT: positiveInt('3'),
   JWT_PRIVATE_KEY: z
     .string()
     .optional()
@@ -343,6 +365,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       'COOKIE_SECURE=false is refused when NODE_ENV=production, as the refresh cookie would travel over plain HTTP: serve the app over HTTPS and leave COOKIE_SECURE unset',
     );
   }
+  // Links in emails must not point a user at the development server.
+  if (isProduction && cleaned.SMTP_URL && !cleaned.APP_URL?.startsWith('https://')) {
+    problems.push(
+      'APP_URL is required when NODE_ENV=production and SMTP_URL is set: the https:// URL of the web app, which the links in emails point to',
+    );
+  }
   if (e && e.REFRESH_IDLE_TTL > e.SESSION_MAX_AGE) problems.push('REFRESH_IDLE_TTL must not be longer than SESSION_MAX_AGE');
   if (e && e.ACCESS_TOKEN_TTL > e.REFRESH_IDLE_TTL) problems.push('ACCESS_TOKEN_TTL must not be longer than REFRESH_IDLE_TTL');
   // One line per problem, each readable on its own in a log.
@@ -375,5 +403,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     seedDemoUsers,
     trustProxy: e.TRUST_PROXY,
     logLevel: e.LOG_LEVEL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    appUrl: e.APP_URL,
+    mailRateLimit: e.MAIL_RATE_LIMIT,
   };
 }

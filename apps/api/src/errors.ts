@@ -26,6 +26,10 @@ const TITLES: Record<ErrorCode, string> = {
   refresh_expired: 'Session expired',
   refresh_reused: 'Session ended',
   refresh_conflict: 'Conflicting session cookies',
+  email_unverified: 'Email not verified',
+  link_invalid: 'Invalid link',
+  link_expired: 'Link expired',
+  link_used: 'Link already used',
 };
 
 /**

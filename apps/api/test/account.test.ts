@@ -41,14 +41,14 @@ describe('GET and PATCH /api/me', () => {
     const user = await registerUser(api.app, { name: 'Ada Lovelace' });
     const res = await request(api.app).get('/api/me').set(bearer(user.accessToken)).expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body).toEqual({ user: { id: user.user.id, email: user.email, name: 'Ada Lovelace', role: 'user' } });
+    expect(res.body).toEqual({ user: { id: user.user.id, email: user.email, name: 'Ada Lovelace', role: 'user', emailVerified: true } });
     expect(JSON.stringify(res.body)).not.toContain('argon2');
   });
 
   it('when the user patches the name, then 200 with the trimmed name, kept in the database', async () => {
     const user = await registerUser(api.app);
     const res = await request(api.app).patch('/api/me').set(bearer(user.accessToken)).send({ name: '  Grace Hopper  ' }).expect(200);
-    expect(res.body).toEqual({ user: { id: user.user.id, email: user.email, name: 'Grace Hopper', role: 'user' } });
+    expect(res.body).toEqual({ user: { id: user.user.id, email: user.email, name: 'Grace Hopper', role: 'user', emailVerified: true } });
     const { rows } = await api.db.query<{ name: string }>('SELECT name FROM users WHERE id = $1', [user.user.id]);
     expect(rows).toEqual([{ name: 'Grace Hopper' }]);
     const me = await request(api.app).get('/api/me').set(bearer(user.accessToken)).expect(200);
@@ -297,10 +297,11 @@ describe('GET /api/admin/users', () => {
       name: 'Listed User',
       role: 'user',
       createdAt: expect.any(String),
+      emailVerified: true,
     });
     expect(users.find((u) => u.id === admin.user.id)).toMatchObject({ role: 'admin' });
     for (const user of users) {
-      expect(Object.keys(user).sort()).toEqual(['createdAt', 'email', 'id', 'name', 'role']);
+      expect(Object.keys(user).sort()).toEqual(['createdAt', 'email', 'emailVerified', 'id', 'name', 'role']);
       expect(isoString(user.createdAt)).toBe(true);
     }
     const body = JSON.stringify(res.body);

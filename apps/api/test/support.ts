@@ -1,8 +1,9 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { CSRF_HEADER } from '@spa-auth/contract';
+import { CSRF_HEADER, type Problem } from '@spa-auth/contract';
+import { type MailCatcher, startMailCatcher } from '@spa-auth/mail-catcher';
 import type { Express } from 'express';
 import request from 'supertest';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { type Database, openEmbeddedDatabase, openPostgresDatabase } from '../src/adapters/postgres/database.ts';
 import { createPostgresStorage } from '../src/adapters/postgres/index.ts';
 import { migrate } from '../src/adapters/postgres/migrate.ts';
@@ -153,4 +154,43 @@ export function withCountedRefreshLookups(api: TestApi): { app: Express; lookups
     },
   };
   return { app: createApp({ ...api.deps, storage: { ...api.storage, sessions } }), lookups: () => lookups };
+}
+
+/** A problem+json answer with this status and code (RFC 9457 members present). */
+export function expectProblem(res: request.Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String), code });
+  return res.body as Problem;
+}
+
+/** The claims of an access token, unverified (the tests read what the API put in). */
+export function claimsOf(accessToken: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(accessToken.split('.')[1] as string, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/**
+ * A real SMTP server on a random port for this file's tests, started before them and stopped
+ * after; the API sends to it when created with `{ SMTP_URL: catcher.smtpUrl }`.
+ */
+export function useMailCatcher(): { current(): MailCatcher } {
+  let catcher: MailCatcher | undefined;
+  beforeAll(async () => {
+    catcher = await startMailCatcher();
+  });
+  afterAll(async () => {
+    await catcher?.stop();
+  });
+  return {
+    current() {
+      if (!catcher) throw new Error('the mail catcher starts in beforeAll');
+      return catcher;
+    },
+  };
+}
+
+/** Waits until the app's background work and the mail it queued are done: then every message is sent. */
+export async function mailSettled(api: TestApi): Promise<void> {
+  await api.deps.background?.settled();
+  await api.deps.outbox?.idle();
 }

@@ -23,4 +23,8 @@ export const ERROR_CODES = [
   'refresh_expired',
   'refresh_reused',
   'refresh_conflict',
+  'email_unverified',
+  'link_invalid',
+  'link_expired',
+  'link_used',
 ] as const;

@@ -60,6 +60,22 @@ export const ChangePasswordRequest = z.strictObject({
 });
 export type ChangePasswordRequest = z.input<typeof ChangePasswordRequest>;
 
+/**
+ * The secret of an emailed link (verification, password reset): 32 random bytes, base64url. It
+ * travels in the link's fragment and then in a POST body, never in a URL the server sees.
+ */
+export const LinkToken = z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(128, 'is too long'));
+
+export const VerifyEmailRequest = z.strictObject({ token: LinkToken });
+export type VerifyEmailRequest = z.input<typeof VerifyEmailRequest>;
+
+/** Any syntactically valid email: the answer is the same whether an account has it. */
+export const PasswordResetRequest = z.strictObject({ email: Email });
+export type PasswordResetRequest = z.input<typeof PasswordResetRequest>;
+
+export const PasswordResetConfirmRequest = z.strictObject({ token: LinkToken, newPassword: Password });
+export type PasswordResetConfirmRequest = z.input<typeof PasswordResetConfirmRequest>;
+
 export const User = z.object({
   id: z.string(),
   email: z.string(),
@@ -78,7 +94,11 @@ export const SessionResponse = z.object({
 });
 export type SessionResponse = z.infer<typeof SessionResponse>;
 
-export const MeResponse = z.object({ user: User });
+/** The signed-in user's own view: the session's user and whether the email is verified. */
+export const Me = z.extend(User, { emailVerified: z.boolean() });
+export type Me = z.infer<typeof Me>;
+
+export const MeResponse = z.object({ user: Me });
 export type MeResponse = z.infer<typeof MeResponse>;
 
 export const SessionInfo = z.object({
@@ -93,7 +113,7 @@ export type SessionInfo = z.infer<typeof SessionInfo>;
 export const SessionsResponse = z.object({ sessions: z.array(SessionInfo) });
 export type SessionsResponse = z.infer<typeof SessionsResponse>;
 
-export const AdminUser = z.extend(User, { createdAt: z.string() });
+export const AdminUser = z.extend(User, { createdAt: z.string(), emailVerified: z.boolean() });
 export type AdminUser = z.infer<typeof AdminUser>;
 
 export const AdminUsersResponse = z.object({ users: z.array(AdminUser) });

@@ -4,6 +4,8 @@ import type { Passwords } from '../auth/passwords.ts';
 import type { Revocations } from '../auth/revocations.ts';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
+import type { AccountEvents } from '../events.ts';
+import type { Feature } from '../feature.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
 import type { PasswordCheckLimit } from '../http/rate-limit.ts';
 import { type AccountUserStore, createAccountService } from './service.ts';
@@ -23,9 +25,10 @@ export function createAccountFeature(deps: {
   clock: Clock;
   passwords: Passwords;
   revocations: Revocations;
+  events: AccountEvents;
   /** One check per user at a time, and limits on wrong passwords per user and IP (http/rate-limit.ts). */
   passwordCheckLimit: PasswordCheckLimit;
-}) {
+}): Feature {
   const { passwordCheckLimit } = deps;
   const account = createAccountService(deps);
   const router = Router();
@@ -63,5 +66,5 @@ export function createAccountFeature(deps: {
     },
   );
 
-  return router;
+  return { api: router };
 }

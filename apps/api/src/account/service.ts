@@ -2,27 +2,37 @@ import type { ChangePasswordRequest } from '@spa-auth/contract';
 import type { Passwords } from '../auth/passwords.ts';
 import type { Revocations } from '../auth/revocations.ts';
 import type { Clock } from '../clock.ts';
-import { toPublicUser, type UserStore } from '../users/users.ts';
+import type { AccountEvents } from '../events.ts';
+import { toPublicUser, type UserRecord, type UserStore } from '../users/users.ts';
 
 /** What the account feature needs of stored users. */
 export type AccountUserStore = Pick<UserStore, 'findUserById' | 'updateUserName' | 'changePassword'>;
 
+/** The signed-in user's own view (GET and PATCH /api/me). */
+const toMe = (user: UserRecord) => ({ ...toPublicUser(user), emailVerified: user.emailVerifiedAt !== null });
+
 export type AccountService = ReturnType<typeof createAccountService>;
 
 /** The signed-in user's own profile and password. No req/res here. */
-export function createAccountService(deps: { users: AccountUserStore; clock: Clock; passwords: Passwords; revocations: Revocations }) {
-  const { users, clock, passwords, revocations } = deps;
+export function createAccountService(deps: {
+  users: AccountUserStore;
+  clock: Clock;
+  passwords: Passwords;
+  revocations: Revocations;
+  events: AccountEvents;
+}) {
+  const { users, clock, passwords, revocations, events } = deps;
   const now = () => new Date(clock.now());
 
   return {
     async getMe(userId: string) {
       const user = await users.findUserById(userId);
-      return user ? toPublicUser(user) : null;
+      return user ? toMe(user) : null;
     },
 
     async updateName(userId: string, name: string) {
       const user = await users.updateUserName(userId, name, now());
-      return user ? toPublicUser(user) : null;
+      return user ? toMe(user) : null;
     },
 
     /** Changing the password ends every other session: whoever knew the old one is signed out. */
@@ -31,6 +41,7 @@ export function createAccountService(deps: { users: AccountUserStore; clock: Clo
       if (!user || !(await passwords.verifyPassword(user.passwordHash, input.currentPassword))) return 'invalid_credentials';
       const revoked = await users.changePassword(userId, await passwords.hashPassword(input.newPassword), now(), currentSessionId);
       await revocations.markRevoked(revoked);
+      events.publish({ type: 'password_changed', user, via: 'change' });
       return 'ok';
     },
   };

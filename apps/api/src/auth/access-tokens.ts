@@ -14,6 +14,8 @@ export type AccessTokenClaims = {
   iat: number;
   exp: number;
   role: Role;
+  /** OpenID Connect's claim: whether the user proved the address is theirs (a verification link). */
+  email_verified: boolean;
 };
 
 export type VerifyResult =
@@ -21,7 +23,10 @@ export type VerifyResult =
   | { ok: false; code: 'token_expired' | 'token_invalid'; description: string };
 
 export type AccessTokens = {
-  signAccessToken(subject: { userId: string; sessionId: string; role: Role }): { token: string; expiresIn: number };
+  signAccessToken(subject: { userId: string; sessionId: string; role: Role; emailVerified?: boolean }): {
+    token: string;
+    expiresIn: number;
+  };
   verifyAccessToken(token: string): VerifyResult;
 };
 
@@ -48,7 +53,7 @@ export function createAccessTokens(options: {
   const invalid = (description: string): VerifyResult => ({ ok: false, code: 'token_invalid', description });
 
   return {
-    signAccessToken({ userId, sessionId, role }) {
+    signAccessToken({ userId, sessionId, role, emailVerified = false }) {
       const iat = Math.floor(clock.now() / 1000);
       const claims: AccessTokenClaims = {
         iss: issuer,
@@ -60,6 +65,7 @@ export function createAccessTokens(options: {
         iat,
         exp: iat + ttl,
         role,
+        email_verified: emailVerified,
       };
       const token = jwt.sign(claims, keys.signing.privateKey, {
         algorithm: ALGORITHM,
@@ -96,7 +102,7 @@ export function createAccessTokens(options: {
         if (error instanceof jwt.TokenExpiredError) return { ok: false, code: 'token_expired', description: 'The access token expired' };
         return invalid('The token signature or claims are invalid');
       }
-      const { sub, sid, role, jti, iat, exp, client_id } = payload as Partial<AccessTokenClaims>;
+      const { sub, sid, role, jti, iat, exp, client_id, email_verified } = payload as Partial<AccessTokenClaims>;
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string') return invalid('The token lacks required claims');
       if (role !== 'user' && role !== 'admin') return invalid('The token has no valid role');
       if (typeof iat !== 'number' || typeof exp !== 'number' || iat > now + tolerance) return invalid('The token was issued in the future');
@@ -104,7 +110,9 @@ export function createAccessTokens(options: {
       // service on the same key) or under an older, longer ACCESS_TOKEN_TTL: not ours to honour.
       if (exp - iat > ttl + tolerance) return invalid('The token lives longer than the access token lifetime');
       if (client_id !== CLIENT_ID) return invalid('The token was issued to another client');
-      return { ok: true, claims: { iss: issuer, aud: audience, sub, sid, jti, iat, exp, role, client_id } };
+      // Only `true` counts: a token without the claim proves nothing about the address.
+      const claims = { iss: issuer, aud: audience, sub, sid, jti, iat, exp, role, client_id, email_verified: email_verified === true };
+      return { ok: true, claims };
     },
   };
 }

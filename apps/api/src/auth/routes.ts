@@ -15,13 +15,13 @@ const REFRESH_DETAILS: Record<RefreshFailure, string> = {
   refresh_conflict: 'The request carries refresh cookies of more than one session; sign in again',
 };
 
-function sendSession(res: Response, cookies: CookiePolicy, status: number, session: IssuedSession): void {
+export function sendSession(res: Response, cookies: CookiePolicy, status: number, session: IssuedSession): void {
   setRefreshCookie(res, cookies, session.refreshToken, session.refreshTtlMs);
   // RFC 6749 5.1: responses that carry tokens must not be cached.
   res.status(status).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(session.body);
 }
 
-const userAgentOf = (ua: string | undefined) => (ua ? ua.slice(0, 512) : null);
+export const userAgentOf = (ua: string | undefined) => (ua ? ua.slice(0, 512) : null);
 
 /**
  * /auth/*: HTTP only. The per-IP budget and the origin check are mounted in front of this router;

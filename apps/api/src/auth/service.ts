@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LoginRequest, RegisterRequest, SessionResponse } from '@spa-auth/contract';
 import type { Clock } from '../clock.ts';
+import type { AccountEvents } from '../events.ts';
 import { type PublicUserRecord, toPublicUser, type UserRecord, type UserStore } from '../users/users.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import type { Passwords } from './passwords.ts';
@@ -106,11 +107,22 @@ export function createAuthService(deps: {
   passwords: Passwords;
   revocations: Revocations;
   policy: SessionPolicy;
+  events?: AccountEvents;
+  /**
+   * Whether a new account's address waits for a verification link. Off when no mail is sent: then
+   * nothing could verify it, and routes that require a verified address would lock everyone out.
+   */
+  verifiesEmail?: boolean;
 }) {
   const { users, sessions, clock, tokens, passwords, revocations, policy } = deps;
 
   const issue = (user: PublicUserRecord, sessionId: string, refreshToken: string, endsAt: number) => {
-    const { token, expiresIn } = tokens.signAccessToken({ userId: user.id, sessionId, role: user.role });
+    const { token, expiresIn } = tokens.signAccessToken({
+      userId: user.id,
+      sessionId,
+      role: user.role,
+      emailVerified: user.emailVerifiedAt !== null,
+    });
     return {
       body: { accessToken: token, tokenType: 'Bearer' as const, expiresIn, user: toPublicUser(user) },
       refreshToken,
@@ -183,18 +195,27 @@ export function createAuthService(deps: {
   return {
     async register(input: RegisterRequest, userAgent: string | null): Promise<IssuedSession | { failure: 'email_taken' }> {
       const passwordHash = await passwords.hashPassword(input.password);
+      const now = new Date(clock.now());
       const user = await users.createUser({
         id: randomUUID(),
         email: input.email,
         name: input.name,
         role: 'user',
         passwordHash,
-        now: new Date(clock.now()),
+        now,
+        emailVerifiedAt: deps.verifiesEmail ? null : now,
       });
       if (!user) return { failure: 'email_taken' };
+      deps.events?.publish({ type: 'user_registered', user });
       // Nobody else knows this password yet, so it cannot have changed since: a session is always made.
       return (await startSession(user, userAgent)) as IssuedSession;
     },
+
+    /**
+     * A new session for a user whose identity another step proved (a password reset link). Null
+     * when the password changed after `user` was read.
+     */
+    signIn: startSession,
 
     async login(input: LoginRequest, userAgent: string | null): Promise<IssuedSession | { failure: 'invalid_credentials' }> {
       const user = await users.findUserByEmail(input.email);

@@ -203,3 +203,19 @@ export function createPasswordCheckLimit(options: RateLimitOptions, userOf: (req
     ],
   };
 }
+
+/**
+ * In front of every route that sends mail: per recipient (an address, or the signed-in user) and
+ * per IP, counted whether or not an account has the address, so the limit itself tells nothing.
+ * `mailLimit` per window per recipient, four times that per IP.
+ */
+export function createMailLimit(
+  options: RateLimitOptions & { mailLimit: number },
+  kind: string,
+  recipientOf: (req: Request) => string,
+): RequestHandler[] {
+  return [
+    limiter(options, `mail-ip-${kind}:`, options.mailLimit * 4, { keyGenerator: (req) => ipKeyGenerator(req.ip ?? '') }),
+    limiter(options, `mail-${kind}:`, options.mailLimit, { keyGenerator: (req) => recipientOf(req) }),
+  ];
+}

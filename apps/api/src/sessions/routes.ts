@@ -2,13 +2,14 @@ import { Router } from 'express';
 import type { Revocations } from '../auth/revocations.ts';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
+import type { Feature } from '../feature.ts';
 import { createSessionsService, type SessionListStore } from './service.ts';
 
 /**
  * The sessions feature: GET /api/sessions, POST /api/sessions/revoke-others, DELETE
  * /api/sessions/:id. Mounted at /api behind the app's bearer check (app.ts).
  */
-export function createSessionsFeature(deps: { sessions: SessionListStore; clock: Clock; revocations: Revocations }) {
+export function createSessionsFeature(deps: { sessions: SessionListStore; clock: Clock; revocations: Revocations }): Feature {
   const service = createSessionsService(deps);
   const router = Router();
 
@@ -28,5 +29,5 @@ export function createSessionsFeature(deps: { sessions: SessionListStore; clock:
     res.status(204).end();
   });
 
-  return router;
+  return { api: router };
 }

@@ -6,11 +6,13 @@ export type UserRecord = {
   name: string;
   role: Role;
   passwordHash: string;
+  /** When the address was proven to be the user's (a verification link); null until then. */
+  emailVerifiedAt: Date | null;
   createdAt: Date;
 };
 
 /** What an access token and a response need of a user: everything but the password hash. */
-export type PublicUserRecord = Pick<UserRecord, 'id' | 'email' | 'name' | 'role'>;
+export type PublicUserRecord = Pick<UserRecord, 'id' | 'email' | 'name' | 'role' | 'emailVerifiedAt'>;
 
 /**
  * The users port: what auth/ and the account features need of stored users. It sits beneath both;
@@ -19,7 +21,9 @@ export type PublicUserRecord = Pick<UserRecord, 'id' | 'email' | 'name' | 'role'
  */
 export type UserStore = {
   /** Null when the email is taken (emails are unique, compared as stored: the contract lower-cases them). */
-  createUser(user: Omit<UserRecord, 'createdAt'> & { now: Date }): Promise<UserRecord | null>;
+  createUser(
+    user: Omit<UserRecord, 'createdAt' | 'emailVerifiedAt'> & { now: Date; emailVerifiedAt?: Date | null },
+  ): Promise<UserRecord | null>;
   findUserByEmail(email: string): Promise<UserRecord | null>;
   /** Null for an unknown id, including one that is not a UUID. */
   findUserById(id: string): Promise<UserRecord | null>;
@@ -33,6 +37,11 @@ export type UserStore = {
   changePassword(id: string, passwordHash: string, now: Date, exceptSessionId?: string): Promise<string[]>;
   /** Every user, oldest first. */
   listUsers(): Promise<UserRecord[]>;
+  /**
+   * Marks the user's email verified, only if it is still `email` (a link sent to an old address
+   * proves nothing about a new one). True when the user has that email, verified now or before.
+   */
+  markEmailVerified(id: string, email: string, now: Date): Promise<boolean>;
 };
 
 export function toPublicUser(user: PublicUserRecord) {

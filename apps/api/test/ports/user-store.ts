@@ -37,5 +37,27 @@ export function testUserStore(setup: () => Promise<{ users: UserStore }>): void 
       expect((await users.findUserById(user.id))?.passwordHash).toBe('hash-2');
       expect((await users.listUsers()).map((u) => u.id)).toContain(user.id);
     });
+
+    it('when an email is marked verified, then only for the address the user still has, and once', async () => {
+      const { users } = await setup();
+      const user = await newUser(users);
+      if (!user) throw new Error('no user');
+      expect(user.emailVerifiedAt).toBeNull();
+      expect(await users.markEmailVerified(user.id, 'someone-else@example.test', later(1))).toBe(false);
+      expect(await users.markEmailVerified(user.id, user.email, later(2))).toBe(true);
+      expect(await users.markEmailVerified(user.id, user.email, later(3))).toBe(true);
+      expect((await users.findUserById(user.id))?.emailVerifiedAt).toEqual(later(2));
+      expect(await users.markEmailVerified('not-a-uuid', user.email, later(4))).toBe(false);
+      const verified = await users.createUser({
+        id: randomUUID(),
+        email: uniqueEmail(),
+        name: 'V',
+        role: 'user',
+        passwordHash: 'h',
+        now: T0,
+        emailVerifiedAt: T0,
+      });
+      expect(verified?.emailVerifiedAt).toEqual(T0);
+    });
   });
 }

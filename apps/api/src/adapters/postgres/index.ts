@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { type Database, isDatabaseUnavailable, openEmbeddedDatabase, openPostgresDatabase } from './database.ts';
+import { createPostgresEmailLinkStore } from './email-links.ts';
 import { migrate } from './migrate.ts';
 import { createPostgresSessionStore } from './sessions.ts';
 import { createPostgresUserStore } from './users.ts';
@@ -7,7 +8,7 @@ import { createPostgresUserStore } from './users.ts';
 export type { Database } from './database.ts';
 
 /**
- * The PostgreSQL adapter: both ports (users, sessions) on one database, a real server through pg or
+ * The PostgreSQL adapter: every port (users, sessions, email links) on one database, a real server through pg or
  * the embedded PGlite, which speak the same SQL. The app sees the ports only; bootstrap.ts picks
  * the adapter.
  */
@@ -16,6 +17,7 @@ export function createPostgresStorage(db: Database) {
     kind: db.kind,
     users: createPostgresUserStore(db),
     sessions: createPostgresSessionStore(db),
+    emailLinks: createPostgresEmailLinkStore(db),
     async ping() {
       await db.query('SELECT 1');
     },

@@ -11,8 +11,13 @@ const MIGRATION_LOCK_KEY = 7_201_733;
  * One transaction under a transaction-scoped advisory lock: when two instances start at once, the
  * second waits, then finds everything applied.
  */
+/** Every migration's name, in the order they apply. */
+export async function migrationNames(): Promise<string[]> {
+  return (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d+_.+\.sql$/.test(f)).sort();
+}
+
 export async function migrate(db: Database): Promise<string[]> {
-  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d+_.+\.sql$/.test(f)).sort();
+  const files = await migrationNames();
   const scripts = await Promise.all(files.map(async (name) => ({ name, sql: await readFile(path.join(MIGRATIONS_DIR, name), 'utf8') })));
   return db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);

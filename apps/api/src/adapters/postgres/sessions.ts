@@ -17,7 +17,8 @@ const sessionColumns = (t = '') => `${t}id, ${t}user_id AS "userId", ${t}created
 const SESSION_COLUMNS = sessionColumns();
 // Token, session and user in one row, so the refresh hot path pays one round trip for all three.
 const REFRESH_STATE_FROM = `SELECT ${sessionColumns('s.')}, t.selector, t.verifier_hash AS "verifierHash",
-    t.generation AS "tokenGeneration", t.created_at AS "tokenCreatedAt", s.generation_tokens AS "tokensAtGeneration", u.email, u.name, u.role
+    t.generation AS "tokenGeneration", t.created_at AS "tokenCreatedAt", s.generation_tokens AS "tokensAtGeneration", u.email, u.name, u.role,
+    u.email_verified_at AS "emailVerifiedAt"
   FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
   WHERE t.selector = $1`;
 type RefreshRow = SessionRecord &
@@ -30,11 +31,12 @@ type RefreshRow = SessionRecord &
 
 function toRefreshState(row: RefreshRow | null): RefreshState | null {
   if (!row) return null;
-  const { selector, verifierHash, tokenGeneration, tokenCreatedAt, tokensAtGeneration, email, name, role, ...session } = row;
+  const { selector, verifierHash, tokenGeneration, tokenCreatedAt, tokensAtGeneration, email, name, role, emailVerifiedAt, ...session } =
+    row;
   return {
     session,
     token: { selector, sessionId: session.id, verifierHash, generation: tokenGeneration, createdAt: tokenCreatedAt },
-    user: { id: session.userId, email, name, role },
+    user: { id: session.userId, email, name, role, emailVerifiedAt },
     tokensAtGeneration,
   };
 }

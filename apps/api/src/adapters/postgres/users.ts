@@ -2,17 +2,18 @@ import type { UserRecord, UserStore } from '../../users/users.ts';
 import type { Database } from './database.ts';
 import { one, UUID } from './query.ts';
 
-const USER_COLUMNS = 'id, email, name, role, password_hash AS "passwordHash", created_at AS "createdAt"';
+const USER_COLUMNS =
+  'id, email, name, role, password_hash AS "passwordHash", email_verified_at AS "emailVerifiedAt", created_at AS "createdAt"';
 
 /** The users port on PostgreSQL (a server through pg, or embedded PGlite). */
 export function createPostgresUserStore(db: Database): UserStore {
   return {
-    createUser: ({ id, email, name, role, passwordHash, now }) =>
+    createUser: ({ id, email, name, role, passwordHash, now, emailVerifiedAt }) =>
       one<UserRecord>(
         db,
-        `INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (email) DO NOTHING RETURNING ${USER_COLUMNS}`,
-        [id, email, name, role, passwordHash, now],
+        `INSERT INTO users (id, email, name, role, password_hash, email_verified_at, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $7, $6, $6) ON CONFLICT (email) DO NOTHING RETURNING ${USER_COLUMNS}`,
+        [id, email, name, role, passwordHash, now, emailVerifiedAt ?? null],
       ),
 
     findUserByEmail: (email) => one<UserRecord>(db, `SELECT ${USER_COLUMNS} FROM users WHERE email = $1`, [email]),
@@ -36,5 +37,14 @@ export function createPostgresUserStore(db: Database): UserStore {
       }),
 
     listUsers: async () => (await db.query<UserRecord>(`SELECT ${USER_COLUMNS} FROM users ORDER BY created_at, email`)).rows,
+
+    async markEmailVerified(id, email, now) {
+      if (!UUID.test(id)) return false;
+      const { rows } = await db.query(
+        `UPDATE users SET email_verified_at = COALESCE(email_verified_at, $3), updated_at = $3 WHERE id = $1 AND email = $2 RETURNING id`,
+        [id, email, now],
+      );
+      return rows.length > 0;
+    },
   };
 }

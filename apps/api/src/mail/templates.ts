@@ -1,0 +1,68 @@
+import type { MailMessage } from './outbox.ts';
+
+/** The product name in every subject and signature. */
+const PRODUCT = 'spa-auth';
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+type Content = {
+  subject: string;
+  greeting: string;
+  /** Paragraphs of plain text; the HTML body escapes them. */
+  paragraphs: string[];
+  action?: { label: string; url: string };
+  /** Said after the action, e.g. how long the link works. */
+  closing?: string;
+};
+
+/**
+ * Every message in one shape: a greeting, paragraphs, at most one link as a button, the same in
+ * text and HTML. Names and addresses come from users, so the HTML escapes every piece of text.
+ */
+function render(to: string, content: Content): MailMessage {
+  const { subject, greeting, paragraphs, action, closing } = content;
+  const textParts = [greeting, ...paragraphs, ...(action ? [`${action.label}: ${action.url}`] : []), ...(closing ? [closing] : [])];
+  const text = `${textParts.join('\n\n')}\n\n-- ${PRODUCT}\n`;
+  const p = (t: string) => `<p style="margin:0 0 16px">${escapeHtml(t)}</p>`;
+  const button = action
+    ? `<p style="margin:0 0 16px"><a href="${escapeHtml(action.url)}" style="display:inline-block;padding:10px 18px;background:#1d4ed8;color:#ffffff;border-radius:6px;text-decoration:none">${escapeHtml(action.label)}</a></p>` +
+      `<p style="margin:0 0 16px;font-size:13px;color:#555">Or paste this address into your browser: ${escapeHtml(action.url)}</p>`
+    : '';
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="font-family:system-ui,sans-serif;line-height:1.5;color:#111;max-width:560px;margin:24px auto;padding:0 16px">
+${p(greeting)}${paragraphs.map(p).join('')}${button}${closing ? p(closing) : ''}<p style="margin:24px 0 0;color:#555">${PRODUCT}</p>
+</body></html>`;
+  return { to, subject: `${subject} (${PRODUCT})`, text, html };
+}
+
+export const verifyEmailMessage = (to: string, name: string, url: string) =>
+  render(to, {
+    subject: 'Confirm your email address',
+    greeting: `Hello ${name},`,
+    paragraphs: ['Please confirm that this address is yours, so that we can use it to reach you about your account.'],
+    action: { label: 'Confirm my email address', url },
+    closing: 'The link works once, for 24 hours. If you did not create an account, ignore this message.',
+  });
+
+export const resetPasswordMessage = (to: string, name: string, url: string) =>
+  render(to, {
+    subject: 'Reset your password',
+    greeting: `Hello ${name},`,
+    paragraphs: ['Someone asked to reset the password of the account with this address. If it was you, choose a new password:'],
+    action: { label: 'Choose a new password', url },
+    closing:
+      'The link works once, for 30 minutes, and not at all after the password changes. If you did not ask, ignore this message: your password stays as it is.',
+  });
+
+export const passwordChangedMessage = (to: string, name: string, via: 'change' | 'reset') =>
+  render(to, {
+    subject: 'Your password was changed',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      via === 'reset'
+        ? 'The password of your account was reset with a link sent to this address, and every session was signed out.'
+        : 'The password of your account was changed, and every other session was signed out.',
+      'If this was not you, reset your password now and check the sessions of your account.',
+    ],
+  });

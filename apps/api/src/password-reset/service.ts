@@ -1,0 +1,80 @@
+import type { Passwords } from '../auth/passwords.ts';
+import type { Revocations } from '../auth/revocations.ts';
+import type { AuthService, IssuedSession } from '../auth/service.ts';
+import type { Clock } from '../clock.ts';
+import { createLinkToken, type EmailLinkCheck, type EmailLinkStore, passwordFingerprint, useLink } from '../email-links/email-links.ts';
+import type { AccountEvents } from '../events.ts';
+import type { Outbox } from '../mail/outbox.ts';
+import { resetPasswordMessage } from '../mail/templates.ts';
+import type { UserStore } from '../users/users.ts';
+
+/** A reset link works this long (30 minutes), and only until the password changes. */
+export const RESET_PASSWORD_LINK_TTL_MS = 30 * 60_000;
+
+export type PasswordResetService = ReturnType<typeof createPasswordResetService>;
+
+/** Forgot password: send a link, and set a new password with it. No req/res here. */
+export function createPasswordResetService(deps: {
+  users: Pick<UserStore, 'findUserByEmail' | 'findUserById' | 'changePassword'>;
+  emailLinks: EmailLinkStore;
+  outbox: Outbox;
+  events: AccountEvents;
+  passwords: Passwords;
+  revocations: Revocations;
+  auth: Pick<AuthService, 'signIn'>;
+  clock: Clock;
+  appUrl: string;
+}) {
+  const { users, emailLinks, outbox, events, passwords, revocations, auth, clock, appUrl } = deps;
+
+  return {
+    /**
+     * Sends a link if an account has the address; nothing otherwise. The route answers before this
+     * runs, so neither its answer nor its timing says which it was.
+     */
+    async sendLink(email: string): Promise<void> {
+      if (!outbox.isEnabled) return;
+      const user = await users.findUserByEmail(email);
+      if (!user) return;
+      const now = clock.now();
+      const { token, tokenHash } = createLinkToken();
+      await emailLinks.createEmailLink({
+        tokenHash,
+        userId: user.id,
+        purpose: 'reset_password',
+        email: user.email,
+        passwordFingerprint: passwordFingerprint(user.passwordHash),
+        createdAt: new Date(now),
+        expiresAt: new Date(now + RESET_PASSWORD_LINK_TTL_MS),
+      });
+      outbox.enqueue('reset_password', resetPasswordMessage(user.email, user.name, `${appUrl}/reset-password#token=${token}`));
+    },
+
+    /**
+     * Sets the new password, ends every session of the user (whoever knew the old password, or
+     * holds a session, is out) and starts a new one for this browser.
+     */
+    async reset(
+      token: string,
+      newPassword: string,
+      userAgent: string | null,
+    ): Promise<{ ok: true; session: IssuedSession } | Extract<EmailLinkCheck, { ok: false }>> {
+      const now = new Date(clock.now());
+      const result = await useLink(emailLinks, token, 'reset_password', now, async (link) => {
+        const user = await users.findUserById(link.userId);
+        return user !== null && passwordFingerprint(user.passwordHash) === link.passwordFingerprint;
+      });
+      if (!result.ok) return result;
+      const { userId } = result.link;
+      const ended = await users.changePassword(userId, await passwords.hashPassword(newPassword), now);
+      await revocations.markRevoked(ended);
+      const user = await users.findUserById(userId);
+      if (!user) return { ok: false, code: 'link_invalid' };
+      events.publish({ type: 'password_changed', user, via: 'reset' });
+      const session = await auth.signIn(user, userAgent);
+      // The password changed again in the instant since: that change wins, and this browser signs in with it.
+      if (!session) return { ok: false, code: 'link_invalid' };
+      return { ok: true, session };
+    },
+  };
+}
