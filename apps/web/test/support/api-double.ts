@@ -1,4 +1,14 @@
-import { type ErrorCode, problemType, type User } from '@spa-auth/contract';
+import {
+  type AdminUsersResponse,
+  type ErrorCode,
+  type LoginRequest,
+  type MeResponse,
+  problemType,
+  type RegisterRequest,
+  type SessionResponse,
+  type SessionsResponse,
+  type User,
+} from '@spa-auth/contract';
 import { DEMO_USERS } from '@spa-auth/contract/demo';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
@@ -12,7 +22,7 @@ export const api = (path: string) => `${API_URL}${path}`;
 /** One process-wide interceptor; each test installs its own API double on it (installApiDouble). */
 export const server = setupServer();
 
-type Account = User & { password: string };
+type Account = User & { password: string; emailVerified: boolean };
 export type SeenRequest = { method: string; path: string; headers: Headers };
 
 export const DEMO_USER = { id: 'u-demo', ...DEMO_USERS.user } as const;
@@ -66,14 +76,19 @@ export type ApiDouble = ReturnType<typeof installApiDouble>;
  * Tests override single endpoints with `server.use(...)` for the failures they are about.
  */
 export function installApiDouble() {
-  const accounts: Account[] = [{ ...DEMO_USER }, { ...DEMO_ADMIN }];
+  const accounts: Account[] = [
+    { ...DEMO_USER, emailVerified: true },
+    { ...DEMO_ADMIN, emailVerified: true },
+  ];
   const tokens = new Map<string, string>();
   /** The account whose refresh cookie the browser holds, or null: there is no real cookie jar here. */
   let cookie: string | null = null;
   let issued = 0;
   const requests: SeenRequest[] = [];
 
-  const publicUser = ({ password: _password, ...user }: Account): User => user;
+  // The session's user (login, refresh) is the public view; /api/me and the admin list add the account's own state.
+  const publicUser = ({ id, email, name, role }: Account): User => ({ id, email, name, role });
+  const ownView = (account: Account) => ({ ...publicUser(account), emailVerified: account.emailVerified });
   const find = (id: string | null) => accounts.find((a) => a.id === id) ?? null;
 
   function startSession(account: Account, status = 200) {
@@ -81,7 +96,8 @@ export function installApiDouble() {
     issued += 1;
     const accessToken = `at-${issued}.${account.id}.signature`;
     tokens.set(accessToken, account.id);
-    return json({ accessToken, tokenType: 'Bearer', expiresIn: 300, user: publicUser(account) }, status, { 'Cache-Control': 'no-store' });
+    const body: SessionResponse = { accessToken, tokenType: 'Bearer', expiresIn: 300, user: publicUser(account) };
+    return json(body, status, { 'Cache-Control': 'no-store' });
   }
 
   /** Requirement 5.2: every /auth/* POST carries X-Requested-With, or it is refused. */
@@ -114,16 +130,23 @@ export function installApiDouble() {
     }),
     http.post(api('/auth/login'), async ({ request }) => {
       if (!isCsrfSafe(request)) return csrfRejected();
-      const body = (await request.json()) as { email?: string; password?: string };
+      const body = (await request.json()) as Partial<LoginRequest>;
       const account = accounts.find((a) => a.email === body.email?.trim().toLowerCase());
       return account && account.password === body.password ? startSession(account) : problem(401, 'invalid_credentials');
     }),
     http.post(api('/auth/register'), async ({ request }) => {
       if (!isCsrfSafe(request)) return csrfRejected();
-      const body = (await request.json()) as { email: string; password: string; name: string };
+      const body = (await request.json()) as RegisterRequest;
       const email = body.email.trim().toLowerCase();
       if (accounts.some((a) => a.email === email)) return problem(409, 'email_taken');
-      const account: Account = { id: `u-${accounts.length + 1}`, email, name: body.name, role: 'user', password: body.password };
+      const account: Account = {
+        id: `u-${accounts.length + 1}`,
+        email,
+        name: body.name,
+        role: 'user',
+        password: body.password,
+        emailVerified: false,
+      };
       accounts.push(account);
       return startSession(account, 201);
     }),
@@ -134,7 +157,7 @@ export function installApiDouble() {
     }),
     http.get(api('/api/me'), ({ request }) => {
       const who = caller(request);
-      return who instanceof Response ? who : json({ user: publicUser(who) });
+      return who instanceof Response ? who : json({ user: ownView(who) } satisfies MeResponse);
     }),
     http.get(api('/api/sessions'), ({ request }) => {
       const who = caller(request);
@@ -145,7 +168,7 @@ export function installApiDouble() {
           { id: 's-here', createdAt: at, lastUsedAt: at, userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0', current: true },
           { id: 's-phone', createdAt: at, lastUsedAt: at, userAgent: 'Mozilla/5.0 (iPhone) Safari/604.1', current: false },
         ],
-      });
+      } satisfies SessionsResponse);
     }),
     http.get(api('/api/admin/users'), ({ request }) => {
       const who = caller(request);
@@ -155,7 +178,9 @@ export function installApiDouble() {
           headers: { 'WWW-Authenticate': `${CHALLENGE}, error="insufficient_scope", scope="admin"` },
         });
       }
-      return json({ users: accounts.map((a) => ({ ...publicUser(a), createdAt: '2025-01-01T10:00:00.000Z' })) });
+      return json({
+        users: accounts.map((a) => ({ ...ownView(a), createdAt: '2025-01-01T10:00:00.000Z' })),
+      } satisfies AdminUsersResponse);
     }),
   ];
 
