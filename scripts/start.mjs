@@ -1,11 +1,20 @@
 // `npm start`: the demo. Runs the API (embedded database, demo users, 30-second access tokens so
-// expiry is seen within a minute) and the web app's development server, and prints where to go.
+// expiry is seen within a minute), the web app's development server and a mail catcher whose inbox
+// shows the emails the API sends (verification, password reset), and prints where to go.
 import { DEMO_USERS } from '@spa-auth/contract/demo';
+import { startMailCatcher } from '@spa-auth/mail-catcher';
 import { spawnTool } from './lib/commands.mjs';
 
 const API_PORT = process.env.PORT ?? '3000';
 const WEB_URL = 'http://localhost:5173';
 const children = [];
+
+// The inbox at a port that is easy to remember when it is free; SMTP wherever the system puts it.
+// With SMTP_URL set, the API sends there instead and no catcher runs.
+const catcher = process.env.SMTP_URL
+  ? undefined
+  : await startMailCatcher({ smtpPort: 0, webPort: 1080 }).catch(() => startMailCatcher({ smtpPort: 0, webPort: 0 }));
+const inbox = catcher ? `\n    Emails (verification, password reset) arrive at ${catcher.webUrl}` : '';
 
 function run(name, args, env) {
   const child = spawnTool('npm', args, {
@@ -35,6 +44,7 @@ let stopping = false;
 function stop(code = 0) {
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
+  void catcher?.stop();
   setTimeout(() => process.exit(code), 2_000).unref();
 }
 process.on('SIGINT', () => stop(0));
@@ -42,6 +52,7 @@ process.on('SIGTERM', () => stop(0));
 
 run('api', ['run', 'api', '-w', '@spa-auth/api'], {
   PORT: API_PORT,
+  ...(catcher ? { SMTP_URL: catcher.smtpUrl, APP_URL: WEB_URL } : {}),
   ACCESS_TOKEN_TTL: process.env.ACCESS_TOKEN_TTL ?? '30s',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 });
@@ -63,7 +74,7 @@ while (!stopping && Date.now() < deadline) {
     console.log(`
   spa-auth demo is running.
     Open ${WEB_URL}
-    Sign in as ${DEMO_USERS.user.email} / ${DEMO_USERS.user.password} (or ${DEMO_USERS.admin.email} / ${DEMO_USERS.admin.password}).
+    Sign in as ${DEMO_USERS.user.email} / ${DEMO_USERS.user.password} (or ${DEMO_USERS.admin.email} / ${DEMO_USERS.admin.password}).${inbox}
     Access tokens live 30 s here: wait for the countdown, then press "Send 20 requests at once".
   Ctrl+C stops it.
 `);
