@@ -8,6 +8,11 @@ const HARNESS_URL = 'http://localhost:5179';
 // The end-to-end suite: its own API, and the production build of the web app on another origin, as a cross-origin deployment has it.
 const E2E_API_URL = 'http://localhost:3100';
 const E2E_WEB_URL = 'http://localhost:4173';
+// The e2e suite's mail catcher: the API sends to its SMTP port; the tests read its inbox (e2e/mail.ts).
+const E2E_SMTP_PORT = 2525;
+const E2E_MAIL_WEB_PORT = 2580;
+const E2E_SMTP_URL = `smtp://127.0.0.1:${E2E_SMTP_PORT}`;
+const E2E_MAIL_URL = `http://127.0.0.1:${E2E_MAIL_WEB_PORT}`;
 // The production topology (docker-compose.yml) as local processes: nginx in front of two API
 // instances, app and API on one origin (the same-origin deployment).
 const ONE_ORIGIN_URL = 'http://127.0.0.1:4180';
@@ -80,7 +85,17 @@ const e2eServers: WebServers = [
       // The admin flow signs in as the demo admin (admin@example.com).
       SEED_DEMO_USERS: 'true',
       LOG_LEVEL: 'warn',
+      // Real mail to the e2e mail catcher; the links in it open the e2e web app.
+      SMTP_URL: E2E_SMTP_URL,
+      APP_URL: E2E_WEB_URL,
     },
+  },
+  {
+    // A real SMTP server; the flows that send mail read it through the inbox's JSON (e2e/mail.ts).
+    name: 'e2e mail',
+    command: `node packages/mail-catcher/src/index.ts --smtp-port ${E2E_SMTP_PORT} --web-port ${E2E_MAIL_WEB_PORT}`,
+    url: `${E2E_MAIL_URL}/api/messages`,
+    reuseExistingServer: !isCI,
   },
   {
     // The production build, as deployed, served by vite preview (port 4173, strictPort: apps/web/vite.config.ts).
