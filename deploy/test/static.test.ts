@@ -47,6 +47,7 @@ type Service = {
   healthcheck?: { test?: unknown };
   environment?: Record<string, string | null>;
   ports?: unknown[];
+  profiles?: string[];
   volumes?: unknown[];
 };
 type ResolvedCompose = { services: Record<string, Service>; volumes?: Record<string, unknown> };
@@ -97,8 +98,10 @@ describe('docker-compose.yml', () => {
     expect(noPassword.stderr).toContain('set POSTGRES_PASSWORD in .env');
   });
 
-  it('when resolved, then it has exactly postgres, redis, api and web, and pinned images or a build', () => {
-    expect(Object.keys(config.services).sort()).toEqual(['api', 'postgres', 'redis', 'web']);
+  it('when resolved, then it has exactly postgres, redis, api and web outside the dev profile, and pinned images or a build', () => {
+    const production = Object.entries(config.services).filter(([, service]) => !service.profiles?.includes('dev'));
+    expect(production.map(([name]) => name).sort()).toEqual(['api', 'postgres', 'redis', 'web']);
+    expect(config.services.mail?.profiles).toEqual(['dev']);
     for (const [name, service] of Object.entries(config.services)) {
       if (service.build) continue;
       expect(service.image, `${name} needs an image or a build`).toBeDefined();
@@ -300,7 +303,7 @@ function finalStage(all: Instruction[]): Instruction[] {
   return all.slice(lastFrom);
 }
 
-const DOCKERFILES = ['apps/api/Dockerfile', 'apps/web/Dockerfile'];
+const DOCKERFILES = ['apps/api/Dockerfile', 'apps/web/Dockerfile', 'packages/mail-catcher/Dockerfile'];
 
 describe.each(DOCKERFILES)('%s', (file) => {
   const text = read(file);

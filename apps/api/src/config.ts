@@ -151,6 +151,9 @@ const origin = (text: string): boolean => {
   }
 };
 
+/** http://localhost:8080 and the like: a link that only works on this machine anyway. */
+const isLoopbackUrl = (text: string): boolean => URL.canParse(text) && isLoopbackHost(new URL(text).hostname.replace(/^\[|\]$/g, ''));
+
 const TRUST_PROXY_INSTEAD =
   'write the hop count of the proxies in front of the API (1 for one reverse proxy) or their addresses (loopback, 10.0.0.0/8, a comma-separated list)';
 
@@ -366,9 +369,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   // Links in emails must not point a user at the development server.
-  if (isProduction && cleaned.SMTP_URL && !cleaned.APP_URL?.startsWith('https://')) {
+  if (
+    isProduction &&
+    cleaned.SMTP_URL &&
+    !(cleaned.APP_URL?.startsWith('https://') || (cleaned.APP_URL && isLoopbackUrl(cleaned.APP_URL)))
+  ) {
     problems.push(
-      'APP_URL is required when NODE_ENV=production and SMTP_URL is set: the https:// URL of the web app, which the links in emails point to',
+      'APP_URL is required when NODE_ENV=production and SMTP_URL is set: the https:// URL of the web app, which the links in emails point to (http:// only for localhost)',
     );
   }
   if (e && e.REFRESH_IDLE_TTL > e.SESSION_MAX_AGE) problems.push('REFRESH_IDLE_TTL must not be longer than SESSION_MAX_AGE');

@@ -258,4 +258,26 @@ describe('configuration', () => {
     expect(message).toContain('COOKIE_SECURE=false is refused when NODE_ENV=production');
     expect(message).toContain('HTTPS');
   });
+
+  it('when SMTP_URL is not an smtp:// or smtps:// URL, then it is named and its value, which may hold a password, is not printed', () => {
+    const message = problemOf({ SMTP_URL: 'http://user:hunter2-secret@mail.example.com' });
+    expect(message).toContain('SMTP_URL');
+    expect(message).not.toContain('hunter2-secret');
+    expect(loadConfig({ SMTP_URL: 'smtps://user:pw@mail.example.com:465' }).smtpUrl).toBe('smtps://user:pw@mail.example.com:465');
+  });
+
+  it('when production sends mail, then APP_URL must be set, over https unless it is localhost', () => {
+    const production = {
+      NODE_ENV: 'production',
+      JWT_PRIVATE_KEY: pem('P-256'),
+      CORS_ORIGINS: 'none',
+      SMTP_URL: 'smtp://mail.example.com:587',
+    };
+    expect(problemOf(production)).toContain('APP_URL is required');
+    expect(problemOf({ ...production, APP_URL: 'http://app.example.com' })).toContain('APP_URL is required');
+    expect(loadConfig({ ...production, APP_URL: 'https://app.example.com/' }).appUrl).toBe('https://app.example.com');
+    expect(loadConfig({ ...production, APP_URL: 'http://localhost:8080' }).appUrl).toBe('http://localhost:8080');
+    expect(problemOf({ APP_URL: 'app.example.com' })).toContain('APP_URL');
+    expect(problemOf({ MAIL_RATE_LIMIT: '0' })).toContain('MAIL_RATE_LIMIT');
+  });
 });

@@ -4,7 +4,7 @@
 // Built on the two libraries nodemailer's author keeps for this (smtp-server, mailparser): 31
 // packages, against some 270 for MailDev, which would double what a fresh clone installs.
 //
-//   node packages/mail-catcher/src/index.ts [--smtp-port 1025] [--web-port 1080]
+//   node packages/mail-catcher/src/index.ts [--smtp-port 1025] [--web-port 1080] [--host 127.0.0.1]
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -162,7 +162,12 @@ if (import.meta.main) {
     const index = process.argv.indexOf(name);
     return index >= 0 ? Number(process.argv[index + 1]) : fallback;
   };
-  const catcher = await startMailCatcher({ smtpPort: flag('--smtp-port', 1025), webPort: flag('--web-port', 1080) });
+  const hostIndex = process.argv.indexOf('--host');
+  const catcher = await startMailCatcher({
+    smtpPort: flag('--smtp-port', 1025),
+    webPort: flag('--web-port', 1080),
+    ...(hostIndex >= 0 ? { host: process.argv[hostIndex + 1] as string } : {}),
+  });
   console.log(`mail catcher: SMTP ${catcher.smtpUrl}, inbox ${catcher.webUrl}`);
   const stop = () => void catcher.stop().then(() => process.exit(0));
   process.on('SIGTERM', stop);
