@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApi, PASSWORD, refresh, refreshCookieOf, registerUser, type TestApi, XHR } from './support.ts';
+import { bearer, createTestApi, expectProblem, PASSWORD, refresh, refreshCookieOf, registerUser, type TestApi, XHR } from './support.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -26,12 +26,6 @@ async function sessionRow(id: string): Promise<SessionRow> {
   const { rows } = await api.db.query<SessionRow>('SELECT id, revoked_at, revoked_reason FROM sessions WHERE id = $1', [id]);
   expect(rows).toHaveLength(1);
   return rows[0] as SessionRow;
-}
-
-function expectProblem(res: request.Response, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String), code });
 }
 
 const isoString = (value: unknown) => typeof value === 'string' && new Date(value).toISOString() === value;

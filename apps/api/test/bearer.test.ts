@@ -2,7 +2,7 @@ import { createHash, createHmac, createPublicKey, generateKeyPairSync, type Json
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
-import { bearer, createTestApi, PASSWORD, registerUser, type TestApi, XHR } from './support.ts';
+import { bearer, createTestApi, expectProblem, PASSWORD, registerUser, type TestApi, XHR } from './support.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -40,15 +40,6 @@ async function liveClaims() {
 
 function validHeader(): Json {
   return { alg: 'ES256', typ: 'at+jwt', kid: api.keys.signing.kid };
-}
-
-function expectProblem(res: request.Response, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String), code });
-  expect(res.body.type).not.toBe('');
-  expect(res.body.title).not.toBe('');
-  expect(res.body.detail).not.toBe('');
 }
 
 function expectInvalidToken(res: request.Response, code = 'token_invalid') {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { Problem } from '@spa-auth/contract';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openPostgresDatabase } from '../src/adapters/postgres/database.ts';
 import { createApp } from '../src/app.ts';
 import type { AccessTokens } from '../src/auth/access-tokens.ts';
-import { bearer, createTestApi, PASSWORD, registerUser, type TestApi, uniqueEmail, XHR } from './support.ts';
+import { bearer, createTestApi, expectProblem, PASSWORD, registerUser, type TestApi, uniqueEmail, XHR } from './support.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -14,18 +13,6 @@ beforeAll(async () => {
 });
 
 /** What must hold for every error response of requirement 3, whatever went wrong. */
-function expectProblem(res: request.Response, status: number, code: string): Problem {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const problem = Problem.parse(res.body);
-  expect(problem).toMatchObject({ status, code });
-  expect(problem.type).not.toBe('');
-  expect(problem.title).not.toBe('');
-  expect(problem.detail).not.toBe('');
-  expect(res.text).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|Error:/);
-  expect(res.text).not.toMatch(/\b(SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM|password_hash|relation "|syntax error)\b/i);
-  return problem;
-}
 
 async function usersTableCount(): Promise<number> {
   const { rows } = await api.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users');

@@ -2,15 +2,9 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { createPasswords, type Passwords } from '../src/auth/passwords.ts';
-import { bearer, createTestApi, PASSWORD, refresh, registerUser, XHR } from './support.ts';
+import { bearer, createTestApi, expectProblem, PASSWORD, refresh, registerUser, XHR } from './support.ts';
 
 const NEW_PASSWORD = 'a-brand-new-password-2';
-
-function expectProblem(res: request.Response, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body.code).toBe(code);
-}
 
 const changePassword = (app: Parameters<typeof request>[0], accessToken: string, currentPassword: string) =>
   request(app).put('/api/me/password').set(bearer(accessToken)).send({ currentPassword, newPassword: NEW_PASSWORD });

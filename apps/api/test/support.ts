@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { CSRF_HEADER, type Problem } from '@spa-auth/contract';
+import { CSRF_HEADER, Problem } from '@spa-auth/contract';
 import { type MailCatcher, startMailCatcher } from '@spa-auth/mail-catcher';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -156,12 +156,16 @@ export function withCountedRefreshLookups(api: TestApi): { app: Express; lookups
   return { app: createApp({ ...api.deps, storage: { ...api.storage, sessions } }), lookups: () => lookups };
 }
 
-/** A problem+json answer with this status and code (RFC 9457 members present). */
-export function expectProblem(res: request.Response, status: number, code: string) {
+/** A problem+json answer with this status and code: the contract's shape, no member empty (RFC 9457). */
+export function expectProblem(res: request.Response, status: number, code: string): Problem {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String), code });
-  return res.body as Problem;
+  const problem = Problem.parse(res.body);
+  expect(problem).toMatchObject({ status, code });
+  expect(problem.type).not.toBe('');
+  expect(problem.title).not.toBe('');
+  expect(problem.detail).not.toBe('');
+  return problem;
 }
 
 /** The claims of an access token, unverified (the tests read what the API put in). */
