@@ -1,10 +1,12 @@
-import { type CaughtMail, linkIn } from '@spa-auth/mail-catcher';
+import type { CaughtMail } from '@spa-auth/mail-catcher';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import {
   bearer,
+  createMailingTestApi,
   createTestApi,
   expectProblem,
+  linkTokenIn,
   mailSettled,
   PASSWORD,
   realBackends,
@@ -23,16 +25,10 @@ const backends = await realBackends();
 const mail = useMailCatcher();
 const NEW_PASSWORD = 'a-brand-new-password-9';
 
-const tokenOf = (message: CaughtMail) => {
-  const url = new URL(linkIn(message));
-  expect(url.pathname).toBe('/reset-password');
-  expect(url.search).toBe('');
-  return new URLSearchParams(url.hash.slice(1)).get('token') as string;
-};
+const tokenOf = (message: CaughtMail) => linkTokenIn(message, '/reset-password');
 
 describe.each(backends)('password reset on %s', (_name, open) => {
-  const setup = async (env: Record<string, string> = {}) =>
-    createTestApi({ SMTP_URL: mail.current().smtpUrl, APP_URL: 'https://app.example.test', ...env }, { db: await open() });
+  const setup = async (env: Record<string, string> = {}) => createMailingTestApi(mail.current(), env, { db: await open() });
   const resetMailFor = (email: string) => mail.current().nextMessage((m) => m.to.includes(email) && /Reset your password/.test(m.subject));
   const askReset = (api: Awaited<ReturnType<typeof setup>>, email: string) =>
     request(api.app).post('/auth/password-reset').set(XHR).send({ email });

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { CSRF_HEADER, Problem } from '@spa-auth/contract';
-import { type MailCatcher, startMailCatcher } from '@spa-auth/mail-catcher';
+import { type CaughtMail, linkIn, type MailCatcher, startMailCatcher } from '@spa-auth/mail-catcher';
 import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
@@ -197,4 +197,23 @@ export function useMailCatcher(): { current(): MailCatcher } {
 export async function mailSettled(api: TestApi): Promise<void> {
   await api.deps.background?.settled();
   await api.deps.outbox?.idle();
+}
+
+/** The web app's URL the tests' APIs put in their links. */
+export const TEST_APP_URL = 'https://app.example.test';
+
+/** The real app sending to `catcher`, its links pointing at TEST_APP_URL. */
+export function createMailingTestApi(catcher: MailCatcher, env: Record<string, string>, options: { db?: Database } = {}): Promise<TestApi> {
+  return createTestApi({ SMTP_URL: catcher.smtpUrl, APP_URL: TEST_APP_URL, ...env }, options);
+}
+
+/**
+ * The token of a message's link to `path` of the web app, checking that it travels in the fragment
+ * (never sent to a server, so never in its logs or a Referer) and nowhere else in the URL.
+ */
+export function linkTokenIn(message: CaughtMail, path: string): string {
+  const url = new URL(linkIn(message));
+  expect(`${url.origin}${url.pathname}`).toBe(`${TEST_APP_URL}${path}`);
+  expect(url.search).toBe('');
+  return new URLSearchParams(url.hash.slice(1)).get('token') as string;
 }

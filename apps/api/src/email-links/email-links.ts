@@ -47,6 +47,27 @@ export function hashLinkToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/**
+ * Makes a link for `user` and stores its hash: the token to put in the email's URL fragment.
+ * `passwordHash` binds the link to the user's current password (reset links).
+ */
+export async function issueLink(
+  store: EmailLinkStore,
+  link: { user: { id: string; email: string; passwordHash?: string }; purpose: EmailLinkPurpose; now: number; ttlMs: number },
+): Promise<string> {
+  const { token, tokenHash } = createLinkToken();
+  await store.createEmailLink({
+    tokenHash,
+    userId: link.user.id,
+    purpose: link.purpose,
+    email: link.user.email,
+    passwordFingerprint: link.user.passwordHash === undefined ? null : passwordFingerprint(link.user.passwordHash),
+    createdAt: new Date(link.now),
+    expiresAt: new Date(link.now + link.ttlMs),
+  });
+  return token;
+}
+
 /** Ties a reset link to the password it may replace: any change of the hash voids the link. */
 export function passwordFingerprint(passwordHash: string): string {
   return createHash('sha256').update(passwordHash).digest('hex');

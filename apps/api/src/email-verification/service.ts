@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts';
-import { createLinkToken, type EmailLinkStore, useLink } from '../email-links/email-links.ts';
+import { type EmailLinkStore, issueLink, useLink } from '../email-links/email-links.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import { verifyEmailMessage } from '../mail/templates.ts';
 import type { UserRecord, UserStore } from '../users/users.ts';
@@ -21,16 +21,11 @@ export function createEmailVerificationService(deps: {
 
   async function sendLink(user: Pick<UserRecord, 'id' | 'email' | 'name'>): Promise<void> {
     if (!outbox.isEnabled) return;
-    const now = clock.now();
-    const { token, tokenHash } = createLinkToken();
-    await emailLinks.createEmailLink({
-      tokenHash,
-      userId: user.id,
+    const token = await issueLink(emailLinks, {
+      user: { id: user.id, email: user.email },
       purpose: 'verify_email',
-      email: user.email,
-      passwordFingerprint: null,
-      createdAt: new Date(now),
-      expiresAt: new Date(now + VERIFY_EMAIL_LINK_TTL_MS),
+      now: clock.now(),
+      ttlMs: VERIFY_EMAIL_LINK_TTL_MS,
     });
     // In the fragment: a browser never sends it to a server, so it stays out of logs and Referer.
     outbox.enqueue('verify_email', verifyEmailMessage(user.email, user.name, `${appUrl}/verify-email#token=${token}`));

@@ -2,7 +2,7 @@ import type { Passwords } from '../auth/passwords.ts';
 import type { Revocations } from '../auth/revocations.ts';
 import type { AuthService, IssuedSession } from '../auth/service.ts';
 import type { Clock } from '../clock.ts';
-import { createLinkToken, type EmailLinkCheck, type EmailLinkStore, passwordFingerprint, useLink } from '../email-links/email-links.ts';
+import { type EmailLinkCheck, type EmailLinkStore, issueLink, passwordFingerprint, useLink } from '../email-links/email-links.ts';
 import type { AccountEvents } from '../events.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import { resetPasswordMessage } from '../mail/templates.ts';
@@ -36,16 +36,11 @@ export function createPasswordResetService(deps: {
       if (!outbox.isEnabled) return;
       const user = await users.findUserByEmail(email);
       if (!user) return;
-      const now = clock.now();
-      const { token, tokenHash } = createLinkToken();
-      await emailLinks.createEmailLink({
-        tokenHash,
-        userId: user.id,
+      const token = await issueLink(emailLinks, {
+        user,
         purpose: 'reset_password',
-        email: user.email,
-        passwordFingerprint: passwordFingerprint(user.passwordHash),
-        createdAt: new Date(now),
-        expiresAt: new Date(now + RESET_PASSWORD_LINK_TTL_MS),
+        now: clock.now(),
+        ttlMs: RESET_PASSWORD_LINK_TTL_MS,
       });
       outbox.enqueue('reset_password', resetPasswordMessage(user.email, user.name, `${appUrl}/reset-password#token=${token}`));
     },
