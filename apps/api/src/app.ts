@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { createAccountFeature } from './account/routes.ts';
 import { createAdminFeature } from './admin/routes.ts';
 import { type AccessTokens, createAccessTokens } from './auth/access-tokens.ts';
-import { createRequireAuth } from './auth/bearer.ts';
+import { createRequireAuth, createRequireRecentAuth } from './auth/bearer.ts';
 import type { KeySet } from './auth/keys.ts';
 import { createPasswords, type Passwords } from './auth/passwords.ts';
 import { createRevocations, type RevocationBus } from './auth/revocations.ts';
@@ -147,14 +147,25 @@ export function createApp(deps: AppDeps): Express {
     res.set('Cache-Control', 'public, max-age=300').json(keys.jwks);
   });
 
+  const requireAuth = createRequireAuth(tokens, revocations);
+  // Every route that checks a signed-in user's password shares these counters (per user and IP).
+  const passwordCheckLimit = createPasswordCheckLimit(rateLimits, (req) => req.res?.locals.auth.sub ?? '');
+
   // /auth: public, cookie-carrying routes, behind the origin check and the per-IP budget.
   const authRoutes = express.Router();
   app.use('/auth', createOriginCheck(config.corsOrigins), createAuthRateLimit(rateLimits), authRoutes);
-  authRoutes.use(createAuthRoutes({ auth, cookies, rateLimits: { ...rateLimits, refreshLimit: config.refreshRateLimit } }));
+  authRoutes.use(
+    createAuthRoutes({
+      auth,
+      cookies,
+      rateLimits: { ...rateLimits, refreshLimit: config.refreshRateLimit },
+      requireAuth,
+      passwordCheckLimit,
+    }),
+  );
 
   // Every /api route is behind the bearer check, whoever mounts it: a route that must be public says
   // so by going on `publicApi`, which is mounted in front of the check.
-  const requireAuth = createRequireAuth(tokens, revocations);
   const publicApi = express.Router();
   app.use('/api', publicApi);
   const protectedApi = express.Router();
@@ -184,7 +195,8 @@ export function createApp(deps: AppDeps): Express {
     outbox,
     background,
     appUrl: config.appUrl,
-    passwordCheckLimit: createPasswordCheckLimit(rateLimits, (req) => req.res?.locals.auth.sub ?? ''),
+    passwordCheckLimit,
+    requireRecentAuth: createRequireRecentAuth(clock, config.reauthMaxAgeMs),
     mailLimit: (kind: string, recipientOf: (req: Request) => string) =>
       createMailLimit({ ...rateLimits, mailLimit: config.mailRateLimit }, kind, recipientOf),
   };

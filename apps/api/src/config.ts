@@ -49,6 +49,8 @@ export type Config = {
   appUrl: string;
   /** Mails of one kind per address (and four times that per IP) per RATE_LIMIT_WINDOW. */
   mailRateLimit: number;
+  /** How recent a password sign-in must be for a sensitive action (RFC 9470 max_age). */
+  reauthMaxAgeMs: number;
 };
 
 export class ConfigError extends Error {
@@ -224,6 +226,7 @@ const EnvSchema = z.object({
     )
     .transform((text) => text.replace(/\/+$/, '')),
   MAIL_RATE_LIMIT: positiveInt('3'),
+  REAUTH_MAX_AGE: duration('10m'),
   JWT_PRIVATE_KEY: z
     .string()
     .optional()
@@ -414,5 +417,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mailFrom: e.MAIL_FROM,
     appUrl: e.APP_URL,
     mailRateLimit: e.MAIL_RATE_LIMIT,
+    reauthMaxAgeMs: e.REAUTH_MAX_AGE,
   };
 }

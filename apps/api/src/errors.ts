@@ -30,6 +30,7 @@ const TITLES: Record<ErrorCode, string> = {
   link_invalid: 'Invalid link',
   link_expired: 'Link expired',
   link_used: 'Link already used',
+  insufficient_user_authentication: 'Recent sign-in required',
 };
 
 /**

@@ -320,6 +320,7 @@ describe('keys and token format', () => {
       role: 'user',
       // No mail server in this app, so a new address counts as verified.
       email_verified: true,
+      auth_time: Math.floor(api.clock.now() / 1000),
     });
     const { rows } = await api.db.query<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1', [user.user.id]);
     expect(rows.map((r) => r.id)).toEqual([payload.sid]);

@@ -4,7 +4,7 @@ import { brotliCompressSync, deflateSync, gzipSync, zstdCompressSync } from 'nod
 import { ERROR_CODES } from '@spa-auth/contract';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createTestApi, PASSWORD, registerUser, type TestApi } from './support.ts';
+import { bearer, createTestApi, PASSWORD, refresh, registerUser, type TestApi } from './support.ts';
 
 /**
  * Client mistakes thrown at the real app over a real socket: whatever a caller sends, the answer is
@@ -23,8 +23,19 @@ let accessToken: string;
 
 beforeAll(async () => {
   // High limits so that the requests keep reaching the parsers instead of stopping at 429.
-  api = await createTestApi({ AUTH_RATE_LIMIT: '100000', LOGIN_MAX_FAILURES: '100000', REFRESH_RATE_LIMIT: '100000' });
-  accessToken = (await registerUser(api.app)).accessToken;
+  api = await createTestApi({
+    AUTH_RATE_LIMIT: '100000',
+    LOGIN_MAX_FAILURES: '100000',
+    REFRESH_RATE_LIMIT: '100000',
+    MAIL_RATE_LIMIT: '100000',
+    ACCESS_TOKEN_TTL: '1h',
+    REFRESH_IDLE_TTL: '1d',
+  });
+  // A token whose sign-in is past REAUTH_MAX_AGE: the sensitive routes answer 401 for it, so a
+  // generated DELETE /api/me cannot delete the account the other requests use.
+  const user = await registerUser(api.app);
+  api.clock.advance(11 * 60_000);
+  accessToken = (await refresh(api.app, user.refresh).expect(200)).body.accessToken as string;
   server = api.app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   port = (server.address() as AddressInfo).port;
@@ -71,6 +82,12 @@ const endpoints = [
   ['POST', '/auth/logout'],
   ['GET', '/api/me'],
   ['PATCH', '/api/me'],
+  ['DELETE', '/api/me'],
+  ['POST', '/api/me/verification-email'],
+  ['POST', '/auth/verify-email'],
+  ['POST', '/auth/password-reset'],
+  ['POST', '/auth/password-reset/confirm'],
+  ['POST', '/auth/reauthenticate'],
   ['PUT', '/api/me/password'],
   ['GET', '/api/sessions'],
   ['DELETE', '/api/sessions/:id'],

@@ -318,7 +318,7 @@ describe('a known path with the wrong method', () => {
 
   it('when POST /api/me comes with a valid token, then 405 listing the methods /api/me answers', async () => {
     const user = await registerUser(api.app);
-    expectNotAllowed(await request(api.app).post('/api/me').set(bearer(user.accessToken)), 'GET, HEAD, PATCH');
+    expectNotAllowed(await request(api.app).post('/api/me').set(bearer(user.accessToken)), 'DELETE, GET, HEAD, PATCH');
     expectNotAllowed(await request(api.app).get('/api/me/password').set(bearer(user.accessToken)), 'PUT');
   });
 

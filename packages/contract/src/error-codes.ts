@@ -27,4 +27,5 @@ export const ERROR_CODES = [
   'link_invalid',
   'link_expired',
   'link_used',
+  'insufficient_user_authentication',
 ] as const;

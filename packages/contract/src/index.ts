@@ -76,6 +76,12 @@ export type PasswordResetRequest = z.input<typeof PasswordResetRequest>;
 export const PasswordResetConfirmRequest = z.strictObject({ token: LinkToken, newPassword: Password });
 export type PasswordResetConfirmRequest = z.input<typeof PasswordResetConfirmRequest>;
 
+/** Re-authentication before a sensitive action: the password only; the bearer token says who. */
+export const ReauthenticateRequest = z.strictObject({
+  password: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'is too long')),
+});
+export type ReauthenticateRequest = z.input<typeof ReauthenticateRequest>;
+
 export const User = z.object({
   id: z.string(),
   email: z.string(),

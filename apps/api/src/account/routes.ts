@@ -1,5 +1,6 @@
 import { ChangePasswordRequest, UpdateMeRequest } from '@spa-auth/contract';
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
+import { type CookiePolicy, clearRefreshCookie } from '../auth/cookies.ts';
 import type { Passwords } from '../auth/passwords.ts';
 import type { Revocations } from '../auth/revocations.ts';
 import type { Clock } from '../clock.ts';
@@ -17,7 +18,7 @@ const userGone = () =>
   });
 
 /**
- * The account feature: GET and PATCH /api/me, PUT /api/me/password. Mounted at /api behind the
+ * The account feature: GET, PATCH and DELETE /api/me, PUT /api/me/password. Mounted at /api behind the
  * app's bearer check (app.ts), so res.locals.auth is the verified caller.
  */
 export function createAccountFeature(deps: {
@@ -28,6 +29,9 @@ export function createAccountFeature(deps: {
   events: AccountEvents;
   /** One check per user at a time, and limits on wrong passwords per user and IP (http/rate-limit.ts). */
   passwordCheckLimit: PasswordCheckLimit;
+  /** Deleting the account needs a recent sign-in (auth/bearer.ts). */
+  requireRecentAuth: RequestHandler;
+  cookies: CookiePolicy;
 }): Feature {
   const { passwordCheckLimit } = deps;
   const account = createAccountService(deps);
@@ -44,6 +48,13 @@ export function createAccountFeature(deps: {
     const user = await account.updateName(res.locals.auth.sub, name);
     if (!user) throw userGone();
     res.json({ user });
+  });
+
+  router.delete('/me', deps.requireRecentAuth, async (_req, res) => {
+    if (!(await account.deleteAccount(res.locals.auth.sub))) throw userGone();
+    // This browser's refresh cookie names a session that no longer exists: clear it.
+    clearRefreshCookie(res, deps.cookies);
+    res.status(204).end();
   });
 
   router.put(

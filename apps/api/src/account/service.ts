@@ -6,7 +6,7 @@ import type { AccountEvents } from '../events.ts';
 import { toPublicUser, type UserRecord, type UserStore } from '../users/users.ts';
 
 /** What the account feature needs of stored users. */
-export type AccountUserStore = Pick<UserStore, 'findUserById' | 'updateUserName' | 'changePassword'>;
+export type AccountUserStore = Pick<UserStore, 'findUserById' | 'updateUserName' | 'changePassword' | 'deleteUser'>;
 
 /** The signed-in user's own view (GET and PATCH /api/me). */
 const toMe = (user: UserRecord) => ({ ...toPublicUser(user), emailVerified: user.emailVerifiedAt !== null });
@@ -43,6 +43,14 @@ export function createAccountService(deps: {
       await revocations.markRevoked(revoked);
       events.publish({ type: 'password_changed', user, via: 'change' });
       return 'ok';
+    },
+
+    /** Deletes the account and everything of it; its access tokens are refused at once. False if it was gone already. */
+    async deleteAccount(userId: string): Promise<boolean> {
+      const ended = await users.deleteUser(userId);
+      if (ended === null) return false;
+      await revocations.markRevoked(ended);
+      return true;
     },
   };
 }

@@ -16,6 +16,8 @@ export type AccessTokenClaims = {
   role: Role;
   /** OpenID Connect's claim: whether the user proved the address is theirs (a verification link). */
   email_verified: boolean;
+  /** When a password last proved the person (seconds since the epoch; RFC 9068 2.2.1, RFC 9470). */
+  auth_time: number;
 };
 
 export type VerifyResult =
@@ -23,10 +25,14 @@ export type VerifyResult =
   | { ok: false; code: 'token_expired' | 'token_invalid'; description: string };
 
 export type AccessTokens = {
-  signAccessToken(subject: { userId: string; sessionId: string; role: Role; emailVerified?: boolean }): {
-    token: string;
-    expiresIn: number;
-  };
+  signAccessToken(subject: {
+    userId: string;
+    sessionId: string;
+    role: Role;
+    emailVerified?: boolean;
+    /** Milliseconds since the epoch; defaults to now (a fresh sign-in). */
+    authenticatedAt?: number;
+  }): { token: string; expiresIn: number };
   verifyAccessToken(token: string): VerifyResult;
 };
 
@@ -53,7 +59,7 @@ export function createAccessTokens(options: {
   const invalid = (description: string): VerifyResult => ({ ok: false, code: 'token_invalid', description });
 
   return {
-    signAccessToken({ userId, sessionId, role, emailVerified = false }) {
+    signAccessToken({ userId, sessionId, role, emailVerified = false, authenticatedAt = clock.now() }) {
       const iat = Math.floor(clock.now() / 1000);
       const claims: AccessTokenClaims = {
         iss: issuer,
@@ -66,6 +72,7 @@ export function createAccessTokens(options: {
         exp: iat + ttl,
         role,
         email_verified: emailVerified,
+        auth_time: Math.floor(authenticatedAt / 1000),
       };
       const token = jwt.sign(claims, keys.signing.privateKey, {
         algorithm: ALGORITHM,
@@ -102,7 +109,7 @@ export function createAccessTokens(options: {
         if (error instanceof jwt.TokenExpiredError) return { ok: false, code: 'token_expired', description: 'The access token expired' };
         return invalid('The token signature or claims are invalid');
       }
-      const { sub, sid, role, jti, iat, exp, client_id, email_verified } = payload as Partial<AccessTokenClaims>;
+      const { sub, sid, role, jti, iat, exp, client_id, email_verified, auth_time } = payload as Partial<AccessTokenClaims>;
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string') return invalid('The token lacks required claims');
       if (role !== 'user' && role !== 'admin') return invalid('The token has no valid role');
       if (typeof iat !== 'number' || typeof exp !== 'number' || iat > now + tolerance) return invalid('The token was issued in the future');
@@ -111,7 +118,20 @@ export function createAccessTokens(options: {
       if (exp - iat > ttl + tolerance) return invalid('The token lives longer than the access token lifetime');
       if (client_id !== CLIENT_ID) return invalid('The token was issued to another client');
       // Only `true` counts: a token without the claim proves nothing about the address.
-      const claims = { iss: issuer, aud: audience, sub, sid, jti, iat, exp, role, client_id, email_verified: email_verified === true };
+      // A token without auth_time (issued before it existed) proves no recent sign-in: 0.
+      const claims = {
+        iss: issuer,
+        aud: audience,
+        sub,
+        sid,
+        jti,
+        iat,
+        exp,
+        role,
+        client_id,
+        email_verified: email_verified === true,
+        auth_time: typeof auth_time === 'number' && auth_time <= iat ? auth_time : 0,
+      };
       return { ok: true, claims };
     },
   };

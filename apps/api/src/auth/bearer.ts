@@ -1,5 +1,6 @@
 import type { Role } from '@spa-auth/contract';
 import type { RequestHandler } from 'express';
+import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import type { AccessTokenClaims, AccessTokens } from './access-tokens.ts';
 import type { Revocations } from './revocations.ts';
@@ -88,3 +89,22 @@ export const requireVerifiedEmail: RequestHandler = (_req, res, next) => {
   }
   next();
 };
+
+/**
+ * For sensitive actions (ending the other sessions, deleting the account, admin changes): the
+ * access token's auth_time must be within `maxAgeMs`, or 401 with RFC 9470's challenge, which a
+ * client answers by asking for the password (POST /auth/reauthenticate), not by refreshing: a
+ * refresh proves the cookie, not the person.
+ */
+export function createRequireRecentAuth(clock: Clock, maxAgeMs: number): RequestHandler {
+  const maxAge = Math.round(maxAgeMs / 1000);
+  return (_req, res, next) => {
+    if (clock.now() / 1000 - res.locals.auth.auth_time > maxAge) {
+      const description = `This needs a sign-in within the last ${maxAge} seconds`;
+      throw new AppError(401, 'insufficient_user_authentication', description, {
+        headers: { 'WWW-Authenticate': `${challenge('insufficient_user_authentication', description)}, max_age=${maxAge}` },
+      });
+    }
+    next();
+  };
+}

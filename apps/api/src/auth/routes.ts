@@ -1,8 +1,8 @@
-import { LoginRequest, RegisterRequest } from '@spa-auth/contract';
-import { type Request, type Response, Router } from 'express';
+import { LoginRequest, ReauthenticateRequest, RegisterRequest } from '@spa-auth/contract';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
 import { AppError } from '../errors.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
-import { createLoginFailureLimit, createRefreshLimit, type RateLimitOptions } from '../http/rate-limit.ts';
+import { createLoginFailureLimit, createRefreshLimit, type PasswordCheckLimit, type RateLimitOptions } from '../http/rate-limit.ts';
 import { type CookiePolicy, clearRefreshCookie, readRefreshCookies, setRefreshCookie } from './cookies.ts';
 import type { AuthService, IssuedSession, RefreshFailure, RefreshLookup } from './service.ts';
 
@@ -32,6 +32,9 @@ export function createAuthRoutes(deps: {
   auth: AuthService;
   cookies: CookiePolicy;
   rateLimits: RateLimitOptions & { refreshLimit: number };
+  /** The bearer check, for the one /auth route that needs a signed-in caller (re-authentication). */
+  requireAuth: RequestHandler;
+  passwordCheckLimit: PasswordCheckLimit;
 }) {
   const { auth, cookies, rateLimits } = deps;
   const router = Router();
@@ -86,6 +89,27 @@ export function createAuthRoutes(deps: {
         throw new AppError(401, result.failure, REFRESH_DETAILS[result.failure]);
       }
       sendSession(res, cookies, 200, result);
+    },
+  );
+
+  // Step-up (RFC 9470): the signed-in caller proves the password again. Limited like every route
+  // that checks a signed-in user's password; a wrong one is 400, as on PUT /api/me/password, so a
+  // client never takes it for an expired token.
+  router.post(
+    '/reauthenticate',
+    deps.requireAuth,
+    deps.passwordCheckLimit.oneAtATime,
+    requireJson,
+    jsonBody,
+    (req, _res, next) => {
+      req.body = parseBody(ReauthenticateRequest, req.body);
+      next();
+    },
+    ...deps.passwordCheckLimit.failures,
+    async (req, res) => {
+      const result = await auth.reauthenticate(res.locals.auth.sub, res.locals.auth.sid, req.body.password);
+      if ('failure' in result) throw new AppError(400, 'invalid_credentials', 'The password is wrong');
+      res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(result);
     },
   );
 

@@ -100,7 +100,7 @@ export function decideRefresh(
 
 /** Register, login, refresh and logout. No req/res here: routes translate results to HTTP. */
 export function createAuthService(deps: {
-  users: Pick<UserStore, 'createUser' | 'findUserByEmail'>;
+  users: Pick<UserStore, 'createUser' | 'findUserByEmail' | 'findUserById'>;
   sessions: SessionStore;
   clock: Clock;
   tokens: AccessTokens;
@@ -116,12 +116,13 @@ export function createAuthService(deps: {
 }) {
   const { users, sessions, clock, tokens, passwords, revocations, policy } = deps;
 
-  const issue = (user: PublicUserRecord, sessionId: string, refreshToken: string, endsAt: number) => {
+  const issue = (user: PublicUserRecord, session: Pick<SessionRecord, 'id' | 'authenticatedAt'>, refreshToken: string, endsAt: number) => {
     const { token, expiresIn } = tokens.signAccessToken({
       userId: user.id,
-      sessionId,
+      sessionId: session.id,
       role: user.role,
       emailVerified: user.emailVerifiedAt !== null,
+      authenticatedAt: session.authenticatedAt.getTime(),
     });
     return {
       body: { accessToken: token, tokenType: 'Bearer' as const, expiresIn, user: toPublicUser(user) },
@@ -146,7 +147,7 @@ export function createAuthService(deps: {
       token: refresh,
       verifiedPasswordHash: user.passwordHash,
     });
-    return session ? issue(user, session.id, refresh.value, idleEnd) : null;
+    return session ? issue(user, session, refresh.value, idleEnd) : null;
   }
 
   /** One cookie value: its stored token if it verifies, else the session its family proves, else nothing. */
@@ -212,6 +213,24 @@ export function createAuthService(deps: {
     },
 
     /**
+     * Step-up: the password again, for a session that is already signed in. The session's
+     * authenticated_at moves to now and a new access token carries it as auth_time; the refresh
+     * token and the cookie stay as they are.
+     */
+    async reauthenticate(
+      userId: string,
+      sessionId: string,
+      password: string,
+    ): Promise<SessionResponse | { failure: 'invalid_credentials' }> {
+      const user = await users.findUserById(userId);
+      if (!user || !(await passwords.verifyPassword(user.passwordHash, password))) return { failure: 'invalid_credentials' };
+      const now = clock.now();
+      // The session ended while the password was checked: there is nothing to step up.
+      if (!(await sessions.markSessionAuthenticated(sessionId, new Date(now)))) return { failure: 'invalid_credentials' };
+      return issue(user, { id: sessionId, authenticatedAt: new Date(now) }, '', now).body;
+    },
+
+    /**
      * A new session for a user whose identity another step proved (a password reset link). Null
      * when the password changed after `user` was read.
      */
@@ -253,7 +272,7 @@ export function createAuthService(deps: {
         optimistic.decision.kind === 'rotate' &&
         (await sessions.rotateSessionIfUnchanged(found.session.id, found.session.generation, optimistic.decision))
       ) {
-        return issue(found.user, found.session.id, next.value, optimistic.decision.idleExpiresAt.getTime());
+        return issue(found.user, found.session, next.value, optimistic.decision.idleExpiresAt.getTime());
       }
 
       // Another request changed the session since the read, or the answer is a refusal: decide again
@@ -272,7 +291,7 @@ export function createAuthService(deps: {
         return 'pruned' in pruned ? endReplayedSession(pruned.pruned, now) : { failure: 'refresh_invalid' };
       }
       if (failure || decision.kind !== 'rotate') return { failure: failure ?? 'refresh_invalid' };
-      return issue(state.user, state.session.id, next.value, decision.idleExpiresAt.getTime());
+      return issue(state.user, state.session, next.value, decision.idleExpiresAt.getTime());
     },
 
     /**

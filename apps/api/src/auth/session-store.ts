@@ -12,6 +12,8 @@ export type SessionRecord = {
   rotatedAt: Date;
   revokedAt: Date | null;
   userAgent: string | null;
+  /** When a password last proved the person behind it (access tokens carry it as auth_time). */
+  authenticatedAt: Date;
 };
 
 export type RefreshTokenRecord = {
@@ -93,6 +95,8 @@ export type SessionStore = {
     selector: string,
     decide: (state: RefreshState | null) => RefreshDecision,
   ): Promise<{ decision: RefreshDecision; state: RefreshState | null }>;
+  /** Records a new proof of the password (re-authentication); false when the session is not active. */
+  markSessionAuthenticated(sessionId: string, now: Date): Promise<boolean>;
   /** The user's sessions that are neither revoked nor expired, most recently used first. */
   listActiveSessions(userId: string, now: Date): Promise<SessionRecord[]>;
   /** Revokes one active session; only the user's own when userId is given. True if it was active. */

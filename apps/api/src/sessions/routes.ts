@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import type { Revocations } from '../auth/revocations.ts';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
@@ -9,7 +9,13 @@ import { createSessionsService, type SessionListStore } from './service.ts';
  * The sessions feature: GET /api/sessions, POST /api/sessions/revoke-others, DELETE
  * /api/sessions/:id. Mounted at /api behind the app's bearer check (app.ts).
  */
-export function createSessionsFeature(deps: { sessions: SessionListStore; clock: Clock; revocations: Revocations }): Feature {
+export function createSessionsFeature(deps: {
+  sessions: SessionListStore;
+  clock: Clock;
+  revocations: Revocations;
+  /** Ending every other session is sensitive: it needs a recent sign-in (auth/bearer.ts). */
+  requireRecentAuth: RequestHandler;
+}): Feature {
   const service = createSessionsService(deps);
   const router = Router();
 
@@ -17,7 +23,7 @@ export function createSessionsFeature(deps: { sessions: SessionListStore; clock:
     res.json({ sessions: await service.listSessions(res.locals.auth.sub, res.locals.auth.sid) });
   });
 
-  router.post('/sessions/revoke-others', async (_req, res) => {
+  router.post('/sessions/revoke-others', deps.requireRecentAuth, async (_req, res) => {
     await service.revokeOtherSessions(res.locals.auth.sub, res.locals.auth.sid);
     res.status(204).end();
   });

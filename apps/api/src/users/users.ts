@@ -42,6 +42,12 @@ export type UserStore = {
    * proves nothing about a new one). True when the user has that email, verified now or before.
    */
   markEmailVerified(id: string, email: string, now: Date): Promise<boolean>;
+  /**
+   * Deletes the user and, with them, their sessions, refresh tokens and email links, in one
+   * transaction; returns the ids of the sessions that were still active (to refuse their access
+   * tokens at once), or null when there was no such user. The email is free again afterwards.
+   */
+  deleteUser(id: string): Promise<string[] | null>;
 };
 
 export function toPublicUser(user: PublicUserRecord) {

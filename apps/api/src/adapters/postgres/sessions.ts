@@ -13,7 +13,7 @@ import { one, UUID } from './query.ts';
 // Prefixed with a table alias where sessions are joined with other tables.
 const sessionColumns = (t = '') => `${t}id, ${t}user_id AS "userId", ${t}created_at AS "createdAt", ${t}last_used_at AS "lastUsedAt",
   ${t}idle_expires_at AS "idleExpiresAt", ${t}absolute_expires_at AS "absoluteExpiresAt", ${t}generation,
-  ${t}rotated_at AS "rotatedAt", ${t}revoked_at AS "revokedAt", ${t}user_agent AS "userAgent"`;
+  ${t}rotated_at AS "rotatedAt", ${t}revoked_at AS "revokedAt", ${t}user_agent AS "userAgent", ${t}authenticated_at AS "authenticatedAt"`;
 const SESSION_COLUMNS = sessionColumns();
 // Token, session and user in one row, so the refresh hot path pays one round trip for all three.
 const REFRESH_STATE_FROM = `SELECT ${sessionColumns('s.')}, t.selector, t.verifier_hash AS "verifierHash",
@@ -81,8 +81,8 @@ export function createPostgresSessionStore(db: Database): SessionStore {
         `WITH u AS (
            SELECT id FROM users WHERE id = $2 AND password_hash = $9 FOR SHARE
          ), s AS (
-           INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at, rotated_at, user_agent)
-           SELECT $1, u.id, $3, $3, $4, $5, $3, $6 FROM u RETURNING ${SESSION_COLUMNS}
+           INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at, rotated_at, user_agent, authenticated_at)
+           SELECT $1, u.id, $3, $3, $4, $5, $3, $6, $3 FROM u RETURNING ${SESSION_COLUMNS}
          ), t AS (
            INSERT INTO refresh_tokens (selector, session_id, verifier_hash, generation, created_at) SELECT $7, id, $8, 0, $3 FROM s
          )
@@ -127,6 +127,15 @@ export function createPostgresSessionStore(db: Database): SessionStore {
         }
         return { decision, state };
       }),
+
+    async markSessionAuthenticated(sessionId, now) {
+      if (!UUID.test(sessionId)) return false;
+      const { rows } = await db.query('UPDATE sessions SET authenticated_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id', [
+        sessionId,
+        now,
+      ]);
+      return rows.length > 0;
+    },
 
     listActiveSessions: async (userId, now) =>
       (

@@ -46,5 +46,17 @@ export function createPostgresUserStore(db: Database): UserStore {
       );
       return rows.length > 0;
     },
+
+    deleteUser: async (id) =>
+      UUID.test(id)
+        ? db.transaction(async (tx) => {
+            const { rows } = await tx.query<{ id: string }>(
+              'SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL FOR UPDATE',
+              [id],
+            );
+            const deleted = await tx.query('DELETE FROM users WHERE id = $1 RETURNING id', [id]);
+            return deleted.rows.length > 0 ? rows.map((r) => r.id) : null;
+          })
+        : null,
   };
 }
