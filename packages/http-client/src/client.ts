@@ -1,4 +1,4 @@
-import type { LoginRequest, RegisterRequest, User } from '@spa-auth/contract';
+import type { LoginRequest, PasswordResetConfirmRequest, RegisterRequest, User } from '@spa-auth/contract';
 import { CSRF_HEADER } from '@spa-auth/contract/wire';
 import axios, { type AxiosInstance, type CreateAxiosDefaults, type InternalAxiosRequestConfig } from 'axios';
 import { ApiError, type ClientErrorCode, toApiError } from './errors.ts';
@@ -26,14 +26,15 @@ export type Session = {
 };
 
 /**
- * Why this tab refreshed: at start-up, before an expiring token is sent, after a 401, or on resume.
+ * Why this tab refreshed: at start-up, before an expiring token is sent, after a 401, on resume, or
+ * because the app asked (`refreshSession()`).
  *
  * @example
  * ```ts
- * const label: Record<RefreshReason, string> = { startup: 'start', expiring: 'early', unauthorized: '401', resume: 'resume' };
+ * const label: Record<RefreshReason, string> = { startup: 'start', expiring: 'early', unauthorized: '401', resume: 'resume', requested: 'asked' };
  * ```
  */
-export type RefreshReason = 'startup' | 'expiring' | 'unauthorized' | 'resume';
+export type RefreshReason = 'startup' | 'expiring' | 'unauthorized' | 'resume' | 'requested';
 
 /**
  * Everything the client does, as it happens. The demo's token timeline is drawn from these.
@@ -97,6 +98,31 @@ export type ApiClient = {
   restore(): Promise<Session | null>;
   login(input: LoginRequest): Promise<Session>;
   register(input: RegisterRequest): Promise<Session>;
+  /**
+   * Sets a new password with the token of an emailed reset link (POST /auth/password-reset/confirm)
+   * and adopts the session the API answers with, as `login` does. The API has ended every other
+   * session of the account; the other tabs take this one.
+   *
+   * @example
+   * ```ts
+   * const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+   * await client.resetPassword({ token, newPassword });
+   * router.navigate('/');
+   * ```
+   */
+  resetPassword(input: PasswordResetConfirmRequest): Promise<Session>;
+  /**
+   * Refreshes now, for something the current access token does not state yet (a newly verified
+   * email address). Resolves with the new session, or null when signed out; rejects as a refresh
+   * does, and a refused refresh ends the session.
+   *
+   * @example
+   * ```ts
+   * await verifyEmail(token);
+   * await client.refreshSession();
+   * ```
+   */
+  refreshSession(): Promise<Session | null>;
   /** Ends the session here, on the server and in the other tabs. */
   logout(): Promise<void>;
   /** The current session, or null. The same object until the session changes (for useSyncExternalStore). */
@@ -395,7 +421,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     if (token && (from === 'bfcache' || isExpiring(token))) refresh('resume').catch(() => {});
   });
 
-  async function start(path: string, body: LoginRequest | RegisterRequest): Promise<Session> {
+  async function start(path: string, body: LoginRequest | RegisterRequest | PasswordResetConfirmRequest): Promise<Session> {
     try {
       return acceptSession((await http.post(path, body)).data);
     } catch (error) {
@@ -423,6 +449,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     },
     login: (input) => start('/auth/login', input),
     register: (input) => start('/auth/register', input),
+    resetPassword: (input) => start('/auth/password-reset/confirm', input),
+    async refreshSession() {
+      if (!token) return null;
+      // A refresh already on its way may have been asked before the change: ask once more after it.
+      if (refreshing) await refreshing.catch(() => {});
+      await refresh('requested');
+      return session;
+    },
     async logout() {
       try {
         await http.post('/auth/logout');
