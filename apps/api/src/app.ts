@@ -17,6 +17,7 @@ import { createVerifiedTokenCache } from './auth/token-cache.ts';
 import { type BackgroundWork, createBackgroundWork } from './background.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import { createEmailChangeFeature } from './email-change/routes.ts';
 import type { EmailLinkStore } from './email-links/email-links.ts';
 import { createEmailVerificationFeature } from './email-verification/routes.ts';
 import { AppError } from './errors.ts';
@@ -209,6 +210,7 @@ export function createApp(deps: AppDeps): Express {
   mount(createAdminFeature(shared));
   mount(createEmailVerificationFeature(shared));
   mount(createPasswordResetFeature(shared));
+  mount(createEmailChangeFeature(shared));
   subscribeNotifications(shared);
   deps.extend?.(app, { requireAuth, tokens, publicApi });
 

@@ -4,7 +4,8 @@ import type { UserRecord } from './users/users.ts';
 /** What happened to an account, for the features that react to it (mail now; an activity log next). */
 export type AccountEvent =
   | { type: 'user_registered'; user: UserRecord }
-  | { type: 'password_changed'; user: UserRecord; via: 'change' | 'reset' };
+  | { type: 'password_changed'; user: UserRecord; via: 'change' | 'reset' }
+  | { type: 'email_changed'; user: UserRecord; previousEmail: string };
 
 export type AccountEventListener = (event: AccountEvent) => void | Promise<void>;
 

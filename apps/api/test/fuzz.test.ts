@@ -88,6 +88,8 @@ const endpoints = [
   ['POST', '/auth/password-reset'],
   ['POST', '/auth/password-reset/confirm'],
   ['POST', '/auth/reauthenticate'],
+  ['POST', '/api/me/email'],
+  ['POST', '/auth/confirm-email-change'],
   ['PUT', '/api/me/password'],
   ['GET', '/api/sessions'],
   ['DELETE', '/api/sessions/:id'],

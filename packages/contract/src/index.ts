@@ -76,6 +76,17 @@ export type PasswordResetRequest = z.input<typeof PasswordResetRequest>;
 export const PasswordResetConfirmRequest = z.strictObject({ token: LinkToken, newPassword: Password });
 export type PasswordResetConfirmRequest = z.input<typeof PasswordResetConfirmRequest>;
 
+/** A new address for the signed-in user; the current password proves it is them. */
+export const ChangeEmailRequest = z.strictObject({
+  currentPassword: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'is too long')),
+  newEmail: Email,
+});
+export type ChangeEmailRequest = z.input<typeof ChangeEmailRequest>;
+
+/** The link sent to the new address: the same shape as a verification link's. */
+export const ConfirmEmailChangeRequest = VerifyEmailRequest;
+export type ConfirmEmailChangeRequest = VerifyEmailRequest;
+
 /** Re-authentication before a sensitive action: the password only; the bearer token says who. */
 export const ReauthenticateRequest = z.strictObject({
   password: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'is too long')),

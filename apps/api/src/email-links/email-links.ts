@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-export type EmailLinkPurpose = 'verify_email' | 'reset_password';
+export type EmailLinkPurpose = 'verify_email' | 'reset_password' | 'change_email';
 
 export type EmailLinkRecord = {
   /** SHA-256 (hex) of the token; the token itself is only in the email. */
   tokenHash: string;
   userId: string;
   purpose: EmailLinkPurpose;
-  /** The address the link went to. */
+  /** The address the link went to (for change_email, the new address it confirms). */
   email: string;
   /** For reset links: passwordFingerprint() of the password hash when the link was made. */
   passwordFingerprint: string | null;

@@ -66,3 +66,22 @@ export const passwordChangedMessage = (to: string, name: string, via: 'change' |
       'If this was not you, reset your password now and check the sessions of your account.',
     ],
   });
+
+export const confirmEmailChangeMessage = (to: string, name: string, url: string) =>
+  render(to, {
+    subject: 'Confirm your new email address',
+    greeting: `Hello ${name},`,
+    paragraphs: ['You asked to use this address for your account. It replaces the old one once you confirm it:'],
+    action: { label: 'Use this address', url },
+    closing: 'The link works once, for 24 hours. If you did not ask for this, ignore this message: nothing changes.',
+  });
+
+export const emailChangedMessage = (to: string, name: string, newEmail: string) =>
+  render(to, {
+    subject: 'Your email address was changed',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      `The email address of your account is now ${newEmail}. Messages about the account go there from now on.`,
+      'If this was not you, sign in and change your password at once, or contact us.',
+    ],
+  });

@@ -1,6 +1,6 @@
 import type { AccountEvents } from '../events.ts';
 import type { Outbox } from '../mail/outbox.ts';
-import { passwordChangedMessage } from '../mail/templates.ts';
+import { emailChangedMessage, passwordChangedMessage } from '../mail/templates.ts';
 
 /**
  * Security notices by email: the account's owner hears of what changed it, whichever feature did.
@@ -11,6 +11,9 @@ export function subscribeNotifications(deps: { events: AccountEvents; outbox: Ou
   events.subscribe((event) => {
     if (event.type === 'password_changed') {
       outbox.enqueue('password_changed', passwordChangedMessage(event.user.email, event.user.name, event.via));
+    } else if (event.type === 'email_changed') {
+      // To the old address: the one a thief who changed it would not want told.
+      outbox.enqueue('email_changed', emailChangedMessage(event.previousEmail, event.user.name, event.user.email));
     }
   });
 }

@@ -48,6 +48,11 @@ export type UserStore = {
    * tokens at once), or null when there was no such user. The email is free again afterwards.
    */
   deleteUser(id: string): Promise<string[] | null>;
+  /**
+   * Replaces the user's email with a confirmed new one (and marks it verified). 'email_taken' when
+   * another account has it by now; null when the user is gone.
+   */
+  changeEmail(id: string, newEmail: string, now: Date): Promise<{ previousEmail: string } | 'email_taken' | null>;
 };
 
 export function toPublicUser(user: PublicUserRecord) {

@@ -1,0 +1,51 @@
+import { ChangeEmailRequest, ConfirmEmailChangeRequest } from '@spa-auth/contract';
+import { Router } from 'express';
+import { LINK_PROBLEM_DETAILS } from '../email-links/email-links.ts';
+import { AppError } from '../errors.ts';
+import type { Feature } from '../feature.ts';
+import { jsonBody, parseBody, requireJson } from '../http/body.ts';
+import type { PasswordCheckLimit } from '../http/rate-limit.ts';
+import { createEmailChangeService } from './service.ts';
+
+/**
+ * Change of email: POST /api/me/email (the current password, the new address) mails a link to the
+ * new address; POST /auth/confirm-email-change applies it, and the old address is told.
+ */
+export function createEmailChangeFeature(
+  deps: Parameters<typeof createEmailChangeService>[0] & {
+    /** The current password is checked: the same limits as every password check (http/rate-limit.ts). */
+    passwordCheckLimit: PasswordCheckLimit;
+  },
+): Feature {
+  const service = createEmailChangeService(deps);
+
+  const api = Router();
+  api.post(
+    '/me/email',
+    deps.passwordCheckLimit.oneAtATime,
+    requireJson,
+    jsonBody,
+    (req, _res, next) => {
+      req.body = parseBody(ChangeEmailRequest, req.body);
+      next();
+    },
+    ...deps.passwordCheckLimit.failures,
+    async (req, res) => {
+      const result = await service.request(res.locals.auth.sub, req.body.currentPassword, req.body.newEmail);
+      if (result === 'invalid_credentials') throw new AppError(400, 'invalid_credentials', 'The current password is wrong');
+      if (result === 'mail_off') throw new AppError(503, 'service_unavailable', 'No mail can be sent, so the address cannot be confirmed');
+      res.status(202).end();
+    },
+  );
+
+  const auth = Router();
+  auth.post('/confirm-email-change', requireJson, jsonBody, async (req, res) => {
+    const { token } = parseBody(ConfirmEmailChangeRequest, req.body);
+    const result = await service.confirm(token);
+    if (!result.ok && result.code === 'email_taken') throw new AppError(409, 'email_taken', 'Another account uses this address now');
+    if (!result.ok) throw new AppError(400, result.code, LINK_PROBLEM_DETAILS[result.code]);
+    res.status(204).end();
+  });
+
+  return { api, auth };
+}
