@@ -5,7 +5,9 @@ import type { UserRecord } from './users/users.ts';
 export type AccountEvent =
   | { type: 'user_registered'; user: UserRecord }
   | { type: 'password_changed'; user: UserRecord; via: 'change' | 'reset' }
-  | { type: 'email_changed'; user: UserRecord; previousEmail: string };
+  | { type: 'email_changed'; user: UserRecord; previousEmail: string }
+  /** A refresh token was used again after it was replaced: the session was ended as stolen. */
+  | { type: 'refresh_reused'; userId: string; sessionId: string };
 
 export type AccountEventListener = (event: AccountEvent) => void | Promise<void>;
 

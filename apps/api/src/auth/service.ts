@@ -190,6 +190,7 @@ export function createAuthService(deps: {
     if (!isLive(session, now)) return { failure: 'refresh_expired' };
     if (!(await sessions.revokeSession(session.id, 'refresh_reused', new Date(now)))) return { failure: 'session_revoked' };
     await revocations.markRevoked([session.id]);
+    deps.events?.publish({ type: 'refresh_reused', userId: session.userId, sessionId: session.id });
     return { failure: 'refresh_reused' };
   }
 
@@ -284,7 +285,10 @@ export function createAuthService(deps: {
         failure = result.failure;
         return result.decision;
       });
-      if (decision.kind === 'revoke' && state) await revocations.markRevoked([state.session.id]);
+      if (decision.kind === 'revoke' && state) {
+        await revocations.markRevoked([state.session.id]);
+        deps.events?.publish({ type: 'refresh_reused', userId: state.session.userId, sessionId: state.session.id });
+      }
       // The row went while this request waited: a concurrent rotation pruned it, so it is a replay now.
       if (!state) {
         const pruned = await findPruned(presented);

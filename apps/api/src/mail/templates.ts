@@ -85,3 +85,13 @@ export const emailChangedMessage = (to: string, name: string, newEmail: string) 
       'If this was not you, sign in and change your password at once, or contact us.',
     ],
   });
+
+export const refreshReusedMessage = (to: string, name: string) =>
+  render(to, {
+    subject: 'We signed out one of your sessions',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      'A sign-in token of one of your sessions was used again after it had been replaced. That happens when someone copied it, so we ended that session at once.',
+      'If you did not just lose a session yourself, change your password and check the sessions of your account.',
+    ],
+  });

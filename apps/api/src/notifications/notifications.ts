@@ -1,19 +1,23 @@
 import type { AccountEvents } from '../events.ts';
 import type { Outbox } from '../mail/outbox.ts';
-import { emailChangedMessage, passwordChangedMessage } from '../mail/templates.ts';
+import { emailChangedMessage, passwordChangedMessage, refreshReusedMessage } from '../mail/templates.ts';
+import type { UserStore } from '../users/users.ts';
 
 /**
  * Security notices by email: the account's owner hears of what changed it, whichever feature did.
  * It has no routes; removing it is deleting this folder and its line in app.ts.
  */
-export function subscribeNotifications(deps: { events: AccountEvents; outbox: Outbox }): void {
-  const { events, outbox } = deps;
-  events.subscribe((event) => {
+export function subscribeNotifications(deps: { events: AccountEvents; outbox: Outbox; users: Pick<UserStore, 'findUserById'> }): void {
+  const { events, outbox, users } = deps;
+  events.subscribe(async (event) => {
     if (event.type === 'password_changed') {
       outbox.enqueue('password_changed', passwordChangedMessage(event.user.email, event.user.name, event.via));
     } else if (event.type === 'email_changed') {
       // To the old address: the one a thief who changed it would not want told.
       outbox.enqueue('email_changed', emailChangedMessage(event.previousEmail, event.user.name, event.user.email));
+    } else if (event.type === 'refresh_reused') {
+      const user = await users.findUserById(event.userId);
+      if (user) outbox.enqueue('refresh_reused', refreshReusedMessage(user.email, user.name));
     }
   });
 }
