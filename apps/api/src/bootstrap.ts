@@ -6,14 +6,17 @@ import { type AppDeps, createApp, type Storage } from './app.ts';
 import { loadOrCreateDevKey } from './auth/dev-key.ts';
 import { createKeySet, type KeySet } from './auth/keys.ts';
 import { createPasswords, type Passwords } from './auth/passwords.ts';
-import { createRetentionJob, type RetentionJob } from './auth/retention.ts';
 import { createBackgroundWork } from './background.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createOutbox, type MailTransport } from './mail/outbox.ts';
 import { connectRedis } from './redis.ts';
+import { createRetentionJob, type RetentionJob } from './retention.ts';
 import { seedDemoUsers } from './seed.ts';
+
+/** How long an expired or used email link is kept after its end. */
+export const EMAIL_LINK_RETENTION_MS = 7 * 86_400_000;
 
 export type BootstrapOptions = {
   /**
@@ -86,7 +89,23 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     ...(redis ? { createRateLimitStore: redis.createRateLimitStore, revocationBus: redis.revocationBus } : {}),
     ...(options.extend ? { extend: options.extend } : {}),
   };
-  const retention = createRetentionJob({ sessions: storage.sessions, clock, logger, retentionMs: config.sessionRetentionMs });
+  const retention = createRetentionJob({
+    tasks: [
+      {
+        name: 'ended sessions',
+        retentionMs: config.sessionRetentionMs,
+        deleteBefore: (cutoff, limit) => storage.sessions.deleteEndedSessions(cutoff, limit),
+      },
+      // A week past its end a link answers link_invalid rather than link_expired or link_used.
+      {
+        name: 'expired email links',
+        retentionMs: EMAIL_LINK_RETENTION_MS,
+        deleteBefore: (cutoff, limit) => storage.emailLinks.deleteExpiredEmailLinks(cutoff, limit),
+      },
+    ],
+    clock,
+    logger,
+  });
   return {
     app: createApp(deps),
     deps,

@@ -4,11 +4,11 @@ import type { Database } from '../src/adapters/postgres/database.ts';
 import { createPostgresStorage } from '../src/adapters/postgres/index.ts';
 import type { Storage } from '../src/app.ts';
 import { createRefreshToken } from '../src/auth/refresh-tokens.ts';
-import { createRetentionJob, type Schedule } from '../src/auth/retention.ts';
 import type { SessionStore } from '../src/auth/session-store.ts';
 import { createManualClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
+import { createRetentionJob, type Schedule } from '../src/retention.ts';
 import { realBackends, uniqueEmail } from './support.ts';
 
 // Sessions here live in 2001, long before any other test's, so a cut-off in 2001 can only ever
@@ -19,6 +19,11 @@ const T0 = Date.UTC(2001, 0, 1);
 const DAY = 86_400_000;
 const at = (ms: number) => new Date(T0 + ms);
 const silent = createLogger('silent');
+const sessionsTask = (storage: Storage, retentionMs: number) => ({
+  name: 'ended sessions',
+  retentionMs,
+  deleteBefore: (cutoff: Date, limit: number) => storage.sessions.deleteEndedSessions(cutoff, limit),
+});
 
 async function newUser(storage: Storage) {
   const user = await storage.users.createUser({
@@ -88,7 +93,7 @@ describe.each(backends)('deleting ended sessions on %s', (_name, open) => {
       ids.push(await newSession(store, user.id, { idle: DAY, absolute: DAY, revokedAt: i % 2 ? DAY / 2 : undefined }));
     const live = await newSession(store, user.id, { idle: 400 * DAY, absolute: 400 * DAY });
     const clock = createManualClock(T0 + 40 * DAY);
-    const job = () => createRetentionJob({ sessions: store.sessions, clock, logger: silent, retentionMs: 30 * DAY, batchSize: 7 });
+    const job = () => createRetentionJob({ tasks: [sessionsTask(store, 30 * DAY)], clock, logger: silent, batchSize: 7 });
     const [a, b] = await Promise.all([job().runOnce(), job().runOnce()]);
     expect(a + b).toBe(60);
     expect(await countOf(db, ids)).toEqual({ sessions: 0, tokens: 0 });
@@ -103,7 +108,7 @@ describe.each(backends)('deleting ended sessions on %s', (_name, open) => {
     const user = await newUser(store);
     const id = await newSession(store, user.id, { idle: DAY, absolute: DAY });
     const clock = createManualClock(T0 + DAY + 30 * DAY - 1);
-    const job = createRetentionJob({ sessions: store.sessions, clock, logger: silent, retentionMs: 30 * DAY });
+    const job = createRetentionJob({ tasks: [sessionsTask(store, 30 * DAY)], clock, logger: silent });
     expect(await job.runOnce()).toBe(0);
     clock.advance(2);
     expect(await job.runOnce()).toBe(1);
@@ -129,10 +134,9 @@ describe('the retention schedule', () => {
       };
     };
     const job = createRetentionJob({
-      sessions: { deleteEndedSessions },
+      tasks: [{ name: 'ended sessions', retentionMs: DAY, deleteBefore: deleteEndedSessions }],
       clock: createManualClock(T0),
       logger: silent,
-      retentionMs: DAY,
       intervalMs: HOUR,
       random: () => randoms.shift() ?? 0.5,
       schedule,

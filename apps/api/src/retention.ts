@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.ts';
-import type { SessionStore } from './session-store.ts';
+import type { Clock } from './clock.ts';
 
 export type ScheduledRun = { cancel(): void };
 /** Runs `run` once after `delayMs`. A seam, so tests can step the schedule without waiting. */
@@ -14,7 +13,7 @@ const nodeSchedule: Schedule = (run, delayMs) => {
 };
 
 export type RetentionJob = {
-  /** Deletes every session that ended more than the retention ago, batch by batch; returns how many. */
+  /** Runs every task once, batch by batch; returns how many rows went. */
   runOnce(): Promise<number>;
   start(): void;
   /** Cancels the next run and waits for the one in progress, if any. */
@@ -25,22 +24,33 @@ export const RETENTION_INTERVAL_MS = 3_600_000;
 const BATCH_SIZE = 500;
 
 /**
- * Deletes ended sessions and, by cascade, their refresh tokens. Every instance runs it: the delete
- * is idempotent and skips rows another run holds, so two runs at once split the work. Intervals are
- * jittered (half to one and a half times the interval) so instances started together drift apart;
- * the first run comes within one interval of start, so instances that restart often still run it.
+ * One kind of row that is kept for a while and then deleted: `deleteBefore` deletes up to `limit`
+ * rows older than the cut-off (now minus `retentionMs`) and says how many, skipping rows another
+ * instance is deleting.
+ */
+export type RetentionTask = {
+  name: string;
+  retentionMs: number;
+  deleteBefore(cutoff: Date, limit: number): Promise<number>;
+};
+
+/**
+ * Deletes what has been kept long enough: ended sessions (and, by cascade, their refresh tokens),
+ * expired email links, old security events. Every instance runs it: the deletes are idempotent and
+ * skip rows another run holds, so two runs at once split the work. Intervals are jittered (half to
+ * one and a half times the interval) so instances started together drift apart; the first run comes
+ * within one interval of start, so instances that restart often still run it.
  */
 export function createRetentionJob(deps: {
-  sessions: Pick<SessionStore, 'deleteEndedSessions'>;
+  tasks: RetentionTask[];
   clock: Clock;
   logger: Pick<Logger, 'info' | 'warn'>;
-  retentionMs: number;
   intervalMs?: number;
   batchSize?: number;
   random?: () => number;
   schedule?: Schedule;
 }): RetentionJob {
-  const { sessions, clock, logger, retentionMs } = deps;
+  const { tasks, clock, logger } = deps;
   const intervalMs = deps.intervalMs ?? RETENTION_INTERVAL_MS;
   const batchSize = deps.batchSize ?? BATCH_SIZE;
   const random = deps.random ?? Math.random;
@@ -50,21 +60,25 @@ export function createRetentionJob(deps: {
   let isStopped = false;
 
   async function runOnce(): Promise<number> {
-    const endedBefore = new Date(clock.now() - retentionMs);
     let total = 0;
-    // Small batches keep each statement's locks and its WAL short.
-    for (;;) {
-      const deleted = await sessions.deleteEndedSessions(endedBefore, batchSize);
+    for (const task of tasks) {
+      const cutoff = new Date(clock.now() - task.retentionMs);
+      let deleted = 0;
+      // Small batches keep each statement's locks and its WAL short.
+      for (;;) {
+        const batch = await task.deleteBefore(cutoff, batchSize);
+        deleted += batch;
+        if (batch < batchSize) break;
+      }
+      if (deleted > 0) logger.info({ task: task.name, deleted, cutoff }, 'old rows deleted');
       total += deleted;
-      if (deleted < batchSize) break;
     }
-    if (total > 0) logger.info({ deleted: total, endedBefore }, 'ended sessions deleted');
     return total;
   }
 
   function tick(): void {
     running = runOnce()
-      .catch((err: unknown) => logger.warn({ err }, 'deleting ended sessions failed; retrying at the next run'))
+      .catch((err: unknown) => logger.warn({ err }, 'deleting old rows failed; retrying at the next run'))
       .finally(() => {
         running = undefined;
         if (!isStopped) next = schedule(tick, intervalMs * (0.5 + random()));
