@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { api, DEMO_USER, installApiDouble, invalidToken, problem, server } from './support/api-double.ts';
@@ -10,6 +10,8 @@ describe('session end', () => {
     apiDouble.giveCookie(DEMO_USER);
     const app = renderApp('/');
     expect(await screen.findByRole('heading', { level: 1, name: 'Dashboard' })).toBeInTheDocument();
+    // The layout's check of the email address has reached the API before the theft.
+    await waitFor(() => expect(apiDouble.count('GET', '/api/me')).toBe(1));
 
     // The session is stolen and revoked while the user browses: /api/me says invalid_token, and the
     // refresh token the browser holds has been superseded by the thief's.

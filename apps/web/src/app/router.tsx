@@ -23,6 +23,10 @@ export const routes: RouteObject[] = [
     children: [
       { path: '/login', element: <LoginRoute /> },
       { path: '/register', lazy: async () => ({ Component: (await import('./routes/register.tsx')).RegisterRoute }) },
+      { path: '/forgot-password', lazy: async () => ({ Component: (await import('./routes/forgot-password.tsx')).ForgotPasswordRoute }) },
+      { path: '/reset-password', lazy: async () => ({ Component: (await import('./routes/reset-password.tsx')).ResetPasswordRoute }) },
+      // Signed in or out: the link may be opened in another browser than the one that registered.
+      { path: '/verify-email', lazy: async () => ({ Component: (await import('./routes/verify-email.tsx')).VerifyEmailRoute }) },
       {
         lazy: async () => {
           const { Layout } = await import('./routes/layout.tsx');

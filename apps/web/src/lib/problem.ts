@@ -2,6 +2,9 @@ import { ApiError } from '@spa-auth/http-client';
 
 export type FormProblem = { form: string | null; fields: Record<string, string> };
 
+/** A form's own words for a problem code: fixed, or made from the problem (its detail, its Retry-After). */
+export type ProblemMessages = Partial<Record<string, string | ((error: ApiError) => string)>>;
+
 const FORM_MESSAGES: Partial<Record<string, string>> = {
   invalid_credentials: 'The email or password is wrong.',
   email_taken: 'An account with this email already exists. Sign in instead?',
@@ -14,8 +17,10 @@ const FORM_MESSAGES: Partial<Record<string, string>> = {
  * Turns an ApiError into words for a form: field errors from `errors[]`, the rest for the form.
  * A form may word a code its own way (`messages`), as the password form does for invalid_credentials.
  */
-export function toFormProblem(error: unknown, messages: Partial<Record<string, string>> = {}): FormProblem {
+export function toFormProblem(error: unknown, messages: ProblemMessages = {}): FormProblem {
   if (!(error instanceof ApiError)) return { form: 'Something went wrong. Try again.', fields: {} };
+  const own = messages[error.code];
+  if (typeof own === 'function') return { form: own(error), fields: {} };
   if (error.code === 'validation_failed' && error.problem?.errors?.length) {
     const fields: Record<string, string> = {};
     const rest: string[] = [];
@@ -30,5 +35,5 @@ export function toFormProblem(error: unknown, messages: Partial<Record<string, s
     const wait = seconds >= 90 ? `${Math.ceil(seconds / 60)} minutes` : `${seconds} seconds`;
     return { form: `Too many attempts. Try again in ${wait}.`, fields: {} };
   }
-  return { form: messages[error.code] ?? FORM_MESSAGES[error.code] ?? error.message, fields: {} };
+  return { form: own ?? FORM_MESSAGES[error.code] ?? error.message, fields: {} };
 }

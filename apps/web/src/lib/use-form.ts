@@ -1,5 +1,5 @@
 import { type ChangeEvent, type FormEvent, useCallback, useLayoutEffect, useRef, useState } from 'react';
-import { type FormProblem, toFormProblem } from './problem.ts';
+import { type FormProblem, type ProblemMessages, toFormProblem } from './problem.ts';
 
 /**
  * A form's values, submit and outcome. The keys of `initial` are its fields in screen order: after
@@ -8,7 +8,7 @@ import { type FormProblem, toFormProblem } from './problem.ts';
  * returns is the success message, cleared again by the next submit. `messages` words an API
  * problem code the form's own way (the password form's invalid_credentials).
  */
-export function useForm<Name extends string>(initial: Record<Name, string>, messages?: Partial<Record<string, string>>) {
+export function useForm<Name extends string>(initial: Record<Name, string>, messages?: ProblemMessages) {
   const [values, setValues] = useState(initial);
   const [order] = useState(() => Object.keys(initial) as Name[]);
   const [problem, setProblem] = useState<FormProblem>({ form: null, fields: {} });

@@ -1,4 +1,5 @@
 import { NavLink, Outlet } from 'react-router';
+import { VerificationBanner } from '../../features/email-verification/components/verification-banner.tsx';
 import { useClient, useSession } from '../../lib/services.tsx';
 
 export function Layout() {
@@ -27,6 +28,7 @@ export function Layout() {
           </button>
         </div>
       </header>
+      <VerificationBanner />
       <Outlet />
     </>
   );

@@ -24,6 +24,9 @@ export function LoginForm(props: { registerHref: string }) {
       <FormStatus {...form.status} id="login-problem" />
       <EmailField {...form.field('email')} required />
       <PasswordField {...form.field('password')} purpose="current" required />
+      <p>
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
       <button type="submit" className="button primary" disabled={form.busy}>
         {form.busy ? 'Signing in…' : 'Sign in'}
       </button>
