@@ -4,6 +4,8 @@ import type { Store as RateLimitStore } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { createAccountFeature } from './account/routes.ts';
+import type { ActivityStore } from './activity/activity.ts';
+import { createActivityFeature } from './activity/routes.ts';
 import { createAdminFeature } from './admin/routes.ts';
 import { type AccessTokens, createAccessTokens } from './auth/access-tokens.ts';
 import { createRequireAuth, createRequireRecentAuth } from './auth/bearer.ts';
@@ -32,6 +34,7 @@ import {
   createPasswordCheckLimit,
   withLocalFallback,
 } from './http/rate-limit.ts';
+import { createRequestContext } from './http/request-context.ts';
 import { createRequestLog } from './http/request-log.ts';
 import { createOutbox, type Outbox } from './mail/outbox.ts';
 import { subscribeNotifications } from './notifications/notifications.ts';
@@ -44,6 +47,7 @@ export type Storage = {
   users: UserStore;
   sessions: SessionStore;
   emailLinks: EmailLinkStore;
+  activity: ActivityStore;
   /** Resolves when the database answers (GET /readyz). */
   ping(): Promise<void>;
   /** True for an error that means the database cannot be reached: answered 503, not 500. */
@@ -76,11 +80,12 @@ export type AppDeps = {
 /** Builds the whole API from its dependencies. No environment, no I/O, no listening: main.ts does that. */
 export function createApp(deps: AppDeps): Express {
   const { config, storage, clock, logger, keys } = deps;
-  const { users, sessions, emailLinks } = storage;
+  const { users, sessions, emailLinks, activity } = storage;
   const passwords = deps.passwords ?? createPasswords();
   const outbox = deps.outbox ?? createOutbox({ transport: undefined, logger });
   const background = deps.background ?? createBackgroundWork(logger);
-  const events = createAccountEvents(background);
+  const requestContext = createRequestContext();
+  const events = createAccountEvents({ background, clock, currentContext: requestContext.current });
   const tokens = createVerifiedTokenCache(
     createAccessTokens({
       keys,
@@ -154,7 +159,7 @@ export function createApp(deps: AppDeps): Express {
 
   // /auth: public, cookie-carrying routes, behind the origin check and the per-IP budget.
   const authRoutes = express.Router();
-  app.use('/auth', createOriginCheck(config.corsOrigins), createAuthRateLimit(rateLimits), authRoutes);
+  app.use('/auth', createOriginCheck(config.corsOrigins), createAuthRateLimit(rateLimits), requestContext.middleware, authRoutes);
   authRoutes.use(
     createAuthRoutes({
       auth,
@@ -178,6 +183,7 @@ export function createApp(deps: AppDeps): Express {
       res.set('Cache-Control', 'no-store');
       next();
     },
+    requestContext.middleware,
     protectedApi,
   );
 
@@ -187,6 +193,7 @@ export function createApp(deps: AppDeps): Express {
     users,
     sessions,
     emailLinks,
+    activity,
     clock,
     passwords,
     revocations,
@@ -211,6 +218,7 @@ export function createApp(deps: AppDeps): Express {
   mount(createEmailVerificationFeature(shared));
   mount(createPasswordResetFeature(shared));
   mount(createEmailChangeFeature(shared));
+  mount(createActivityFeature(shared));
   subscribeNotifications(shared);
   deps.extend?.(app, { requireAuth, tokens, publicApi });
 

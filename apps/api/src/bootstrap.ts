@@ -96,6 +96,11 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
         retentionMs: config.sessionRetentionMs,
         deleteBefore: (cutoff, limit) => storage.sessions.deleteEndedSessions(cutoff, limit),
       },
+      {
+        name: 'security events',
+        retentionMs: config.activityRetentionMs,
+        deleteBefore: (cutoff, limit) => storage.activity.deleteActivityBefore(cutoff, limit),
+      },
       // A week past its end a link answers link_invalid rather than link_expired or link_used.
       {
         name: 'expired email links',

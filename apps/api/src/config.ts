@@ -49,6 +49,8 @@ export type Config = {
   appUrl: string;
   /** Mails of one kind per address (and four times that per IP) per RATE_LIMIT_WINDOW. */
   mailRateLimit: number;
+  /** How long a security event stays in the activity log. */
+  activityRetentionMs: number;
   /** How recent a password sign-in must be for a sensitive action (RFC 9470 max_age). */
   reauthMaxAgeMs: number;
 };
@@ -227,6 +229,7 @@ const EnvSchema = z.object({
     .transform((text) => text.replace(/\/+$/, '')),
   MAIL_RATE_LIMIT: positiveInt('3'),
   REAUTH_MAX_AGE: duration('10m'),
+  ACTIVITY_RETENTION: duration('90d'),
   JWT_PRIVATE_KEY: z
     .string()
     .optional()
@@ -418,5 +421,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     appUrl: e.APP_URL,
     mailRateLimit: e.MAIL_RATE_LIMIT,
     reauthMaxAgeMs: e.REAUTH_MAX_AGE,
+    activityRetentionMs: e.ACTIVITY_RETENTION,
   };
 }

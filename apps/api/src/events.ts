@@ -1,15 +1,22 @@
 import type { BackgroundWork } from './background.ts';
+import type { RequestContext } from './http/request-context.ts';
 import type { UserRecord } from './users/users.ts';
 
-/** What happened to an account, for the features that react to it (mail now; an activity log next). */
+/** What happened to an account, for the features that react to it (notices by mail, the activity log). */
 export type AccountEvent =
-  | { type: 'user_registered'; user: UserRecord }
+  | { type: 'user_registered'; user: UserRecord; sessionId: string }
+  | { type: 'signed_in'; user: UserRecord; sessionId: string; via: 'password' | 'password_reset' }
+  | { type: 'sign_in_failed'; user: UserRecord }
+  | { type: 'sessions_revoked'; userId: string; sessionIds: string[]; by: 'user' | 'admin' }
   | { type: 'password_changed'; user: UserRecord; via: 'change' | 'reset' }
   | { type: 'email_changed'; user: UserRecord; previousEmail: string }
   /** A refresh token was used again after it was replaced: the session was ended as stolen. */
   | { type: 'refresh_reused'; userId: string; sessionId: string };
 
-export type AccountEventListener = (event: AccountEvent) => void | Promise<void>;
+/** An event as listeners get it: with the request it came from, when it came from one. */
+export type PublishedAccountEvent = AccountEvent & { at: Date; context: RequestContext | undefined };
+
+export type AccountEventListener = (event: PublishedAccountEvent) => void | Promise<void>;
 
 export type AccountEvents = {
   /** Adds a listener; features subscribe when they are built, so removing a feature removes it. */
@@ -21,14 +28,20 @@ export type AccountEvents = {
   publish(event: AccountEvent): void;
 };
 
-export function createAccountEvents(background: BackgroundWork): AccountEvents {
+export function createAccountEvents(deps: {
+  background: BackgroundWork;
+  clock: { now(): number };
+  /** The request being served, read when an event is published (http/request-context.ts). */
+  currentContext?: () => RequestContext | undefined;
+}): AccountEvents {
   const listeners: AccountEventListener[] = [];
   return {
     subscribe(listener) {
       listeners.push(listener);
     },
     publish(event) {
-      for (const listener of listeners) background.run(event.type, () => listener(event));
+      const published = { ...event, at: new Date(deps.clock.now()), context: deps.currentContext?.() };
+      for (const listener of listeners) deps.background.run(event.type, () => listener(published));
     },
   };
 }

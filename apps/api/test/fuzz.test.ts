@@ -90,6 +90,8 @@ const endpoints = [
   ['POST', '/auth/reauthenticate'],
   ['POST', '/api/me/email'],
   ['POST', '/auth/confirm-email-change'],
+  ['GET', '/api/me/activity'],
+  ['GET', '/api/admin/users/:id/activity'],
   ['PUT', '/api/me/password'],
   ['GET', '/api/sessions'],
   ['DELETE', '/api/sessions/:id'],

@@ -24,6 +24,7 @@ export type SessionPolicy = {
 
 /** A started or refreshed session: the response body, and the cookie to set. */
 export type IssuedSession = {
+  sessionId: string;
   body: SessionResponse;
   refreshToken: string;
   /** Time left before the session's idle or absolute end, whichever is sooner (the cookie's Max-Age). */
@@ -125,6 +126,7 @@ export function createAuthService(deps: {
       authenticatedAt: session.authenticatedAt.getTime(),
     });
     return {
+      sessionId: session.id,
       body: { accessToken: token, tokenType: 'Bearer' as const, expiresIn, user: toPublicUser(user) },
       refreshToken,
       refreshTtlMs: endsAt - clock.now(),
@@ -208,9 +210,10 @@ export function createAuthService(deps: {
         emailVerifiedAt: deps.verifiesEmail ? null : now,
       });
       if (!user) return { failure: 'email_taken' };
-      deps.events?.publish({ type: 'user_registered', user });
       // Nobody else knows this password yet, so it cannot have changed since: a session is always made.
-      return (await startSession(user, userAgent)) as IssuedSession;
+      const issued = (await startSession(user, userAgent)) as IssuedSession;
+      deps.events?.publish({ type: 'user_registered', user, sessionId: issued.sessionId });
+      return issued;
     },
 
     /**
@@ -240,9 +243,15 @@ export function createAuthService(deps: {
     async login(input: LoginRequest, userAgent: string | null): Promise<IssuedSession | { failure: 'invalid_credentials' }> {
       const user = await users.findUserByEmail(input.email);
       const isValid = await passwords.verifyPassword(user?.passwordHash ?? null, input.password);
-      if (!user || !isValid) return { failure: 'invalid_credentials' };
+      if (!user || !isValid) {
+        if (user) deps.events?.publish({ type: 'sign_in_failed', user });
+        return { failure: 'invalid_credentials' };
+      }
       // The password changed while it was being checked: the one that was right is not any more.
-      return (await startSession(user, userAgent)) ?? { failure: 'invalid_credentials' };
+      const issued = await startSession(user, userAgent);
+      if (!issued) return { failure: 'invalid_credentials' };
+      deps.events?.publish({ type: 'signed_in', user, sessionId: issued.sessionId, via: 'password' });
+      return issued;
     },
 
     /**

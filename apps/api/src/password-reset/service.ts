@@ -69,6 +69,7 @@ export function createPasswordResetService(deps: {
       const session = await auth.signIn(user, userAgent);
       // The password changed again in the instant since: that change wins, and this browser signs in with it.
       if (!session) return { ok: false, code: 'link_invalid' };
+      events.publish({ type: 'signed_in', user, sessionId: session.sessionId, via: 'password_reset' });
       return { ok: true, session };
     },
   };

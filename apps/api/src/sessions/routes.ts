@@ -2,6 +2,7 @@ import { type RequestHandler, Router } from 'express';
 import type { Revocations } from '../auth/revocations.ts';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
+import type { AccountEvents } from '../events.ts';
 import type { Feature } from '../feature.ts';
 import { createSessionsService, type SessionListStore } from './service.ts';
 
@@ -13,6 +14,7 @@ export function createSessionsFeature(deps: {
   sessions: SessionListStore;
   clock: Clock;
   revocations: Revocations;
+  events: AccountEvents;
   /** Ending every other session is sensitive: it needs a recent sign-in (auth/bearer.ts). */
   requireRecentAuth: RequestHandler;
 }): Feature {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPostgresStorage } from '../../src/adapters/postgres/index.ts';
+import { testActivityStore } from '../ports/activity-store.ts';
 import { testEmailLinkStore } from '../ports/email-link-store.ts';
 import { testSessionStore } from '../ports/session-store.ts';
 import { testUserStore } from '../ports/user-store.ts';
@@ -33,6 +34,7 @@ describe.each(backends)('the PostgreSQL adapter on %s', (_name, open) => {
   testUserStore(setup);
   testSessionStore(setup);
   testEmailLinkStore(setup);
+  testActivityStore(setup);
 
   it('when pinged, then it resolves', async () => {
     await expect((await setup()).ping()).resolves.toBeUndefined();

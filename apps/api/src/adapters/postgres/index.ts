@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { createPostgresActivityStore } from './activity.ts';
 import { type Database, isDatabaseUnavailable, openEmbeddedDatabase, openPostgresDatabase } from './database.ts';
 import { createPostgresEmailLinkStore } from './email-links.ts';
 import { migrate } from './migrate.ts';
@@ -8,7 +9,7 @@ import { createPostgresUserStore } from './users.ts';
 export type { Database } from './database.ts';
 
 /**
- * The PostgreSQL adapter: every port (users, sessions, email links) on one database, a real server through pg or
+ * The PostgreSQL adapter: every port (users, sessions, email links, the activity log) on one database, a real server through pg or
  * the embedded PGlite, which speak the same SQL. The app sees the ports only; bootstrap.ts picks
  * the adapter.
  */
@@ -18,6 +19,7 @@ export function createPostgresStorage(db: Database) {
     users: createPostgresUserStore(db),
     sessions: createPostgresSessionStore(db),
     emailLinks: createPostgresEmailLinkStore(db),
+    activity: createPostgresActivityStore(db),
     async ping() {
       await db.query('SELECT 1');
     },

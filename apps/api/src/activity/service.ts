@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import type { PublishedAccountEvent } from '../events.ts';
+import type { ActivityCursor, ActivityRecord, ActivityStore, ActivityType } from './activity.ts';
+
+/** Events per page of the activity log, at most. */
+export const ACTIVITY_PAGE_SIZE = 50;
+
+/** What the log keeps of an account event, or null for events it does not keep. */
+export function activityOf(event: PublishedAccountEvent): Omit<ActivityRecord, 'id'> | null {
+  const base = { occurredAt: event.at, ip: event.context?.ip ?? null, userAgent: event.context?.userAgent ?? null };
+  const entry = (type: ActivityType, userId: string, sessionId: string | null, detail: string | null = null) => ({
+    ...base,
+    type,
+    userId,
+    sessionId,
+    detail,
+  });
+  switch (event.type) {
+    case 'user_registered':
+      return entry('registered', event.user.id, event.sessionId);
+    case 'signed_in':
+      return entry('signed_in', event.user.id, event.sessionId, event.via === 'password_reset' ? 'with a password reset link' : null);
+    case 'sign_in_failed':
+      return entry('sign_in_failed', event.user.id, null);
+    case 'password_changed':
+      return entry(event.via === 'reset' ? 'password_reset' : 'password_changed', event.user.id, null);
+    case 'email_changed':
+      return entry('email_changed', event.user.id, null, `from ${event.previousEmail} to ${event.user.email}`);
+    case 'sessions_revoked':
+      return entry(
+        'sessions_revoked',
+        event.userId,
+        event.sessionIds.length === 1 ? (event.sessionIds[0] as string) : null,
+        `${event.sessionIds.length} by the ${event.by}`,
+      );
+    case 'refresh_reused':
+      return entry('refresh_token_reused', event.userId, event.sessionId, 'the session was ended');
+  }
+}
+
+/** Opaque to clients: base64url of the last event's time and id. */
+export const encodeCursor = (c: ActivityCursor) => Buffer.from(`${c.occurredAt.toISOString()}|${c.id}`).toString('base64url');
+
+export function decodeCursor(text: string): ActivityCursor | null {
+  const [at = '', id = ''] = Buffer.from(text, 'base64url').toString('utf8').split('|');
+  const occurredAt = new Date(at);
+  if (Number.isNaN(occurredAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  return { occurredAt, id };
+}
+
+export type ActivityService = ReturnType<typeof createActivityService>;
+
+export function createActivityService(deps: { activity: ActivityStore; clock: Clock }) {
+  const { activity } = deps;
+  return {
+    async record(event: PublishedAccountEvent): Promise<void> {
+      const entry = activityOf(event);
+      if (entry) await activity.recordActivity({ id: randomUUID(), ...entry });
+    },
+
+    /** One page, newest first, and the cursor of the next page when there may be one. */
+    async page(userId: string, after: ActivityCursor | undefined) {
+      const rows = await activity.listActivity(userId, { ...(after ? { after } : {}), limit: ACTIVITY_PAGE_SIZE + 1 });
+      const events = rows.slice(0, ACTIVITY_PAGE_SIZE);
+      const last = events.at(-1);
+      return {
+        events: events.map((e) => ({
+          id: e.id,
+          type: e.type,
+          occurredAt: e.occurredAt.toISOString(),
+          ip: e.ip,
+          userAgent: e.userAgent,
+          detail: e.detail,
+        })),
+        nextCursor: rows.length > ACTIVITY_PAGE_SIZE && last ? encodeCursor(last) : null,
+      };
+    },
+  };
+}
