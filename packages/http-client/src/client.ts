@@ -77,6 +77,23 @@ export type ApiClientOptions = {
   refreshMargin?: number;
   /** Name of the lock and channel shared by the tabs. Default `spa-auth`. */
   name?: string;
+  /**
+   * Called when the API wants the password again for a sensitive request (401 with
+   * `error="insufficient_user_authentication"`, RFC 9470): a refresh would not help, since it proves
+   * the cookie, not the person. Ask for the password, call `client.reauthenticate(password)`, and
+   * resolve true once it succeeded (the request is then sent again, once), or false if the user gave
+   * up (the request rejects with that code). Concurrent requests share one call.
+   *
+   * @example
+   * ```ts
+   * const client = createApiClient({
+   *   baseURL: '/',
+   *   onReauthenticationRequired: ({ maxAgeSeconds }) => passwordDialog.open({ maxAgeSeconds }),
+   * });
+   * // passwordDialog: on submit `await client.reauthenticate(password)` then resolve true; on cancel resolve false
+   * ```
+   */
+  onReauthenticationRequired?: (info: { maxAgeSeconds: number | undefined }) => Promise<boolean>;
   /** Extra axios defaults for the instance (timeout, headers). */
   axios?: CreateAxiosDefaults;
   /** Replace browser features (tests, non-browser hosts). */
@@ -123,6 +140,24 @@ export type ApiClient = {
    * ```
    */
   refreshSession(): Promise<Session | null>;
+  /**
+   * Proves the password again for the signed-in session (POST /auth/reauthenticate) and adopts the
+   * access token it answers with, whose `auth_time` is now, as a refresh does: the other tabs take it
+   * too. The refresh cookie stays as it is. Rejects with `ApiError`: `invalid_credentials` (wrong
+   * password, try again), `rate_limited` (see `retryAfter`).
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await client.reauthenticate(password);
+   *   resolvePrompt(true);
+   * } catch (error) {
+   *   if (error instanceof ApiError && error.code === 'invalid_credentials') showWrongPassword();
+   *   else throw error;
+   * }
+   * ```
+   */
+  reauthenticate(password: string): Promise<Session>;
   /** Ends the session here, on the server and in the other tabs. */
   logout(): Promise<void>;
   /** The current session, or null. The same object until the session changes (for useSyncExternalStore). */
@@ -146,8 +181,11 @@ type Token = { value: string; expiresAt: number; lifetime: number; user: User };
  * (a token, the session's end, or a failure), posted before it releases the lock.
  */
 type TabMessage = ({ type: 'session'; token: Token } | { type: 'ended'; code: string } | { type: 'failed' }) & { attempt?: string };
-/** `sentWithTokenVersion`: the `tokenVersion` whose token the request carried, -1 when it carried none. */
-type RequestState = { retried: boolean; sentWithTokenVersion: number };
+/**
+ * `sentWithTokenVersion`: the `tokenVersion` whose token the request carried, -1 when it carried none.
+ * `reauthenticated`: the request already met the step-up challenge once; a second one is not retried.
+ */
+type RequestState = { retried: boolean; sentWithTokenVersion: number; reauthenticated?: true };
 type Config = InternalAxiosRequestConfig & { spaAuth?: RequestState };
 
 const ATTACHED = Symbol.for('spa-auth.http-client.attached');
@@ -205,6 +243,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   let refusedTokenVersion = -1;
   let refreshing: Promise<void> | null = null;
   let restoring: Promise<Session | null> | null = null;
+  /** The app's answer to the one password prompt running, shared by every request that needs it. */
+  let reauthenticating: Promise<boolean> | null = null;
+  /** The token version adopted by the last re-authentication: a request sent before it needs no new prompt. */
+  let reauthenticatedAtVersion = -1;
   /** After a 429: no refresh before `until`; until then a refresh rejects with the 429's error. */
   let refreshBackoff: { until: number; error: ApiError } | null = null;
   /** Counts the session ends other tabs reported, so a tab waiting for its refresh need not ask again. */
@@ -379,6 +421,22 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       // Only API requests (not /auth/*) carry this state, set by the request interceptor.
       const state = config.spaAuth;
       const failure = toApiError(error);
+      if (response?.status === 401 && /error="insufficient_user_authentication"/.test(challenge) && state && !state.reauthenticated) {
+        // The token is valid but the sign-in is too old: only the person can fix that, so no refresh.
+        state.reauthenticated = true;
+        if (state.sentWithTokenVersion >= reauthenticatedAtVersion) {
+          const maxAge = /max_age=(\d+)/.exec(challenge)?.[1];
+          const ask = async () =>
+            (await options.onReauthenticationRequired?.({ maxAgeSeconds: maxAge ? Number(maxAge) : undefined })) === true;
+          reauthenticating ??= ask()
+            .catch(() => false)
+            .finally(() => {
+              reauthenticating = null;
+            });
+          if (!(await reauthenticating)) throw failure;
+        }
+        return instance.request(config);
+      }
       // Only an invalid or expired token is worth a refresh; and never twice for one request.
       if (response?.status !== 401 || !/error="invalid_token"/.test(challenge) || !state || state.retried) throw failure;
       emit({ type: 'unauthorized', ...describe(config), code: failure.code });
@@ -456,6 +514,19 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       if (refreshing) await refreshing.catch(() => {});
       await refresh('requested');
       return session;
+    },
+    async reauthenticate(password) {
+      try {
+        // The prompt may have stayed open past the token's expiry.
+        if (!token || isExpiring(token)) await refresh('expiring');
+        const headers = { Authorization: `Bearer ${(token as Token).value}` };
+        // The one /auth route that takes the token: it proves who asks, the password proves it is still them.
+        const fresh = acceptSession((await http.post('/auth/reauthenticate', { password }, { headers })).data);
+        reauthenticatedAtVersion = tokenVersion;
+        return fresh;
+      } catch (error) {
+        throw toApiError(error);
+      }
     },
     async logout() {
       try {
