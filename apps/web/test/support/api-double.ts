@@ -3,11 +3,14 @@ import {
   type ErrorCode,
   type LoginRequest,
   type MeResponse,
+  type PasswordResetConfirmRequest,
+  type PasswordResetRequest,
   problemType,
   type RegisterRequest,
   type SessionResponse,
   type SessionsResponse,
   type User,
+  type VerifyEmailRequest,
 } from '@spa-auth/contract';
 import { DEMO_USERS } from '@spa-auth/contract/demo';
 import { HttpResponse, http } from 'msw';
@@ -23,6 +26,10 @@ export const api = (path: string) => `${API_URL}${path}`;
 export const server = setupServer();
 
 type Account = User & { password: string; emailVerified: boolean };
+type LinkPurpose = 'verify_email' | 'reset_password';
+type EmailLink = { purpose: LinkPurpose; accountId: string; state: 'fresh' | 'expired' | 'used' };
+/** The shape of an emailed link's secret: 32 bytes, base64url. */
+const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 export type SeenRequest = { method: string; path: string; headers: Headers };
 
 export const DEMO_USER = { id: 'u-demo', ...DEMO_USERS.user } as const;
@@ -63,6 +70,9 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   return HttpResponse.json(body as Record<string, unknown>, { status, headers: { ...corsHeaders(), ...headers } });
 }
 
+/** A success without a body (204, 202) with the API's CORS headers. */
+export const noContent = (status = 204) => new HttpResponse(null, { status, headers: corsHeaders() });
+
 /** 401 for a refused access token, with the challenge that tells the client to refresh (requirement 4). */
 export const invalidToken = (code: 'token_expired' | 'token_invalid' | 'session_revoked' = 'token_expired') =>
   problem(401, code, { headers: { 'WWW-Authenticate': `${CHALLENGE}, error="invalid_token", error_description="${code}"` } });
@@ -85,6 +95,8 @@ export function installApiDouble() {
   let cookie: string | null = null;
   let issued = 0;
   const requests: SeenRequest[] = [];
+  /** The emailed links by token: only the API and the mailbox know them. */
+  const links = new Map<string, EmailLink>();
 
   // The session's user (login, refresh) is the public view; /api/me and the admin list add the account's own state.
   const publicUser = ({ id, email, name, role }: Account): User => ({ id, email, name, role });
@@ -103,6 +115,20 @@ export function installApiDouble() {
   /** Requirement 5.2: every /auth/* POST carries X-Requested-With, or it is refused. */
   const isCsrfSafe = (request: Request) => request.headers.get('X-Requested-With') === 'XMLHttpRequest';
   const csrfRejected = () => problem(403, 'csrf_rejected');
+
+  /** Applies an emailed link once, as the API does: the account it names, or the problem to answer with. */
+  function applyLink(token: unknown, purpose: LinkPurpose): Account | Response {
+    if (typeof token !== 'string' || !LINK_TOKEN.test(token)) {
+      return problem(400, 'validation_failed', { errors: [{ path: 'token', message: 'must be a link token' }] });
+    }
+    const link = links.get(token);
+    const account = link?.purpose === purpose ? find(link.accountId) : null;
+    if (!link || !account) return problem(400, 'link_invalid');
+    if (link.state === 'expired') return problem(400, 'link_expired');
+    if (link.state === 'used') return problem(400, 'link_used');
+    link.state = 'used';
+    return account;
+  }
 
   function caller(request: Request): Account | Response {
     const header = request.headers.get('Authorization');
@@ -159,6 +185,40 @@ export function installApiDouble() {
       const who = caller(request);
       return who instanceof Response ? who : json({ user: ownView(who) } satisfies MeResponse);
     }),
+    http.post(api('/auth/verify-email'), async ({ request }) => {
+      if (!isCsrfSafe(request)) return csrfRejected();
+      const body = (await request.json()) as Partial<VerifyEmailRequest>;
+      const account = applyLink(body.token, 'verify_email');
+      if (account instanceof Response) return account;
+      account.emailVerified = true;
+      return noContent();
+    }),
+    http.post(api('/api/me/verification-email'), ({ request }) => {
+      const who = caller(request);
+      return who instanceof Response ? who : noContent(202);
+    }),
+    // 202 for every well-formed address, an account's or not: the answer must not tell which exist.
+    http.post(api('/auth/password-reset'), async ({ request }) => {
+      if (!isCsrfSafe(request)) return csrfRejected();
+      const body = (await request.json()) as Partial<PasswordResetRequest>;
+      if (!body.email?.includes('@')) {
+        return problem(400, 'validation_failed', { errors: [{ path: 'email', message: 'must be a valid email address' }] });
+      }
+      return noContent(202);
+    }),
+    http.post(api('/auth/password-reset/confirm'), async ({ request }) => {
+      if (!isCsrfSafe(request)) return csrfRejected();
+      const body = (await request.json()) as Partial<PasswordResetConfirmRequest>;
+      if ((body.newPassword ?? '').length < 12) {
+        return problem(400, 'validation_failed', { errors: [{ path: 'newPassword', message: 'must be at least 12 characters' }] });
+      }
+      const account = applyLink(body.token, 'reset_password');
+      if (account instanceof Response) return account;
+      account.password = body.newPassword as string;
+      // Every session of the account ends; the browser that reset is signed in afresh.
+      for (const [token, owner] of tokens) if (owner === account.id) tokens.delete(token);
+      return startSession(account);
+    }),
     http.get(api('/api/sessions'), ({ request }) => {
       const who = caller(request);
       if (who instanceof Response) return who;
@@ -179,7 +239,8 @@ export function installApiDouble() {
         });
       }
       return json({
-        users: accounts.map((a) => ({ ...ownView(a), createdAt: '2025-01-01T10:00:00.000Z' })),
+        users: accounts.map((a) => ({ ...ownView(a), createdAt: '2025-01-01T10:00:00.000Z', disabled: false })),
+        nextCursor: null,
       } satisfies AdminUsersResponse);
     }),
   ];
@@ -199,6 +260,29 @@ export function installApiDouble() {
     /** The browser holds a refresh cookie for this user, as after an earlier visit: restore() succeeds. */
     giveCookie(user: { id: string }) {
       cookie = user.id;
+    },
+    /** A new account whose address is not confirmed yet, as registration makes it when mail is on. */
+    addUnverifiedUser(): User & { password: string } {
+      const account: Account = {
+        id: `u-${accounts.length + 1}`,
+        email: `new-${accounts.length + 1}@example.com`,
+        name: 'New User',
+        role: 'user',
+        password: 'a-new-users-passphrase',
+        emailVerified: false,
+      };
+      accounts.push(account);
+      return { ...publicUser(account), password: account.password };
+    },
+    /** Whether the account's address is confirmed, as /api/me would say. */
+    isVerified: (user: { id: string }) => find(user.id)?.emailVerified ?? false,
+    /** The password the account has now. */
+    passwordOf: (user: { id: string }) => find(user.id)?.password,
+    /** The token of a link the API mailed to `user`; the link is expired or used already when asked. */
+    mailLink(purpose: LinkPurpose, user: { id: string }, state: EmailLink['state'] = 'fresh'): string {
+      const token = `${purpose}-${user.id}-${links.size}`.padEnd(43, 'x');
+      links.set(token, { purpose, accountId: user.id, state });
+      return token;
     },
     /** Forgets every access token, as a revocation does: the next protected call gets 401 invalid_token. */
     revokeAccessTokens() {

@@ -60,8 +60,9 @@ export function VerifyEmailPage() {
       if (client.getSession()) {
         // The address is confirmed either way; without this refresh the token would say so from its next one.
         await client.refreshSession().catch(() => {});
-        // ['me'] and everything under it: the account and the banner's status.
-        await queryClient.invalidateQueries({ queryKey: meQuery(client).queryKey });
+        // ['me'] and everything under it (the account, the banner's status), on screen or not, so
+        // the signed-in pages show the confirmed address at once rather than the old answer first.
+        await queryClient.invalidateQueries({ queryKey: meQuery(client).queryKey, refetchType: 'all' });
       }
       setOutcome({ state: 'confirmed' });
     },
