@@ -31,6 +31,8 @@ const TITLES: Record<ErrorCode, string> = {
   link_expired: 'Link expired',
   link_used: 'Link already used',
   insufficient_user_authentication: 'Recent sign-in required',
+  account_disabled: 'Account disabled',
+  admin_lockout: 'Would leave no admin',
 };
 
 /**

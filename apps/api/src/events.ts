@@ -11,7 +11,9 @@ export type AccountEvent =
   | { type: 'password_changed'; user: UserRecord; via: 'change' | 'reset' }
   | { type: 'email_changed'; user: UserRecord; previousEmail: string }
   /** A refresh token was used again after it was replaced: the session was ended as stolen. */
-  | { type: 'refresh_reused'; userId: string; sessionId: string };
+  | { type: 'refresh_reused'; userId: string; sessionId: string }
+  /** An admin changed the account's role or enabled or disabled it. */
+  | { type: 'access_changed'; user: UserRecord; adminId: string; change: { role?: 'user' | 'admin'; disabled?: boolean } };
 
 /** An event as listeners get it: with the request it came from, when it came from one. */
 export type PublishedAccountEvent = AccountEvent & { at: Date; context: RequestContext | undefined };

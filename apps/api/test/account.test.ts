@@ -282,7 +282,13 @@ describe('GET /api/admin/users', () => {
 
     const res = await request(api.app).get('/api/admin/users').set(bearer(session.accessToken)).expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
+    // Every user, a page at a time: follow the cursor to the end.
     const users = res.body.users as Array<Record<string, unknown>>;
+    for (let cursor = res.body.nextCursor as string | null; cursor; ) {
+      const next = await request(api.app).get(`/api/admin/users?after=${cursor}`).set(bearer(session.accessToken)).expect(200);
+      users.push(...next.body.users);
+      cursor = next.body.nextCursor;
+    }
     const { rows } = await api.db.query<{ count: string | number }>('SELECT count(*) AS count FROM users');
     expect(users).toHaveLength(Number(rows[0]?.count));
     expect(users).toContainEqual({
@@ -292,10 +298,11 @@ describe('GET /api/admin/users', () => {
       role: 'user',
       createdAt: expect.any(String),
       emailVerified: true,
+      disabled: false,
     });
     expect(users.find((u) => u.id === admin.user.id)).toMatchObject({ role: 'admin' });
     for (const user of users) {
-      expect(Object.keys(user).sort()).toEqual(['createdAt', 'email', 'emailVerified', 'id', 'name', 'role']);
+      expect(Object.keys(user).sort()).toEqual(['createdAt', 'disabled', 'email', 'emailVerified', 'id', 'name', 'role']);
       expect(isoString(user.createdAt)).toBe(true);
     }
     const body = JSON.stringify(res.body);

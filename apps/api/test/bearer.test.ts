@@ -280,8 +280,11 @@ describe('revocation and roles', () => {
     const login = await request(api.app).post('/auth/login').set(XHR).send({ email: user.email, password: PASSWORD }).expect(200);
     expect(login.body.user.role).toBe('admin');
     expect(partsOf(login.body.accessToken).payload.role).toBe('admin');
-    const res = await request(api.app).get('/api/admin/users').set(bearer(login.body.accessToken)).expect(200);
-    expect(res.body.users.map((u: { id: string }) => u.id)).toContain(user.user.id);
+    const res = await request(api.app)
+      .get(`/api/admin/users?search=${encodeURIComponent(user.email)}`)
+      .set(bearer(login.body.accessToken))
+      .expect(200);
+    expect(res.body.users.map((u: { id: string }) => u.id)).toEqual([user.user.id]);
   });
 });
 

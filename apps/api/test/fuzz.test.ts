@@ -92,6 +92,8 @@ const endpoints = [
   ['POST', '/auth/confirm-email-change'],
   ['GET', '/api/me/activity'],
   ['GET', '/api/admin/users/:id/activity'],
+  ['PATCH', '/api/admin/users/:id'],
+  ['POST', '/api/admin/users/:id/sessions/revoke'],
   ['PUT', '/api/me/password'],
   ['GET', '/api/sessions'],
   ['DELETE', '/api/sessions/:id'],

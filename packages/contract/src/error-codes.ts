@@ -28,4 +28,6 @@ export const ERROR_CODES = [
   'link_expired',
   'link_used',
   'insufficient_user_authentication',
+  'account_disabled',
+  'admin_lockout',
 ] as const;

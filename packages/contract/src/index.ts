@@ -130,10 +130,17 @@ export type SessionInfo = z.infer<typeof SessionInfo>;
 export const SessionsResponse = z.object({ sessions: z.array(SessionInfo) });
 export type SessionsResponse = z.infer<typeof SessionsResponse>;
 
-export const AdminUser = z.extend(User, { createdAt: z.string(), emailVerified: z.boolean() });
+export const AdminUser = z.extend(User, { createdAt: z.string(), emailVerified: z.boolean(), disabled: z.boolean() });
 export type AdminUser = z.infer<typeof AdminUser>;
 
-export const AdminUsersResponse = z.object({ users: z.array(AdminUser) });
+/** A page of users, oldest first; `nextCursor` (for `?after=`) is null on the last page. */
+export const AdminUsersResponse = z.object({ users: z.array(AdminUser), nextCursor: z.nullable(z.string()) });
+
+/** What an admin may change of an account: its role, whether it is disabled, or both. */
+export const UpdateUserAccessRequest = z
+  .strictObject({ role: z.optional(Role), disabled: z.optional(z.boolean()) })
+  .check(z.refine((body) => body.role !== undefined || body.disabled !== undefined, 'must change role or disabled'));
+export type UpdateUserAccessRequest = z.input<typeof UpdateUserAccessRequest>;
 export type AdminUsersResponse = z.infer<typeof AdminUsersResponse>;
 
 export const ErrorCode = z.enum(ERROR_CODES);

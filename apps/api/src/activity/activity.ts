@@ -8,6 +8,9 @@ export const ACTIVITY_TYPES = [
   'email_changed',
   'sessions_revoked',
   'refresh_token_reused',
+  'account_disabled',
+  'account_enabled',
+  'role_changed',
 ] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
 

@@ -36,6 +36,9 @@ export function activityOf(event: PublishedAccountEvent): Omit<ActivityRecord, '
       );
     case 'refresh_reused':
       return entry('refresh_token_reused', event.userId, event.sessionId, 'the session was ended');
+    case 'access_changed':
+      if (event.change.role !== undefined) return entry('role_changed', event.user.id, null, `to ${event.change.role} by an admin`);
+      return entry(event.change.disabled ? 'account_disabled' : 'account_enabled', event.user.id, null, 'by an admin');
   }
 }
 

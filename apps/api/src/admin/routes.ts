@@ -1,23 +1,63 @@
-import { Router } from 'express';
+import { UpdateUserAccessRequest } from '@spa-auth/contract';
+import { type RequestHandler, Router } from 'express';
 import { requireRole, requireVerifiedEmail } from '../auth/bearer.ts';
+import { AppError } from '../errors.ts';
 import type { Feature } from '../feature.ts';
-import { toPublicUser, type UserStore } from '../users/users.ts';
+import { jsonBody, parseBody, requireJson } from '../http/body.ts';
+import { createAdminService, decodeUserCursor } from './service.ts';
 
-/** What the admin feature needs of stored users. */
-export type AdminUserStore = Pick<UserStore, 'listUsers'>;
+export type { AdminUserStore } from './service.ts';
+
+const SEARCH_MAX = 100;
 
 /**
- * The admin feature: GET /api/admin/users, for the admin role with a verified email only. Mounted at /api behind the
- * app's bearer check (app.ts). Its one query maps straight to the response, so it has no service.
+ * The admin feature, for the admin role with a verified address: GET /api/admin/users (search and
+ * cursor paging), PATCH /api/admin/users/:id (role, disabled) and POST
+ * /api/admin/users/:id/sessions/revoke; the two changes also need a recent sign-in.
  */
-export function createAdminFeature(deps: { users: AdminUserStore }): Feature {
+export function createAdminFeature(
+  deps: Parameters<typeof createAdminService>[0] & {
+    /** Admin actions are sensitive: they need a recent sign-in (auth/bearer.ts). */
+    requireRecentAuth: RequestHandler;
+  },
+): Feature {
+  const service = createAdminService(deps);
   const router = Router();
+  router.use('/admin', requireRole('admin'), requireVerifiedEmail);
 
-  router.get('/admin/users', requireRole('admin'), requireVerifiedEmail, async (_req, res) => {
-    const users = await deps.users.listUsers();
-    res.json({
-      users: users.map((u) => ({ ...toPublicUser(u), createdAt: u.createdAt.toISOString(), emailVerified: u.emailVerifiedAt !== null })),
-    });
+  router.get('/admin/users', async (req, res) => {
+    const { search, after } = req.query;
+    if ((search !== undefined && typeof search !== 'string') || (typeof search === 'string' && search.length > SEARCH_MAX)) {
+      throw new AppError(400, 'validation_failed', 'search must be one string of at most 100 characters', {
+        errors: [{ path: 'search', message: 'is not a string of at most 100 characters' }],
+      });
+    }
+    const cursor = after === undefined ? undefined : typeof after === 'string' ? decodeUserCursor(after) : null;
+    if (cursor === null) {
+      throw new AppError(400, 'validation_failed', 'after must be the nextCursor of a previous page', {
+        errors: [{ path: 'after', message: 'is not a cursor' }],
+      });
+    }
+    res.json(await service.listUsers(search?.trim() || undefined, cursor));
+  });
+
+  router.patch('/admin/users/:id', deps.requireRecentAuth, requireJson, jsonBody, async (req, res) => {
+    const change = parseBody(UpdateUserAccessRequest, req.body);
+    const result = await service.updateAccess(res.locals.auth.sub, req.params.id as string, change);
+    if (result === 'not_found') throw new AppError(404, 'not_found', 'No such user');
+    if (result === 'admin_lockout') {
+      throw new AppError(
+        409,
+        'admin_lockout',
+        'This would leave no admin able to sign in: an admin cannot demote or disable themselves, nor the last admin',
+      );
+    }
+    res.json({ user: result });
+  });
+
+  router.post('/admin/users/:id/sessions/revoke', deps.requireRecentAuth, async (req, res) => {
+    if (!(await service.endSessions(req.params.id as string))) throw new AppError(404, 'not_found', 'No such user');
+    res.status(204).end();
   });
 
   return { api: router };

@@ -65,6 +65,9 @@ export function createAuthRoutes(deps: {
     loginLimit,
     async (req, res) => {
       const result = await auth.login(req.body, userAgentOf(req.get('User-Agent')));
+      if ('failure' in result && result.failure === 'account_disabled') {
+        throw new AppError(403, 'account_disabled', 'This account is disabled; ask an administrator');
+      }
       if ('failure' in result) throw new AppError(401, 'invalid_credentials', 'The email or password is wrong');
       sendSession(res, cookies, 200, result);
     },

@@ -73,7 +73,8 @@ export function decideRefresh(
   if (!state || !context.verified) return reject('refresh_invalid');
   const { session, token } = state;
   const { now, policy } = context;
-  if (session.revokedAt) return reject('session_revoked');
+  // A disabled account's sessions were ended when it was disabled; this catches a refresh in flight.
+  if (session.revokedAt || state.user.disabledAt) return reject('session_revoked');
   if (now >= session.absoluteExpiresAt.getTime() || now >= session.idleExpiresAt.getTime()) return reject('refresh_expired');
 
   const isCurrent = token.generation === session.generation;
@@ -240,14 +241,19 @@ export function createAuthService(deps: {
      */
     signIn: startSession,
 
-    async login(input: LoginRequest, userAgent: string | null): Promise<IssuedSession | { failure: 'invalid_credentials' }> {
+    async login(
+      input: LoginRequest,
+      userAgent: string | null,
+    ): Promise<IssuedSession | { failure: 'invalid_credentials' } | { failure: 'account_disabled' }> {
       const user = await users.findUserByEmail(input.email);
       const isValid = await passwords.verifyPassword(user?.passwordHash ?? null, input.password);
       if (!user || !isValid) {
         if (user) deps.events?.publish({ type: 'sign_in_failed', user });
         return { failure: 'invalid_credentials' };
       }
-      // The password changed while it was being checked: the one that was right is not any more.
+      // Said only to whoever knows the password, so it tells an attacker nothing new.
+      if (user.disabledAt) return { failure: 'account_disabled' };
+      // The password changed (or the account was disabled) while it was being checked.
       const issued = await startSession(user, userAgent);
       if (!issued) return { failure: 'invalid_credentials' };
       deps.events?.publish({ type: 'signed_in', user, sessionId: issued.sessionId, via: 'password' });

@@ -8,11 +8,16 @@ export type UserRecord = {
   passwordHash: string;
   /** When the address was proven to be the user's (a verification link); null until then. */
   emailVerifiedAt: Date | null;
+  /** Set by an admin: the account cannot sign in or refresh until it is enabled again. */
+  disabledAt: Date | null;
   createdAt: Date;
 };
 
+/** Where a page of the user list starts: after this user, oldest first. */
+export type UserCursor = { createdAt: Date; id: string };
+
 /** What an access token and a response need of a user: everything but the password hash. */
-export type PublicUserRecord = Pick<UserRecord, 'id' | 'email' | 'name' | 'role' | 'emailVerifiedAt'>;
+export type PublicUserRecord = Pick<UserRecord, 'id' | 'email' | 'name' | 'role' | 'emailVerifiedAt' | 'disabledAt'>;
 
 /**
  * The users port: what auth/ and the account features need of stored users. It sits beneath both;
@@ -22,7 +27,7 @@ export type PublicUserRecord = Pick<UserRecord, 'id' | 'email' | 'name' | 'role'
 export type UserStore = {
   /** Null when the email is taken (emails are unique, compared as stored: the contract lower-cases them). */
   createUser(
-    user: Omit<UserRecord, 'createdAt' | 'emailVerifiedAt'> & { now: Date; emailVerifiedAt?: Date | null },
+    user: Omit<UserRecord, 'createdAt' | 'emailVerifiedAt' | 'disabledAt'> & { now: Date; emailVerifiedAt?: Date | null },
   ): Promise<UserRecord | null>;
   findUserByEmail(email: string): Promise<UserRecord | null>;
   /** Null for an unknown id, including one that is not a UUID. */
@@ -35,8 +40,23 @@ export type UserStore = {
    * `createSession` checks the hash it was verified against).
    */
   changePassword(id: string, passwordHash: string, now: Date, exceptSessionId?: string): Promise<string[]>;
-  /** Every user, oldest first. */
-  listUsers(): Promise<UserRecord[]>;
+  /**
+   * Up to `limit` users, oldest first, after `after` when given; `search` keeps those whose email
+   * or name contains it (case-insensitive, taken literally).
+   */
+  listUsers(options: { search?: string; after?: UserCursor; limit: number }): Promise<UserRecord[]>;
+  /**
+   * Changes what an admin may change of an account, in one transaction that locks every enabled
+   * admin first, so that two admins acting at once cannot leave the system without one: a change
+   * that would leave no enabled admin gives 'last_admin' and writes nothing. Ends every session of
+   * the user (a role or a disabled account takes effect at once) and returns their ids; null when
+   * the user does not exist.
+   */
+  updateUserAccess(
+    id: string,
+    change: { role?: Role; disabled?: boolean },
+    now: Date,
+  ): Promise<{ user: UserRecord; endedSessionIds: string[] } | 'last_admin' | null>;
   /**
    * Marks the user's email verified, only if it is still `email` (a link sent to an old address
    * proves nothing about a new one). True when the user has that email, verified now or before.

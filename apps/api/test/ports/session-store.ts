@@ -150,7 +150,14 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
         generation: 0,
         createdAt: T0,
       });
-      expect(found?.user).toEqual({ id: user?.id, email: user?.email, name: 'Store Test', role: 'user', emailVerifiedAt: null });
+      expect(found?.user).toEqual({
+        id: user?.id,
+        email: user?.email,
+        name: 'Store Test',
+        role: 'user',
+        emailVerifiedAt: null,
+        disabledAt: null,
+      });
     });
 
     it('when the token row cannot be written, then createSession leaves no session behind', async () => {

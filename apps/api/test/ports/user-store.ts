@@ -35,7 +35,71 @@ export function testUserStore(setup: () => Promise<{ users: UserStore }>): void 
       expect(await users.updateUserName(randomUUID(), 'Nobody', later(1))).toBeNull();
       expect(await users.changePassword(user.id, 'hash-2', later(2))).toEqual([]);
       expect((await users.findUserById(user.id))?.passwordHash).toBe('hash-2');
-      expect((await users.listUsers()).map((u) => u.id)).toContain(user.id);
+      expect((await users.listUsers({ search: user.email, limit: 10 })).map((u) => u.id)).toEqual([user.id]);
+    });
+
+    it('when users are listed, then oldest first by (created, id), a page at a time, and the search is taken literally', async () => {
+      const { users } = await setup();
+      const tag = `page-${randomUUID().slice(0, 8)}`;
+      const made = [];
+      for (let i = 0; i < 5; i++) {
+        made.push(
+          await users.createUser({
+            id: randomUUID(),
+            email: uniqueEmail(tag),
+            name: `${tag} ${i}`,
+            role: 'user',
+            passwordHash: 'h',
+            now: later(i % 2),
+          }),
+        );
+      }
+      const expected = made
+        .map((u) => u as NonNullable<typeof u>)
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1))
+        .map((u) => u.id);
+      const first = await users.listUsers({ search: tag, limit: 3 });
+      const last = first.at(-1) as NonNullable<(typeof first)[number]>;
+      const rest = await users.listUsers({ search: tag, after: { createdAt: last.createdAt, id: last.id }, limit: 3 });
+      expect([...first, ...rest].map((u) => u.id)).toEqual(expected);
+      expect(await users.listUsers({ search: tag.toUpperCase(), limit: 10 })).toHaveLength(5);
+      // % and _ match themselves, not any text.
+      expect(await users.listUsers({ search: `${tag}%`, limit: 10 })).toEqual([]);
+      expect(await users.listUsers({ search: '_____-_____', limit: 10 })).toEqual([]);
+    });
+
+    it('when an admin changes access, then the sessions end and the last enabled admin cannot be demoted or disabled', async () => {
+      const { users } = await setup();
+      const admin = (await users.createUser({
+        id: randomUUID(),
+        email: uniqueEmail('adm'),
+        name: 'A',
+        role: 'admin',
+        passwordHash: 'h',
+        now: T0,
+      })) as NonNullable<Awaited<ReturnType<UserStore['createUser']>>>;
+      const user = (await users.createUser({
+        id: randomUUID(),
+        email: uniqueEmail('usr'),
+        name: 'U',
+        role: 'user',
+        passwordHash: 'h',
+        now: T0,
+      })) as NonNullable<Awaited<ReturnType<UserStore['createUser']>>>;
+      const disabled = await users.updateUserAccess(user.id, { disabled: true }, later(1));
+      expect(disabled).toMatchObject({ user: { disabledAt: later(1) }, endedSessionIds: [] });
+      expect((await users.updateUserAccess(user.id, { disabled: false, role: 'admin' }, later(2))) as object).toMatchObject({
+        user: { disabledAt: null, role: 'admin' },
+      });
+      expect(await users.updateUserAccess(randomUUID(), { disabled: true }, later(3))).toBeNull();
+      // Two admins now (other tests' admins may exist too): demoting both in turn must stop at the last one.
+      const results = [
+        await users.updateUserAccess(user.id, { role: 'user' }, later(4)),
+        await users.updateUserAccess(admin.id, { role: 'user' }, later(5)),
+      ];
+      const remaining = await users.listUsers({ limit: 10_000 });
+      expect(remaining.some((u) => u.role === 'admin' && u.disabledAt === null)).toBe(true);
+      expect(results.filter((r) => r === 'last_admin').length).toBeLessThanOrEqual(1);
     });
 
     it('when an email is marked verified, then only for the address the user still has, and once', async () => {

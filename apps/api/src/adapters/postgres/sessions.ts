@@ -18,7 +18,7 @@ const SESSION_COLUMNS = sessionColumns();
 // Token, session and user in one row, so the refresh hot path pays one round trip for all three.
 const REFRESH_STATE_FROM = `SELECT ${sessionColumns('s.')}, t.selector, t.verifier_hash AS "verifierHash",
     t.generation AS "tokenGeneration", t.created_at AS "tokenCreatedAt", s.generation_tokens AS "tokensAtGeneration", u.email, u.name, u.role,
-    u.email_verified_at AS "emailVerifiedAt"
+    u.email_verified_at AS "emailVerifiedAt", u.disabled_at AS "disabledAt"
   FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
   WHERE t.selector = $1`;
 type RefreshRow = SessionRecord &
@@ -31,12 +31,23 @@ type RefreshRow = SessionRecord &
 
 function toRefreshState(row: RefreshRow | null): RefreshState | null {
   if (!row) return null;
-  const { selector, verifierHash, tokenGeneration, tokenCreatedAt, tokensAtGeneration, email, name, role, emailVerifiedAt, ...session } =
-    row;
+  const {
+    selector,
+    verifierHash,
+    tokenGeneration,
+    tokenCreatedAt,
+    tokensAtGeneration,
+    email,
+    name,
+    role,
+    emailVerifiedAt,
+    disabledAt,
+    ...session
+  } = row;
   return {
     session,
     token: { selector, sessionId: session.id, verifierHash, generation: tokenGeneration, createdAt: tokenCreatedAt },
-    user: { id: session.userId, email, name, role, emailVerifiedAt },
+    user: { id: session.userId, email, name, role, emailVerifiedAt, disabledAt },
     tokensAtGeneration,
   };
 }
@@ -79,7 +90,7 @@ export function createPostgresSessionStore(db: Database): SessionStore {
       one<SessionRecord>(
         db,
         `WITH u AS (
-           SELECT id FROM users WHERE id = $2 AND password_hash = $9 FOR SHARE
+           SELECT id FROM users WHERE id = $2 AND password_hash = $9 AND disabled_at IS NULL FOR SHARE
          ), s AS (
            INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at, rotated_at, user_agent, authenticated_at)
            SELECT $1, u.id, $3, $3, $4, $5, $3, $6, $3 FROM u RETURNING ${SESSION_COLUMNS}

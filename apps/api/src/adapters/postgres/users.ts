@@ -3,7 +3,7 @@ import type { Database } from './database.ts';
 import { one, UUID } from './query.ts';
 
 const USER_COLUMNS =
-  'id, email, name, role, password_hash AS "passwordHash", email_verified_at AS "emailVerifiedAt", created_at AS "createdAt"';
+  'id, email, name, role, password_hash AS "passwordHash", email_verified_at AS "emailVerifiedAt", disabled_at AS "disabledAt", created_at AS "createdAt"';
 
 /** The users port on PostgreSQL (a server through pg, or embedded PGlite). */
 export function createPostgresUserStore(db: Database): UserStore {
@@ -36,7 +36,18 @@ export function createPostgresUserStore(db: Database): UserStore {
         return rows.map((r) => r.id);
       }),
 
-    listUsers: async () => (await db.query<UserRecord>(`SELECT ${USER_COLUMNS} FROM users ORDER BY created_at, email`)).rows,
+    async listUsers({ search, after, limit }) {
+      // Taken literally: %, _ and \ in the search are escaped for LIKE.
+      const pattern = search ? `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+      const { rows } = await db.query<UserRecord>(
+        `SELECT ${USER_COLUMNS} FROM users
+         WHERE ($1::text IS NULL OR email ILIKE $1 OR name ILIKE $1)
+           AND ($2::timestamptz IS NULL OR (created_at, id) > ($2, $3::uuid))
+         ORDER BY created_at, id LIMIT $4`,
+        [pattern, after?.createdAt ?? null, after?.id ?? null, limit],
+      );
+      return rows;
+    },
 
     async markEmailVerified(id, email, now) {
       if (!UUID.test(id)) return false;
@@ -76,6 +87,32 @@ export function createPostgresUserStore(db: Database): UserStore {
         if ((error as { code?: unknown }).code === '23505') return 'email_taken';
         throw error;
       }
+    },
+
+    async updateUserAccess(id, change, now) {
+      if (!UUID.test(id)) return null;
+      return db.transaction(async (tx) => {
+        // Every enabled admin, locked: concurrent changes to admins take turns here.
+        const { rows: admins } = await tx.query<{ id: string }>(
+          "SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE",
+        );
+        const user = await one<UserRecord>(tx, `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 FOR UPDATE`, [id]);
+        if (!user) return null;
+        const role = change.role ?? user.role;
+        const disabledAt = change.disabled === undefined ? user.disabledAt : change.disabled ? (user.disabledAt ?? now) : null;
+        const staysAdmin = role === 'admin' && disabledAt === null;
+        if (!staysAdmin && admins.length === 1 && admins[0]?.id === id) return 'last_admin';
+        const updated = (await one<UserRecord>(
+          tx,
+          `UPDATE users SET role = $2, disabled_at = $3, updated_at = $4 WHERE id = $1 RETURNING ${USER_COLUMNS}`,
+          [id, role, disabledAt, now],
+        )) as UserRecord;
+        const { rows } = await tx.query<{ id: string }>(
+          `UPDATE sessions SET revoked_at = $2, revoked_reason = 'access_changed' WHERE user_id = $1 AND revoked_at IS NULL RETURNING id`,
+          [id, now],
+        );
+        return { user: updated, endedSessionIds: rows.map((r) => r.id) };
+      });
     },
   };
 }
