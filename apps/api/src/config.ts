@@ -42,7 +42,7 @@ export type Config = {
   /** false, a hop count, or an address list; never true, which would trust any client's X-Forwarded-For. */
   trustProxy: false | number | string;
   logLevel: string;
-  /** Undefined: no mail server, so no email flows (docs/email.md). May carry a password: never printed. */
+  /** Undefined: no mail server, so no email flows (README, Email). May carry a password: never printed. */
   smtpUrl: string | undefined;
   mailFrom: string;
   /** Where the web app is served; the links in emails point there. */

@@ -102,6 +102,15 @@ describe.each(backends)('change of email on %s', (_name, open) => {
     expect((await request(api.app).get('/api/me').set(bearer(user.accessToken)).expect(200)).body.user.email).toBe(first);
   });
 
+  it('when one new address is asked for more than MAIL_RATE_LIMIT times, then 429: an account cannot mail an address at will', async () => {
+    const api = await createMailingTestApi(mail.current(), { MAIL_RATE_LIMIT: '2' }, { db: await open() });
+    const user = await registerUser(api.app);
+    const target = uniqueEmail('target');
+    await ask(api, user.accessToken, target).expect(202);
+    await ask(api, user.accessToken, target).expect(202);
+    expectProblem(await ask(api, user.accessToken, target), 429, 'rate_limited');
+  });
+
   it('when the link is older than 24 hours, then 400 link_expired', async () => {
     const api = await setup();
     const user = await registerUser(api.app);

@@ -1,6 +1,8 @@
 import type { CaughtMail } from '@spa-auth/mail-catcher';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.ts';
+import { createPasswords } from '../src/auth/passwords.ts';
 import {
   bearer,
   createMailingTestApi,
@@ -112,6 +114,27 @@ describe.each(backends)('password reset on %s', (_name, open) => {
       .send({ currentPassword: PASSWORD, newPassword: 'changed-meanwhile-password' })
       .expect(204);
     expectProblem(await confirm(api, token), 400, 'link_invalid');
+  });
+
+  it('when the account changed its address after the link was sent, then the link is 400 link_invalid', async () => {
+    const api = await setup();
+    const user = await registerUser(api.app);
+    await askReset(api, user.email).expect(202);
+    const token = tokenOf(await resetMailFor(user.email));
+    await api.db.query('UPDATE users SET email = $2 WHERE id = $1', [user.user.id, uniqueEmail('moved')]);
+    expectProblem(await confirm(api, token), 400, 'link_invalid');
+  });
+
+  it('when the password threads are full, then 503 and the link is not used up', async () => {
+    const api = await setup();
+    const user = await registerUser(api.app);
+    await askReset(api, user.email).expect(202);
+    const token = tokenOf(await resetMailFor(user.email));
+    // The same app and database, with a password queue that refuses everything at once.
+    const busy = createApp({ ...api.deps, passwords: createPasswords({ maxPending: 0 }) });
+    const refused = await request(busy).post('/auth/password-reset/confirm').set(XHR).send({ token, newPassword: NEW_PASSWORD });
+    expectProblem(refused, 503, 'service_unavailable');
+    await confirm(api, token).expect(200);
   });
 
   it('when the new password is too short, then 400 validation_failed and the link still works', async () => {

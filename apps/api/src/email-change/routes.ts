@@ -1,4 +1,5 @@
 import { ChangeEmailRequest, ConfirmEmailChangeRequest } from '@spa-auth/contract';
+import type { Request, RequestHandler } from 'express';
 import { Router } from 'express';
 import { LINK_PROBLEM_DETAILS } from '../email-links/email-links.ts';
 import { AppError } from '../errors.ts';
@@ -15,6 +16,8 @@ export function createEmailChangeFeature(
   deps: Parameters<typeof createEmailChangeService>[0] & {
     /** The current password is checked: the same limits as every password check (http/rate-limit.ts). */
     passwordCheckLimit: PasswordCheckLimit;
+    /** The per-recipient and per-IP limits of a route that sends mail (http/rate-limit.ts). */
+    mailLimit: (kind: string, recipientOf: (req: Request) => string) => RequestHandler[];
   },
 ): Feature {
   const service = createEmailChangeService(deps);
@@ -30,6 +33,8 @@ export function createEmailChangeFeature(
       next();
     },
     ...deps.passwordCheckLimit.failures,
+    // Per new address too: a signed-in account must not become a way to mail someone else at will.
+    ...deps.mailLimit('change-email', (req) => String(req.body.newEmail)),
     async (req, res) => {
       const result = await service.request(res.locals.auth.sub, req.body.currentPassword, req.body.newEmail);
       if (result === 'invalid_credentials') throw new AppError(400, 'invalid_credentials', 'The current password is wrong');

@@ -54,14 +54,17 @@ export function createPasswordResetService(deps: {
       newPassword: string,
       userAgent: string | null,
     ): Promise<{ ok: true; session: IssuedSession } | Extract<EmailLinkCheck, { ok: false }>> {
+      // Hashed first: when the password threads are full (503), the link is not used up.
+      const newHash = await passwords.hashPassword(newPassword);
       const now = new Date(clock.now());
       const result = await useLink(emailLinks, token, 'reset_password', now, async (link) => {
         const user = await users.findUserById(link.userId);
-        return user !== null && passwordFingerprint(user.passwordHash) === link.passwordFingerprint;
+        // Void once the password changed, and once the address it was sent to is no longer the account's.
+        return user !== null && user.email === link.email && passwordFingerprint(user.passwordHash) === link.passwordFingerprint;
       });
       if (!result.ok) return result;
       const { userId } = result.link;
-      const ended = await users.changePassword(userId, await passwords.hashPassword(newPassword), now);
+      const ended = await users.changePassword(userId, newHash, now);
       await revocations.markRevoked(ended);
       const user = await users.findUserById(userId);
       if (!user) return { ok: false, code: 'link_invalid' };
