@@ -9,6 +9,7 @@ export class LoginPage {
   readonly submit: Locator;
   /** The form's error, announced with role=alert. */
   readonly alert: Locator;
+  readonly forgotPassword: Locator;
 
   constructor(page: Page) {
     this.page = page;
@@ -17,6 +18,7 @@ export class LoginPage {
     this.password = page.getByLabel('Password', { exact: true });
     this.submit = page.getByRole('button', { name: 'Sign in', exact: true });
     this.alert = page.getByRole('alert');
+    this.forgotPassword = page.getByRole('link', { name: 'Forgot your password?', exact: true });
   }
 
   /** Opens the login page, with `returnTo` in the query when given. */

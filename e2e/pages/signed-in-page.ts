@@ -5,6 +5,9 @@ export abstract class SignedInPage {
   readonly heading: Locator;
   readonly nav: Locator;
   readonly signOut: Locator;
+  /** Shown while the account's email address is not confirmed. */
+  readonly verificationBanner: Locator;
+  readonly sendLinkAgain: Locator;
 
   readonly page: Page;
   /** Where `goto` loads the page. */
@@ -16,6 +19,8 @@ export abstract class SignedInPage {
     this.heading = page.getByRole('heading', { level: 1, name: title, exact: true });
     this.nav = page.getByRole('navigation', { name: 'Main' });
     this.signOut = page.getByRole('button', { name: 'Sign out', exact: true });
+    this.verificationBanner = page.getByRole('region', { name: 'Email address not confirmed' });
+    this.sendLinkAgain = this.verificationBanner.getByRole('button', { name: 'Send the link again', exact: true });
   }
 
   /** A full page load: the app restores the session from the refresh cookie first. */
