@@ -1,6 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
+import { linkIn, mailTo } from './mail.ts';
+import { ForgotPasswordPage } from './pages/forgot-password-page.ts';
+import { ResetPasswordPage } from './pages/reset-password-page.ts';
+import { VerifyEmailPage } from './pages/verify-email-page.ts';
 
 // Axe on every page a user meets; "serious" and "critical" are the impacts that block people.
 
@@ -102,4 +106,30 @@ test('when the screen is 360 px wide, then no page scrolls sideways', async ({
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, `${await target.heading.textContent()} is wider than the screen`).toBeLessThanOrEqual(0);
   }
+});
+
+test('when axe checks the email pages (the banner, confirm, forgot and reset password), then none has a serious or critical violation', async ({
+  page,
+  signedIn,
+  dashboardPage,
+}) => {
+  test.setTimeout(60_000);
+  await expect(dashboardPage.verificationBanner).toBeVisible();
+  await expectNoSeriousViolations(page, 'dashboard with the unconfirmed-address banner');
+
+  const verifyPage = new VerifyEmailPage(page);
+  await page.goto(linkIn(await mailTo(signedIn.email, /Confirm your email/)));
+  await expect(verifyPage.confirmed).toBeVisible();
+  await expectNoSeriousViolations(page, 'email confirmed');
+
+  const forgotPage = new ForgotPasswordPage(page);
+  await forgotPage.goto();
+  expect(await forgotPage.askForLink(signedIn.email)).toBe(202);
+  await expect(forgotPage.sent).toBeVisible();
+  await expectNoSeriousViolations(page, 'forgot password');
+
+  const resetPage = new ResetPasswordPage(page);
+  await page.goto(linkIn(await mailTo(signedIn.email, /Reset your password/)));
+  await expect(resetPage.newPassword).toBeVisible();
+  await expectNoSeriousViolations(page, 'reset password');
 });
