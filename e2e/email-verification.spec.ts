@@ -35,8 +35,9 @@ test('when a new account opens the link from its email, then the address is conf
 
   // The page refreshed the session once the address was confirmed: the newest token states it.
   const lastRefresh = await refreshes.at(-1)?.response();
-  expect(lastRefresh?.status()).toBe(200);
-  const { accessToken } = (await lastRefresh?.json()) as { accessToken: string };
+  if (!lastRefresh) throw new Error('no answered refresh');
+  expect(lastRefresh.status()).toBe(200);
+  const { accessToken } = (await lastRefresh.json()) as { accessToken: string };
   expect(claimsOf(accessToken)).toMatchObject({ email_verified: true });
 
   const me = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/me' && r.request().method() === 'GET');
