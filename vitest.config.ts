@@ -12,12 +12,25 @@ export default defineConfig({
           name: 'api',
           root: 'apps/api',
           include: ['test/**/*.test.ts'],
+          // Starting `node src/main.ts` as a process, five times over, is the production entry point's
+          // test: it runs with `npm run test:deploy` (project api-processes) and keeps npm test short.
+          exclude: ['test/startup.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           // The files share one worker's modules, so one migrated PGlite (seconds of initdb) serves
           // them all instead of one per file; every test makes its own user, so none sees another's rows.
           isolate: false,
           // Database-backed suites: a hung query should fail the test, not the run.
           testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'api-processes',
+          root: 'apps/api',
+          include: ['test/startup.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },

@@ -2,6 +2,7 @@
 // JavaScript because the root scripts run before anything could compile them.
 import type { ChildProcess, SpawnOptions, SpawnSyncOptions, SpawnSyncReturns } from 'node:child_process';
 
+export const DEPLOY_PROJECTS: string[];
 export const TEST_PROJECTS: readonly string[];
 export function toolInvocation(
   tool: string,

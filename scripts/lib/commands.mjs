@@ -6,8 +6,13 @@
 // through cmd.exe with every argument escaped, and is plain child_process.spawn on Linux and macOS.
 import crossSpawn from 'cross-spawn';
 
-/** Projects `npm test` runs; `deploy` (the production topology) is `npm run test:deploy` alone. */
+/** Projects `npm test` runs. */
 export const TEST_PROJECTS = ['api', 'contract', 'http-client', 'web', 'scripts'];
+/**
+ * Projects `npm run test:deploy` runs: the production topology (compose, nginx, instances, load,
+ * faults) and the API's entry point started as a process (start-up, restart, shutdown).
+ */
+export const DEPLOY_PROJECTS = ['deploy', 'api-processes'];
 
 /**
  * What is started for `tool args` on this platform: cross-spawn's own reading of the command (the
@@ -43,14 +48,14 @@ export function spawnToolSync(tool, args, options) {
 }
 
 /**
- * The npx arguments of the vitest run: `deploy` runs the deploy project alone, `all` every
+ * The npx arguments of the vitest run: `deploy` runs DEPLOY_PROJECTS, `all` every
  * project of `npm test`. A JSON report file (CI) adds the JSON reporter next to the default.
  * @param {'deploy' | 'all'} mode
  * @param {string | undefined} jsonReportFile
  * @returns {string[]}
  */
 export function vitestArgs(mode, jsonReportFile) {
-  const projects = mode === 'deploy' ? ['deploy'] : TEST_PROJECTS;
+  const projects = mode === 'deploy' ? DEPLOY_PROJECTS : TEST_PROJECTS;
   const reporters = jsonReportFile ? ['--reporter=default', '--reporter=json', `--outputFile.json=${jsonReportFile}`] : [];
   return ['vitest', 'run', ...projects.flatMap((name) => ['--project', name]), ...reporters];
 }

@@ -101,8 +101,8 @@ describe('toolInvocation', () => {
 });
 
 describe('vitestArgs', () => {
-  it('when the mode is deploy, then only the deploy project runs', () => {
-    expect(vitestArgs('deploy', undefined)).toEqual(['vitest', 'run', '--project', 'deploy']);
+  it('when the mode is deploy, then the deploy and api-processes projects run', () => {
+    expect(vitestArgs('deploy', undefined)).toEqual(['vitest', 'run', '--project', 'deploy', '--project', 'api-processes']);
   });
 
   it('when the mode is all, then every project of npm test runs, this one included, and deploy does not', () => {
@@ -111,6 +111,7 @@ describe('vitestArgs', () => {
     expect(projects).toEqual(TEST_PROJECTS);
     expect(projects).toContain('scripts');
     expect(projects).not.toContain('deploy');
+    expect(projects).not.toContain('api-processes');
   });
 
   it('when a JSON report file is named, then the JSON reporter writes to it next to the default one', () => {
@@ -119,6 +120,8 @@ describe('vitestArgs', () => {
       'run',
       '--project',
       'deploy',
+      '--project',
+      'api-processes',
       '--reporter=default',
       '--reporter=json',
       '--outputFile.json=out/vitest.json',
@@ -131,7 +134,7 @@ describe('scripts/test.mjs', () => {
     const npx = recordingNpx();
     runTestScript(['deploy'], npx, { PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH: '/opt/chromium' });
     expect(npx.calls()).toEqual([
-      ['vitest', 'run', '--project', 'deploy'],
+      ['vitest', 'run', '--project', 'deploy', '--project', 'api-processes'],
       ['playwright', 'test', 'SPA_AUTH_TOPOLOGY=1'],
     ]);
   });
