@@ -3,9 +3,9 @@
 // suite).
 // `npm run test:unit` (`node scripts/test.mjs unit`): the vitest half of `npm test`.
 // `npm run test:deploy` (`node scripts/test.mjs deploy`): the production topology. Vitest's deploy
-// and api-processes projects (the API's entry point started as a process),
-// project (compose, nginx, two API instances, load, faults) and then Playwright's one-origin project
-// (the main flows through nginx over two API instances).
+// project (compose, nginx, two API instances, load, faults) and api-processes project (the API's
+// entry point started as a process), then Playwright's one-origin project (the main flows through
+// nginx over two API instances).
 // Both halves run even when the first fails, so one run shows everything; the exit status is
 // non-zero when either failed. CI sets VITEST_JSON and PLAYWRIGHT_JSON_OUTPUT_NAME for reports.
 import { existsSync } from 'node:fs';
