@@ -5,7 +5,9 @@ import { RouterProvider } from 'react-router/dom';
 import { AppProvider, createQueryClient } from './app/provider.tsx';
 import { createAppRouter } from './app/router.tsx';
 import { loadWebConfig } from './config.ts';
+import { ReauthenticationDialog } from './features/reauthentication/components/reauthentication-dialog.tsx';
 import { createTimelineStore } from './features/timeline/timeline-store.ts';
+import { createReauthenticationBridge } from './lib/reauthentication.ts';
 import { loginPath } from './lib/return-to.ts';
 import './styles.css';
 
@@ -13,10 +15,13 @@ import './styles.css';
 const root = document.getElementById('root') as HTMLElement;
 try {
   const config = loadWebConfig(import.meta.env);
+  const reauthentication = createReauthenticationBridge();
   const client = createApiClient({
     baseURL: config.apiUrl,
     // The client reports; the app navigates (requirement 9.8, 9.10).
     onSessionExpired: () => void router.navigate(loginPath(router.state.location), { replace: true }),
+    // A sensitive action wants the password again: the dialog asks, and the client sends the action again.
+    onReauthenticationRequired: reauthentication.ask,
   });
   const timeline = createTimelineStore(client);
   const router = createAppRouter();
@@ -24,6 +29,7 @@ try {
     <StrictMode>
       <AppProvider client={client} timeline={timeline} config={config} queryClient={createQueryClient()}>
         <RouterProvider router={router} />
+        <ReauthenticationDialog bridge={reauthentication} />
       </AppProvider>
     </StrictMode>,
   );

@@ -6,6 +6,7 @@ import {
   type PasswordResetConfirmRequest,
   type PasswordResetRequest,
   problemType,
+  type ReauthenticateRequest,
   type RegisterRequest,
   type SessionResponse,
   type SessionsResponse,
@@ -97,19 +98,25 @@ export function installApiDouble() {
   const requests: SeenRequest[] = [];
   /** The emailed links by token: only the API and the mailbox know them. */
   const links = new Map<string, EmailLink>();
+  /** Once set, a sensitive route takes only the tokens a re-authentication issued after it (RFC 9470). */
+  let signInsAreOld = false;
+  const recentTokens = new Set<string>();
 
   // The session's user (login, refresh) is the public view; /api/me and the admin list add the account's own state.
   const publicUser = ({ id, email, name, role }: Account): User => ({ id, email, name, role });
   const ownView = (account: Account) => ({ ...publicUser(account), emailVerified: account.emailVerified });
   const find = (id: string | null) => accounts.find((a) => a.id === id) ?? null;
 
-  function startSession(account: Account, status = 200) {
-    cookie = account.id;
+  function issueToken(account: Account): SessionResponse {
     issued += 1;
     const accessToken = `at-${issued}.${account.id}.signature`;
     tokens.set(accessToken, account.id);
-    const body: SessionResponse = { accessToken, tokenType: 'Bearer', expiresIn: 300, user: publicUser(account) };
-    return json(body, status, { 'Cache-Control': 'no-store' });
+    return { accessToken, tokenType: 'Bearer', expiresIn: 300, user: publicUser(account) };
+  }
+
+  function startSession(account: Account, status = 200) {
+    cookie = account.id;
+    return json(issueToken(account), status, { 'Cache-Control': 'no-store' });
   }
 
   /** Requirement 5.2: every /auth/* POST carries X-Requested-With, or it is refused. */
@@ -135,6 +142,21 @@ export function installApiDouble() {
     if (!header?.startsWith('Bearer ')) return problem(401, 'token_missing', { headers: { 'WWW-Authenticate': CHALLENGE } });
     const account = find(tokens.get(header.slice('Bearer '.length)) ?? null);
     return account ?? invalidToken('token_invalid');
+  }
+
+  /** The caller of a sensitive route: its sign-in must be recent, or 401 with RFC 9470's challenge. */
+  function recentCaller(request: Request): Account | Response {
+    const who = caller(request);
+    if (who instanceof Response) return who;
+    const token = request.headers.get('Authorization')?.slice('Bearer '.length) ?? '';
+    if (!signInsAreOld || recentTokens.has(token)) return who;
+    const description = 'This needs a sign-in within the last 600 seconds';
+    return problem(401, 'insufficient_user_authentication', {
+      detail: description,
+      headers: {
+        'WWW-Authenticate': `${CHALLENGE}, error="insufficient_user_authentication", error_description="${description}", max_age=600`,
+      },
+    });
   }
 
   const handlers = [
@@ -219,6 +241,28 @@ export function installApiDouble() {
       for (const [token, owner] of tokens) if (owner === account.id) tokens.delete(token);
       return startSession(account);
     }),
+    http.post(api('/auth/reauthenticate'), async ({ request }) => {
+      if (!isCsrfSafe(request)) return csrfRejected();
+      const who = caller(request);
+      if (who instanceof Response) return who;
+      const body = (await request.json()) as Partial<ReauthenticateRequest>;
+      if (body.password !== who.password) return problem(400, 'invalid_credentials', { detail: 'The password is wrong' });
+      const session = issueToken(who);
+      recentTokens.add(session.accessToken);
+      return json(session, 200, { 'Cache-Control': 'no-store' });
+    }),
+    http.post(api('/api/sessions/revoke-others'), ({ request }) => {
+      const who = recentCaller(request);
+      return who instanceof Response ? who : noContent();
+    }),
+    http.delete(api('/api/me'), ({ request }) => {
+      const who = recentCaller(request);
+      if (who instanceof Response) return who;
+      accounts.splice(accounts.indexOf(who), 1);
+      for (const [token, owner] of tokens) if (owner === who.id) tokens.delete(token);
+      if (cookie === who.id) cookie = null;
+      return noContent();
+    }),
     http.get(api('/api/sessions'), ({ request }) => {
       const who = caller(request);
       if (who instanceof Response) return who;
@@ -283,6 +327,15 @@ export function installApiDouble() {
       const token = `${purpose}-${user.id}-${links.size}`.padEnd(43, 'x');
       links.set(token, { purpose, accountId: user.id, state });
       return token;
+    },
+    /** Whether an account has this address. */
+    hasAccount: (email: string) => accounts.some((a) => a.email === email),
+    /**
+     * Every sign-in so far is older than the API's REAUTH_MAX_AGE: the sensitive routes answer 401
+     * insufficient_user_authentication until the password is confirmed again.
+     */
+    ageSignIns() {
+      signInsAreOld = true;
     },
     /** Forgets every access token, as a revocation does: the next protected call gets 401 invalid_token. */
     revokeAccessTokens() {

@@ -7,7 +7,9 @@ import { RouterProvider } from 'react-router/dom';
 import { onTestFinished, vi } from 'vitest';
 import { AppProvider, createQueryClient } from '../../src/app/provider.tsx';
 import { routes } from '../../src/app/router.tsx';
+import { ReauthenticationDialog } from '../../src/features/reauthentication/components/reauthentication-dialog.tsx';
 import { createTimelineStore } from '../../src/features/timeline/timeline-store.ts';
+import { createReauthenticationBridge } from '../../src/lib/reauthentication.ts';
 import { loginPath } from '../../src/lib/return-to.ts';
 import { API_URL } from './api-double.ts';
 
@@ -21,7 +23,13 @@ export function renderApp(path: string, options: { showDemoUsers?: boolean } = {
     // Exactly what main.tsx does: the client reports, the app navigates.
     void router.navigate(loginPath(router.state.location), { replace: true });
   });
-  const client = createApiClient({ baseURL: API_URL, onSessionExpired, seams: { channel: null, lifecycle: null } });
+  const reauthentication = createReauthenticationBridge();
+  const client = createApiClient({
+    baseURL: API_URL,
+    onSessionExpired,
+    onReauthenticationRequired: reauthentication.ask,
+    seams: { channel: null, lifecycle: null },
+  });
   const timeline = createTimelineStore(client);
   const router = createMemoryRouter(routes, { initialEntries: [path] });
   const user = userEvent.setup();
@@ -34,6 +42,7 @@ export function renderApp(path: string, options: { showDemoUsers?: boolean } = {
         queryClient={createQueryClient()}
       >
         <RouterProvider router={router} />
+        <ReauthenticationDialog bridge={reauthentication} />
       </AppProvider>
     </StrictMode>,
   );
