@@ -143,6 +143,37 @@ export const UpdateUserAccessRequest = z
 export type UpdateUserAccessRequest = z.input<typeof UpdateUserAccessRequest>;
 export type AdminUsersResponse = z.infer<typeof AdminUsersResponse>;
 
+/** The kinds of security event the activity log keeps, newest kinds last. */
+export const ActivityType = z.enum([
+  'registered',
+  'signed_in',
+  'sign_in_failed',
+  'password_changed',
+  'password_reset',
+  'email_changed',
+  'sessions_revoked',
+  'refresh_token_reused',
+  'account_disabled',
+  'account_enabled',
+  'role_changed',
+]);
+export type ActivityType = z.infer<typeof ActivityType>;
+
+/** One event of an account's security activity log; `detail` is short and never secret. */
+export const ActivityEvent = z.object({
+  id: z.string(),
+  type: ActivityType,
+  occurredAt: z.string(),
+  ip: z.nullable(z.string()),
+  userAgent: z.nullable(z.string()),
+  detail: z.nullable(z.string()),
+});
+export type ActivityEvent = z.infer<typeof ActivityEvent>;
+
+/** A page of the log, newest first; `nextCursor` (for `?after=`) is null on the last page. */
+export const ActivityResponse = z.object({ events: z.array(ActivityEvent), nextCursor: z.nullable(z.string()) });
+export type ActivityResponse = z.infer<typeof ActivityResponse>;
+
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -28,6 +28,10 @@ export const routes: RouteObject[] = [
       // Signed in or out: the link may be opened in another browser than the one that registered.
       { path: '/verify-email', lazy: async () => ({ Component: (await import('./routes/verify-email.tsx')).VerifyEmailRoute }) },
       {
+        path: '/confirm-email-change',
+        lazy: async () => ({ Component: (await import('./routes/confirm-email-change.tsx')).ConfirmEmailChangeRoute }),
+      },
+      {
         lazy: async () => {
           const { Layout } = await import('./routes/layout.tsx');
           return {
@@ -41,8 +45,13 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, lazy: async () => ({ Component: (await import('./routes/dashboard.tsx')).DashboardRoute }) },
           { path: 'sessions', lazy: async () => ({ Component: (await import('./routes/sessions.tsx')).SessionsRoute }) },
+          { path: 'activity', lazy: async () => ({ Component: (await import('./routes/activity.tsx')).ActivityRoute }) },
           { path: 'settings', lazy: async () => ({ Component: (await import('./routes/settings.tsx')).SettingsRoute }) },
           { path: 'admin', lazy: async () => ({ Component: (await import('./routes/admin.tsx')).AdminRoute }) },
+          {
+            path: 'admin/users/:id/activity',
+            lazy: async () => ({ Component: (await import('./routes/admin-user-activity.tsx')).AdminUserActivityRoute }),
+          },
         ],
       },
       { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found.tsx')).NotFoundRoute }) },

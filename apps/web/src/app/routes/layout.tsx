@@ -17,6 +17,7 @@ export function Layout() {
             Dashboard
           </NavLink>
           <NavLink to="/sessions">Sessions</NavLink>
+          <NavLink to="/activity">Activity</NavLink>
           <NavLink to="/settings">Settings</NavLink>
           <NavLink to="/admin">Admin</NavLink>
         </nav>

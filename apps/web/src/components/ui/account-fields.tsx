@@ -11,9 +11,16 @@ export function NameField(props: PresetProps) {
   return <Field label="Name" autoComplete="name" {...props} />;
 }
 
-/** The email is the account's user name, so password managers save and fill it with the password. */
-export function EmailField(props: PresetProps) {
-  return <Field label="Email" type="email" autoComplete="username" {...props} />;
+/**
+ * The email is the account's user name, so password managers save and fill it with the password.
+ * `new` is an address the account does not have yet: no saved user name is offered for it.
+ */
+export function EmailField({
+  purpose = 'account',
+  label = 'Email',
+  ...props
+}: PresetProps & { purpose?: 'account' | 'new'; label?: string }) {
+  return <Field label={label} type="email" autoComplete={purpose === 'new' ? 'email' : 'username'} {...props} />;
 }
 
 /** `current` lets a password manager fill in the saved password; `new` lets it offer one, and states the rule. */

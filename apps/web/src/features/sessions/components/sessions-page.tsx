@@ -2,10 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Alert } from '../../../components/ui/alert.tsx';
 import { Page } from '../../../components/ui/page.tsx';
+import { describeDevice } from '../../../lib/device.ts';
 import { toFormProblem } from '../../../lib/problem.ts';
 import { useClient } from '../../../lib/services.tsx';
 import { revokeOtherSessions, revokeSession, sessionsQuery } from '../api/sessions.ts';
-import { describeDevice } from './device.ts';
 
 const when = (iso: string) => new Date(iso).toLocaleString();
 
