@@ -7,6 +7,8 @@ export class SettingsPage extends SignedInPage {
   readonly currentPassword: Locator;
   readonly newPassword: Locator;
   readonly changePasswordButton: Locator;
+  readonly deleteConfirmation: Locator;
+  readonly deleteAccountButton: Locator;
 
   constructor(page: Page) {
     super(page, '/settings', 'Settings');
@@ -15,6 +17,14 @@ export class SettingsPage extends SignedInPage {
     this.currentPassword = page.getByLabel('Current password', { exact: true });
     this.newPassword = page.getByLabel('New password', { exact: true });
     this.changePasswordButton = page.getByRole('button', { name: 'Change password', exact: true });
+    this.deleteConfirmation = page.getByLabel('Type DELETE to confirm', { exact: true });
+    this.deleteAccountButton = page.getByRole('button', { name: 'Delete my account', exact: true });
+  }
+
+  /** Types the confirmation word and presses "Delete my account". */
+  async deleteAccount(): Promise<void> {
+    await this.deleteConfirmation.fill('DELETE');
+    await this.deleteAccountButton.click();
   }
 
   async changePassword(current: string, next: string): Promise<void> {
