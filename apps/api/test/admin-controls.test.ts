@@ -160,6 +160,9 @@ describe('the last admin', () => {
       expect([first.status, second.status]).toEqual([200, 200]);
       expect(await admins()).toBe(1);
       expectProblem(await patch(api, c.accessToken, c.user.id, { role: 'user' }), 409, 'admin_lockout');
+      // Nor may the last admin delete their account.
+      expectProblem(await request(api.app).delete('/api/me').set(bearer(c.accessToken)), 409, 'admin_lockout');
+      await request(api.app).get('/api/me').set(bearer(c.accessToken)).expect(200);
     } finally {
       await db.close();
     }

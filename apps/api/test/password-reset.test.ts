@@ -125,6 +125,29 @@ describe.each(backends)('password reset on %s', (_name, open) => {
     expectProblem(await confirm(api, token), 400, 'link_invalid');
   });
 
+  it('when the account is disabled, then no link is sent, and a link sent before does not change the password', async () => {
+    const api = await setup();
+    const user = await registerUser(api.app);
+    await askReset(api, user.email).expect(202);
+    const token = tokenOf(await resetMailFor(user.email));
+    await api.db.query('UPDATE users SET disabled_at = now() WHERE id = $1', [user.user.id]);
+    expectProblem(await confirm(api, token), 400, 'link_invalid');
+    const { rows } = await api.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [user.user.id]);
+    await askReset(api, user.email).expect(202);
+    await mailSettled(api);
+    expect(
+      mail
+        .current()
+        .messages()
+        .filter((m) => m.to.includes(user.email) && /Reset your password/.test(m.subject)),
+    ).toHaveLength(1);
+    await api.db.query('UPDATE users SET disabled_at = NULL WHERE id = $1', [user.user.id]);
+    await request(api.app).post('/auth/login').set(XHR).send({ email: user.email, password: PASSWORD }).expect(200);
+    expect((await api.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [user.user.id])).rows).toEqual(
+      rows,
+    );
+  });
+
   it('when the password threads are full, then 503 and the link is not used up', async () => {
     const api = await setup();
     const user = await registerUser(api.app);

@@ -47,6 +47,12 @@ describe.each(backends)('re-authentication for sensitive actions on %s', (_name,
     expect(refused.headers['www-authenticate']).toMatch(
       /^Bearer realm="spa-auth", error="insufficient_user_authentication", error_description="[^"]+", max_age=600$/,
     );
+    const { body } = await request(api.app).get('/api/sessions').set(bearer(token)).expect(200);
+    const other = await request(api.app).post('/auth/login').set(XHR).send({ email: user.email, password: PASSWORD }).expect(200);
+    const otherId = claimsOf(other.body.accessToken).sid as string;
+    expect(body.sessions.length).toBeGreaterThan(0);
+    // Ending one other session is sensitive too: a stolen session must not end the owner's one by one.
+    expectProblem(await request(api.app).delete(`/api/sessions/${otherId}`).set(bearer(token)), 401, 'insufficient_user_authentication');
     // An ordinary route still answers: only the sensitive one wants the password again.
     await request(api.app).get('/api/me').set(bearer(token)).expect(200);
 

@@ -51,7 +51,11 @@ export function createAccountFeature(deps: {
   });
 
   router.delete('/me', deps.requireRecentAuth, async (_req, res) => {
-    if (!(await account.deleteAccount(res.locals.auth.sub))) throw userGone();
+    const result = await account.deleteAccount(res.locals.auth.sub);
+    if (result === 'gone') throw userGone();
+    if (result === 'last_admin') {
+      throw new AppError(409, 'admin_lockout', 'The last admin cannot delete their account: make another account admin first');
+    }
     // This browser's refresh cookie names a session that no longer exists: clear it.
     clearRefreshCookie(res, deps.cookies);
     res.status(204).end();

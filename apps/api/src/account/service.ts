@@ -45,12 +45,16 @@ export function createAccountService(deps: {
       return 'ok';
     },
 
-    /** Deletes the account and everything of it; its access tokens are refused at once. False if it was gone already. */
-    async deleteAccount(userId: string): Promise<boolean> {
+    /**
+     * Deletes the account and everything of it; its access tokens are refused at once. 'gone' if it
+     * was gone already, 'last_admin' for the last enabled admin (the system would have none).
+     */
+    async deleteAccount(userId: string): Promise<'deleted' | 'gone' | 'last_admin'> {
       const ended = await users.deleteUser(userId);
-      if (ended === null) return false;
+      if (ended === null) return 'gone';
+      if (ended === 'last_admin') return 'last_admin';
       await revocations.markRevoked(ended);
-      return true;
+      return 'deleted';
     },
   };
 }

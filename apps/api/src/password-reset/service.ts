@@ -35,7 +35,8 @@ export function createPasswordResetService(deps: {
     async sendLink(email: string): Promise<void> {
       if (!outbox.isEnabled) return;
       const user = await users.findUserByEmail(email);
-      if (!user) return;
+      // A disabled account gets no link: it could not sign in with a new password anyway.
+      if (!user || user.disabledAt) return;
       const token = await issueLink(emailLinks, {
         user,
         purpose: 'reset_password',
@@ -60,7 +61,12 @@ export function createPasswordResetService(deps: {
       const result = await useLink(emailLinks, token, 'reset_password', now, async (link) => {
         const user = await users.findUserById(link.userId);
         // Void once the password changed, and once the address it was sent to is no longer the account's.
-        return user !== null && user.email === link.email && passwordFingerprint(user.passwordHash) === link.passwordFingerprint;
+        return (
+          user !== null &&
+          user.disabledAt === null &&
+          user.email === link.email &&
+          passwordFingerprint(user.passwordHash) === link.passwordFingerprint
+        );
       });
       if (!result.ok) return result;
       const { userId } = result.link;

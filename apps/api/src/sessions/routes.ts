@@ -15,7 +15,7 @@ export function createSessionsFeature(deps: {
   clock: Clock;
   revocations: Revocations;
   events: AccountEvents;
-  /** Ending every other session is sensitive: it needs a recent sign-in (auth/bearer.ts). */
+  /** Ending sessions is sensitive (a stolen session must not end the owner's): a recent sign-in (auth/bearer.ts). */
   requireRecentAuth: RequestHandler;
 }): Feature {
   const service = createSessionsService(deps);
@@ -30,7 +30,7 @@ export function createSessionsFeature(deps: {
     res.status(204).end();
   });
 
-  router.delete('/sessions/:id', async (req, res) => {
+  router.delete('/sessions/:id', deps.requireRecentAuth, async (req, res) => {
     if (!(await service.revokeSession(res.locals.auth.sub, req.params.id as string))) {
       throw new AppError(404, 'not_found', 'No such session');
     }

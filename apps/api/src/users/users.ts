@@ -66,8 +66,9 @@ export type UserStore = {
    * Deletes the user and, with them, their sessions, refresh tokens and email links, in one
    * transaction; returns the ids of the sessions that were still active (to refuse their access
    * tokens at once), or null when there was no such user. The email is free again afterwards.
+   * The last enabled admin is not deleted ('last_admin'), under the same lock as updateUserAccess.
    */
-  deleteUser(id: string): Promise<string[] | null>;
+  deleteUser(id: string): Promise<string[] | null | 'last_admin'>;
   /**
    * Replaces the user's email with a confirmed new one (and marks it verified). 'email_taken' when
    * another account has it by now; null when the user is gone.

@@ -61,6 +61,10 @@ export function createPostgresUserStore(db: Database): UserStore {
     deleteUser: async (id) =>
       UUID.test(id)
         ? db.transaction(async (tx) => {
+            const { rows: admins } = await tx.query<{ id: string }>(
+              "SELECT id FROM users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id FOR UPDATE",
+            );
+            if (admins.length === 1 && admins[0]?.id === id) return 'last_admin' as const;
             const { rows } = await tx.query<{ id: string }>(
               'SELECT id FROM sessions WHERE user_id = $1 AND revoked_at IS NULL FOR UPDATE',
               [id],
