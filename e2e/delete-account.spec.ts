@@ -17,7 +17,7 @@ test('when the account is deleted in one of two tabs, then both land on the logi
 
   await settingsPage.openFromNav('Settings');
   await expect(settingsPage.deleteAccountButton).toBeDisabled();
-  // Within seconds of signing in: recent enough, so no password is asked (REAUTH_MAX_AGE is 20 s here).
+  // Within seconds of signing in: recent enough, so no password is asked (REAUTH_MAX_AGE is 30 s here).
   await settingsPage.deleteAccount();
 
   await expect(page).toHaveURL('/login');

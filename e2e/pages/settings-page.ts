@@ -14,8 +14,10 @@ export class SettingsPage extends SignedInPage {
     super(page, '/settings', 'Settings');
     this.name = page.getByRole('textbox', { name: 'Name', exact: true });
     this.saveName = page.getByRole('button', { name: 'Save name', exact: true });
-    this.currentPassword = page.getByLabel('Current password', { exact: true });
-    this.newPassword = page.getByLabel('New password', { exact: true });
+    // The change of email asks for the current password too: these are the password form's.
+    const passwordForm = page.getByRole('form', { name: 'Password', exact: true });
+    this.currentPassword = passwordForm.getByLabel('Current password', { exact: true });
+    this.newPassword = passwordForm.getByLabel('New password', { exact: true });
     this.changePasswordButton = page.getByRole('button', { name: 'Change password', exact: true });
     this.deleteConfirmation = page.getByLabel('Type DELETE to confirm', { exact: true });
     this.deleteAccountButton = page.getByRole('button', { name: 'Delete my account', exact: true });
