@@ -1,5 +1,11 @@
 import {
+  type ActivityEvent,
+  type ActivityResponse,
+  type ActivityType,
+  type AdminUser,
   type AdminUsersResponse,
+  type ChangeEmailRequest,
+  type ConfirmEmailChangeRequest,
   type ErrorCode,
   type LoginRequest,
   type MeResponse,
@@ -10,6 +16,7 @@ import {
   type RegisterRequest,
   type SessionResponse,
   type SessionsResponse,
+  type UpdateUserAccessRequest,
   type User,
   type VerifyEmailRequest,
 } from '@spa-auth/contract';
@@ -27,8 +34,12 @@ export const api = (path: string) => `${API_URL}${path}`;
 export const server = setupServer();
 
 type Account = User & { password: string; emailVerified: boolean };
-type LinkPurpose = 'verify_email' | 'reset_password';
-type EmailLink = { purpose: LinkPurpose; accountId: string; state: 'fresh' | 'expired' | 'used' };
+type LinkPurpose = 'verify_email' | 'reset_password' | 'change_email';
+/** `newEmail`: the address a change_email link makes the account's. */
+type EmailLink = { purpose: LinkPurpose; accountId: string; state: 'fresh' | 'expired' | 'used'; newEmail?: string };
+/** The real API's page size for the admin list and the activity log. */
+const PAGE_SIZE = 50;
+const LOCKOUT_DETAIL = 'This would leave no admin able to sign in: an admin cannot demote or disable themselves, nor the last admin';
 /** The shape of an emailed link's secret: 32 bytes, base64url. */
 const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 export type SeenRequest = { method: string; path: string; headers: Headers };
@@ -101,11 +112,47 @@ export function installApiDouble() {
   /** Once set, a sensitive route takes only the tokens a re-authentication issued after it (RFC 9470). */
   let signInsAreOld = false;
   const recentTokens = new Set<string>();
+  /** Accounts an admin disabled, by id. */
+  const disabled = new Set<string>();
+  /** Each account's security events, newest first. */
+  const activity = new Map<string, ActivityEvent[]>();
+  /** The links mailed to an address, oldest first. */
+  const mailbox: { to: string; token: string }[] = [];
 
   // The session's user (login, refresh) is the public view; /api/me and the admin list add the account's own state.
   const publicUser = ({ id, email, name, role }: Account): User => ({ id, email, name, role });
   const ownView = (account: Account) => ({ ...publicUser(account), emailVerified: account.emailVerified });
   const find = (id: string | null) => accounts.find((a) => a.id === id) ?? null;
+  const adminView = (account: Account): AdminUser => ({
+    ...ownView(account),
+    createdAt: '2025-01-01T10:00:00.000Z',
+    disabled: disabled.has(account.id),
+  });
+  const endSessionsOf = (account: Account) => {
+    for (const [token, owner] of tokens) if (owner === account.id) tokens.delete(token);
+    if (cookie === account.id) cookie = null;
+  };
+
+  /** One page of `items` after the cursor `after` (the index where the page starts, as the API's cursors are opaque). */
+  function pageOf<T>(items: T[], after: string | null): { items: T[]; nextCursor: string | null } {
+    const start = after === null ? 0 : Number(after.replace('cursor-', ''));
+    const end = start + PAGE_SIZE;
+    return { items: items.slice(start, end), nextCursor: end < items.length ? `cursor-${end}` : null };
+  }
+
+  /** The caller, when it is an admin; else the API's 403 (or 401 for a token problem). */
+  function adminCaller(request: Request, recent = false): Account | Response {
+    const who = recent ? recentCaller(request) : caller(request);
+    if (who instanceof Response || who.role === 'admin') return who;
+    return problem(403, 'insufficient_scope', {
+      headers: { 'WWW-Authenticate': `${CHALLENGE}, error="insufficient_scope", scope="admin"` },
+    });
+  }
+
+  function activityPage(accountId: string, request: Request) {
+    const page = pageOf(activity.get(accountId) ?? [], new URL(request.url).searchParams.get('after'));
+    return json({ events: page.items, nextCursor: page.nextCursor } satisfies ActivityResponse);
+  }
 
   function issueToken(account: Account): SessionResponse {
     issued += 1;
@@ -180,7 +227,9 @@ export function installApiDouble() {
       if (!isCsrfSafe(request)) return csrfRejected();
       const body = (await request.json()) as Partial<LoginRequest>;
       const account = accounts.find((a) => a.email === body.email?.trim().toLowerCase());
-      return account && account.password === body.password ? startSession(account) : problem(401, 'invalid_credentials');
+      if (!account || account.password !== body.password) return problem(401, 'invalid_credentials');
+      if (disabled.has(account.id)) return problem(403, 'account_disabled', { detail: 'This account is disabled; ask an administrator' });
+      return startSession(account);
     }),
     http.post(api('/auth/register'), async ({ request }) => {
       if (!isCsrfSafe(request)) return csrfRejected();
@@ -275,17 +324,76 @@ export function installApiDouble() {
       } satisfies SessionsResponse);
     }),
     http.get(api('/api/admin/users'), ({ request }) => {
+      const who = adminCaller(request);
+      if (who instanceof Response) return who;
+      const query = new URL(request.url).searchParams;
+      // The API's search: email or name containing the text, taken literally, any case.
+      const search = query.get('search')?.trim().toLowerCase() ?? '';
+      const found = accounts.filter((a) => a.email.includes(search) || a.name.toLowerCase().includes(search));
+      const page = pageOf(found, query.get('after'));
+      return json({ users: page.items.map(adminView), nextCursor: page.nextCursor } satisfies AdminUsersResponse);
+    }),
+    http.patch(api('/api/admin/users/:id'), async ({ request, params }) => {
+      const who = adminCaller(request, true);
+      if (who instanceof Response) return who;
+      const change = (await request.json()) as UpdateUserAccessRequest;
+      const target = find(String(params.id));
+      if (!target) return problem(404, 'not_found', { detail: 'No such user' });
+      const otherAdmins = accounts.filter((a) => a.role === 'admin' && a.id !== target.id && !disabled.has(a.id));
+      const losesAdmin = target.role === 'admin' && (change.role === 'user' || change.disabled === true);
+      if (target.id === who.id || (losesAdmin && otherAdmins.length === 0))
+        return problem(409, 'admin_lockout', { detail: LOCKOUT_DETAIL });
+      if (change.role !== undefined) target.role = change.role;
+      if (change.disabled === true) disabled.add(target.id);
+      if (change.disabled === false) disabled.delete(target.id);
+      endSessionsOf(target);
+      return json({ user: adminView(target) } satisfies { user: AdminUser });
+    }),
+    http.post(api('/api/admin/users/:id/sessions/revoke'), ({ request, params }) => {
+      const who = adminCaller(request, true);
+      if (who instanceof Response) return who;
+      const target = find(String(params.id));
+      if (!target) return problem(404, 'not_found', { detail: 'No such user' });
+      endSessionsOf(target);
+      return noContent();
+    }),
+    http.get(api('/api/admin/users/:id/activity'), ({ request, params }) => {
+      const who = adminCaller(request);
+      return who instanceof Response ? who : activityPage(String(params.id), request);
+    }),
+    http.get(api('/api/me/activity'), ({ request }) => {
+      const who = caller(request);
+      return who instanceof Response ? who : activityPage(who.id, request);
+    }),
+    // 202 whether or not another account has the address; only a free one gets a link.
+    http.post(api('/api/me/email'), async ({ request }) => {
       const who = caller(request);
       if (who instanceof Response) return who;
-      if (who.role !== 'admin') {
-        return problem(403, 'insufficient_scope', {
-          headers: { 'WWW-Authenticate': `${CHALLENGE}, error="insufficient_scope", scope="admin"` },
-        });
+      const body = (await request.json()) as ChangeEmailRequest;
+      const newEmail = body.newEmail.trim().toLowerCase();
+      if (!newEmail.includes('@')) {
+        return problem(400, 'validation_failed', { errors: [{ path: 'newEmail', message: 'must be a valid email address' }] });
       }
-      return json({
-        users: accounts.map((a) => ({ ...ownView(a), createdAt: '2025-01-01T10:00:00.000Z', disabled: false })),
-        nextCursor: null,
-      } satisfies AdminUsersResponse);
+      if (body.currentPassword !== who.password) return problem(400, 'invalid_credentials', { detail: 'The current password is wrong' });
+      if (!accounts.some((a) => a.email === newEmail)) {
+        const token = `change_email-${who.id}-${links.size}`.padEnd(43, 'x');
+        links.set(token, { purpose: 'change_email', accountId: who.id, state: 'fresh', newEmail });
+        mailbox.push({ to: newEmail, token });
+      }
+      return noContent(202);
+    }),
+    http.post(api('/auth/confirm-email-change'), async ({ request }) => {
+      if (!isCsrfSafe(request)) return csrfRejected();
+      const body = (await request.json()) as Partial<ConfirmEmailChangeRequest>;
+      const newEmail = typeof body.token === 'string' ? links.get(body.token)?.newEmail : undefined;
+      const account = applyLink(body.token, 'change_email');
+      if (account instanceof Response) return account;
+      if (!newEmail || accounts.some((a) => a.email === newEmail && a.id !== account.id)) {
+        return problem(409, 'email_taken', { detail: 'Another account uses this address now' });
+      }
+      account.email = newEmail;
+      account.emailVerified = true;
+      return noContent();
     }),
   ];
 
@@ -322,11 +430,38 @@ export function installApiDouble() {
     isVerified: (user: { id: string }) => find(user.id)?.emailVerified ?? false,
     /** The password the account has now. */
     passwordOf: (user: { id: string }) => find(user.id)?.password,
-    /** The token of a link the API mailed to `user`; the link is expired or used already when asked. */
-    mailLink(purpose: LinkPurpose, user: { id: string }, state: EmailLink['state'] = 'fresh'): string {
+    /**
+     * The token of a link the API mailed to `user`; the link is expired or used already when asked.
+     * A change_email link makes `newEmail` the account's address.
+     */
+    mailLink(purpose: LinkPurpose, user: { id: string }, state: EmailLink['state'] = 'fresh', newEmail?: string): string {
       const token = `${purpose}-${user.id}-${links.size}`.padEnd(43, 'x');
-      links.set(token, { purpose, accountId: user.id, state });
+      links.set(token, { purpose, accountId: user.id, state, ...(newEmail ? { newEmail } : {}) });
       return token;
+    },
+    /** The token of the newest link mailed to `email` by a change of email, if any. */
+    linkSentTo: (email: string) => mailbox.filter((m) => m.to === email).at(-1)?.token,
+    /** The account's address now. */
+    emailOf: (user: { id: string }) => find(user.id)?.email,
+    /** Whether an admin has disabled the account. */
+    isDisabled: (user: { id: string }) => disabled.has(user.id),
+    /** The account's role now. */
+    roleOf: (user: { id: string }) => find(user.id)?.role,
+    /** Records `count` events of `type` for the account, each newer than the last, the newest first in the log. */
+    recordActivity(user: { id: string }, count: number, type: ActivityType = 'signed_in', detail: string | null = null) {
+      const log = activity.get(user.id) ?? [];
+      for (let i = 0; i < count; i += 1) {
+        const n = log.length;
+        log.unshift({
+          id: `event-${user.id}-${n}`,
+          type,
+          occurredAt: new Date(Date.UTC(2025, 0, 1, 10, 0, n)).toISOString(),
+          ip: `192.0.2.${n % 250}`,
+          userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0',
+          detail,
+        });
+      }
+      activity.set(user.id, log);
     },
     /** Whether an account has this address. */
     hasAccount: (email: string) => accounts.some((a) => a.email === email),
