@@ -16,7 +16,8 @@ test('when the demo admin opens Admin, then the user list shows; when the demo u
   await expect(adminPage.heading).toBeVisible();
   await expect(adminPage.userRow(DEMO_ADMIN.email)).toContainText('admin');
   await expect(adminPage.userRow(DEMO_USER.email)).toContainText('user');
-  // The list is live data: this test's own fresh account is in it.
+  // The list is live data: this test's own fresh account is in it (searched for: the list is paged).
+  await adminPage.searchFor(registered.email);
   await expect(adminPage.userRow(registered.email)).toContainText(registered.name);
 
   const user = await openBrowser();
