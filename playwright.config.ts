@@ -20,6 +20,20 @@ const ONE_ORIGIN_URL = 'http://127.0.0.1:4180';
 // with every core busy) are started and tested; without it (`npm test`), everything else.
 const isTopology = process.env.SPA_AUTH_TOPOLOGY === '1';
 const TABS_UNDER_LOAD = 'tabs-under-load.spec.ts';
+// The account lifecycle around a sign-in (mail, step-up, deletion, activity, admin controls) and the
+// accessibility audits: run by `npm run test:deploy`, against the same servers as e2e, so that
+// `npm test` stays within three minutes on two cores. Their sum of test time was 230 s, of which the
+// step-up flow waits 30 s for a sign-in to age and the axe scans take 80 s of CPU.
+const LIFECYCLE_AND_AUDITS = [
+  'email-verification.spec.ts',
+  'password-reset.spec.ts',
+  'email-change.spec.ts',
+  'step-up.spec.ts',
+  'delete-account.spec.ts',
+  'activity.spec.ts',
+  'admin-controls.spec.ts',
+  'accessibility.spec.ts',
+];
 
 // Playwright cannot download its own browser on every machine (closed networks), so the system's
 // Chromium is used where one is installed; elsewhere Playwright's own.
@@ -159,6 +173,14 @@ export default defineConfig<object, { apiURL: string }>({
           testDir: 'packages/http-client/test/browser',
           testMatch: TABS_UNDER_LOAD,
           use: { baseURL: HARNESS_URL },
+          // Its busy loops take every core: it runs once the other projects are done.
+          dependencies: ['one-origin', 'e2e-lifecycle'],
+        },
+        {
+          name: 'e2e-lifecycle',
+          testDir: 'e2e',
+          testMatch: LIFECYCLE_AND_AUDITS,
+          use: { baseURL: E2E_WEB_URL, screenshot: 'only-on-failure' },
         },
       ]
     : [
@@ -173,6 +195,7 @@ export default defineConfig<object, { apiURL: string }>({
           // The whole system as a user meets it: the built web app, the real API, one fresh account per test.
           name: 'e2e',
           testDir: 'e2e',
+          testIgnore: LIFECYCLE_AND_AUDITS,
           use: { baseURL: E2E_WEB_URL, screenshot: 'only-on-failure' },
         },
         // `npm run screenshots` only: the README's pictures, against the same servers as e2e.
@@ -187,5 +210,5 @@ export default defineConfig<object, { apiURL: string }>({
             ]
           : []),
       ],
-  webServer: isTopology ? [...clientServers, topologyServer] : [...clientServers, ...e2eServers],
+  webServer: isTopology ? [...clientServers, topologyServer, ...e2eServers] : [...clientServers, ...e2eServers],
 });

@@ -57,6 +57,11 @@ export default defineConfig({
           root: 'apps/web',
           include: ['test/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
+          // One jsdom and one import of React and the app per worker rather than per file: the files
+          // share nothing else (each test renders its own app, client and query cache).
+          isolate: false,
+          // Projects run together must agree on their workers; this one runs after the others.
+          sequence: { groupOrder: 1 },
           setupFiles: ['test/setup.ts'],
         },
       },
