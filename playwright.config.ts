@@ -20,11 +20,14 @@ const ONE_ORIGIN_URL = 'http://127.0.0.1:4180';
 // with every core busy) are started and tested; without it (`npm test`), everything else.
 const isTopology = process.env.SPA_AUTH_TOPOLOGY === '1';
 const TABS_UNDER_LOAD = 'tabs-under-load.spec.ts';
-// The account lifecycle around a sign-in (mail, step-up, deletion, activity, admin controls) and the
-// accessibility audits: run by `npm run test:deploy`, against the same servers as e2e, so that
-// `npm test` stays within three minutes on two cores. Their sum of test time was 230 s, of which the
-// step-up flow waits 30 s for a sign-in to age and the axe scans take 80 s of CPU.
+// The account lifecycle around a sign-in (account and admin pages, mail, step-up, deletion, activity,
+// admin controls) and the accessibility audits: run by `npm run test:deploy`, against the same servers
+// as e2e, so that `npm test` (the token, refresh, tab and session flows) stays within three minutes on
+// two cores. Their sum of test time was 280 s, of which the step-up flow waits 30 s for a sign-in to
+// age and the axe scans take 80 s of CPU.
 const LIFECYCLE_AND_AUDITS = [
+  'account.spec.ts',
+  'admin.spec.ts',
   'email-verification.spec.ts',
   'password-reset.spec.ts',
   'email-change.spec.ts',

@@ -1,15 +1,19 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+// Vitest's default is one worker fewer than the cores, one on two cores; the suites wait on password
+// threads and databases as much as they compute, so two keep two cores busy. Every project names it,
+// so that the projects of npm test run side by side as one group.
+const WORKERS = Math.max(2, availableParallelism() - 1);
+
 export default defineConfig({
   test: {
-    // Vitest's default is one worker fewer than the cores, one on two cores; the suites wait on
-    // password threads and databases as much as they compute, so two keep two cores busy.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    maxWorkers: WORKERS,
     projects: [
       {
         test: {
           name: 'api',
+          maxWorkers: WORKERS,
           root: 'apps/api',
           include: ['test/**/*.test.ts'],
           // Starting `node src/main.ts` as a process, five times over, is the production entry point's
@@ -37,6 +41,7 @@ export default defineConfig({
       {
         test: {
           name: 'contract',
+          maxWorkers: WORKERS,
           root: 'packages/contract',
           include: ['test/**/*.test.ts'],
           environment: 'node',
@@ -45,6 +50,7 @@ export default defineConfig({
       {
         test: {
           name: 'http-client',
+          maxWorkers: WORKERS,
           root: 'packages/http-client',
           include: ['test/unit/**/*.test.ts', 'test/size.test.ts'],
           environment: 'node',
@@ -54,14 +60,13 @@ export default defineConfig({
         extends: 'apps/web/vite.config.ts',
         test: {
           name: 'web',
+          maxWorkers: WORKERS,
           root: 'apps/web',
           include: ['test/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
           // One jsdom and one import of React and the app per worker rather than per file: the files
           // share nothing else (each test renders its own app, client and query cache).
           isolate: false,
-          // Projects run together must agree on their workers; this one runs after the others.
-          sequence: { groupOrder: 1 },
           setupFiles: ['test/setup.ts'],
         },
       },
@@ -69,6 +74,7 @@ export default defineConfig({
         test: {
           // The root scripts (npm start, npm test): the commands they start on Windows, Linux and macOS.
           name: 'scripts',
+          maxWorkers: WORKERS,
           root: 'scripts',
           include: ['test/**/*.test.ts'],
           environment: 'node',
