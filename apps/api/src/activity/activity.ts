@@ -1,18 +1,6 @@
-/** The kinds of security event the log keeps, as the activity page names them. */
-export const ACTIVITY_TYPES = [
-  'registered',
-  'signed_in',
-  'sign_in_failed',
-  'password_changed',
-  'password_reset',
-  'email_changed',
-  'sessions_revoked',
-  'refresh_token_reused',
-  'account_disabled',
-  'account_enabled',
-  'role_changed',
-] as const;
-export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+import type { ActivityType } from '@spa-auth/contract';
+
+export type { ActivityType };
 
 export type ActivityRecord = {
   id: string;

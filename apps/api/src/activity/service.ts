@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ActivityResponse } from '@spa-auth/contract';
 import type { Clock } from '../clock.ts';
 import type { PublishedAccountEvent } from '../events.ts';
 import type { ActivityCursor, ActivityRecord, ActivityStore, ActivityType } from './activity.ts';
@@ -67,7 +68,7 @@ export function createActivityService(deps: { activity: ActivityStore; clock: Cl
       const rows = await activity.listActivity(userId, { ...(after ? { after } : {}), limit: ACTIVITY_PAGE_SIZE + 1 });
       const events = rows.slice(0, ACTIVITY_PAGE_SIZE);
       const last = events.at(-1);
-      return {
+      const page: ActivityResponse = {
         events: events.map((e) => ({
           id: e.id,
           type: e.type,
@@ -78,6 +79,7 @@ export function createActivityService(deps: { activity: ActivityStore; clock: Cl
         })),
         nextCursor: rows.length > ACTIVITY_PAGE_SIZE && last ? encodeCursor(last) : null,
       };
+      return page;
     },
   };
 }
