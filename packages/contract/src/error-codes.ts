@@ -30,4 +30,7 @@ export const ERROR_CODES = [
   'insufficient_user_authentication',
   'account_disabled',
   'admin_lockout',
+  'token_revoked',
+  'api_token_not_allowed',
+  'api_token_limit',
 ] as const;

@@ -13,7 +13,7 @@
 // ships these schemas to the browser). The http-client checks the two responses it reads with
 // plain code instead (its tests hold it to these schemas), and brings no zod at all.
 import * as z from 'zod/mini';
-import { ERROR_CODES } from './wire.ts';
+import { API_TOKEN_LIFETIMES_DAYS, ERROR_CODES, SCOPES } from './wire.ts';
 
 export * from './wire.ts';
 
@@ -156,6 +156,10 @@ export const ActivityType = z.enum([
   'account_disabled',
   'account_enabled',
   'role_changed',
+  'api_token_created',
+  'api_token_used_from_new_ip',
+  'api_token_revoked',
+  'api_token_expired',
 ]);
 export type ActivityType = z.infer<typeof ActivityType>;
 
@@ -173,6 +177,41 @@ export type ActivityEvent = z.infer<typeof ActivityEvent>;
 /** A page of the log, newest first; `nextCursor` (for `?after=`) is null on the last page. */
 export const ActivityResponse = z.object({ events: z.array(ActivityEvent), nextCursor: z.nullable(z.string()) });
 export type ActivityResponse = z.infer<typeof ActivityResponse>;
+
+export const Scope = z.enum(SCOPES);
+
+/** POST /api/tokens: a name to know it by, at least one scope, and a lifetime (required). */
+export const CreateApiTokenRequest = z.strictObject({
+  name: Name,
+  scopes: z.array(Scope).check(
+    z.minLength(1, 'must name at least one scope'),
+    z.refine((scopes) => new Set(scopes).size === scopes.length, 'must not repeat a scope'),
+  ),
+  expiresInDays: z.union(API_TOKEN_LIFETIMES_DAYS.map((days) => z.literal(days))),
+});
+export type CreateApiTokenRequest = z.input<typeof CreateApiTokenRequest>;
+
+/** A token as its owner sees it after creation: never the secret, only its first characters. */
+export const ApiTokenInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  scopes: z.array(Scope),
+  /** The prefix and the first four random characters, to recognise the token by (`spa_pat_Ab3x`). */
+  prefix: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  lastUsedAt: z.nullable(z.string()),
+  lastUsedIp: z.nullable(z.string()),
+});
+export type ApiTokenInfo = z.infer<typeof ApiTokenInfo>;
+
+/** The account's live and expired tokens, newest first (revoked ones are gone). */
+export const ApiTokensResponse = z.object({ tokens: z.array(ApiTokenInfo) });
+export type ApiTokensResponse = z.infer<typeof ApiTokensResponse>;
+
+/** The answer to POST /api/tokens: the only time the secret is ever shown. */
+export const CreatedApiTokenResponse = z.object({ token: ApiTokenInfo, secret: z.string() });
+export type CreatedApiTokenResponse = z.infer<typeof CreatedApiTokenResponse>;
 
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

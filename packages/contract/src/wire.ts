@@ -9,6 +9,7 @@
  * await fetch('/auth/logout', { method: 'POST', credentials: 'include', headers: { [CSRF_HEADER.name]: CSRF_HEADER.value } });
  * ```
  */
+export * from './api-tokens.ts';
 export { ERROR_CODES } from './error-codes.ts';
 
 /** The header every `/auth/*` POST must carry (requirement 5.2, CSRF). */
