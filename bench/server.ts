@@ -52,7 +52,9 @@ const api = await bootstrap(config, {
     // Fresh tokens for the caller's own (real, live) session, signed with the app's key.
     routes.get('/bench/mint', requireAuth, (req, res) => {
       const count = Math.min(Number(req.query.count) || 1, 50_000);
-      const { sub, sid, role } = res.locals.auth;
+      const caller = res.locals.auth;
+      if (caller.via !== 'session') throw new Error('/bench/mint needs a browser session');
+      const { sub, sid, role } = caller;
       const minted: string[] = [];
       for (let i = 0; i < count; i++) minted.push(tokens.signAccessToken({ userId: sub, sessionId: sid, role }).token);
       res.json(minted);

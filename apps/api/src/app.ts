@@ -7,12 +7,15 @@ import { createAccountFeature } from './account/routes.ts';
 import type { ActivityStore } from './activity/activity.ts';
 import { createActivityFeature } from './activity/routes.ts';
 import { createAdminFeature } from './admin/routes.ts';
+import type { ApiTokenStore } from './api-tokens/api-tokens.ts';
+import { createApiTokensFeature } from './api-tokens/routes.ts';
 import { type AccessTokens, createAccessTokens } from './auth/access-tokens.ts';
 import { createRequireAuth, createRequireRecentAuth } from './auth/bearer.ts';
 import type { KeySet } from './auth/keys.ts';
 import { createPasswords, type Passwords } from './auth/passwords.ts';
 import { createRevocations, type RevocationBus } from './auth/revocations.ts';
 import { createAuthRoutes } from './auth/routes.ts';
+import { assertRouteAccessDeclared } from './auth/scopes.ts';
 import { createAuthService } from './auth/service.ts';
 import type { SessionStore } from './auth/session-store.ts';
 import { createVerifiedTokenCache } from './auth/token-cache.ts';
@@ -28,6 +31,7 @@ import type { Feature } from './feature.ts';
 import { createOriginCheck } from './http/csrf.ts';
 import { createErrorHandler, createNotFound } from './http/errors.ts';
 import {
+  createApiTokenLimit,
   createAuthRateLimit,
   createMailLimit,
   createMemoryRateLimitStore,
@@ -39,6 +43,7 @@ import { createRequestLog } from './http/request-log.ts';
 import { createOutbox, type Outbox } from './mail/outbox.ts';
 import { subscribeNotifications } from './notifications/notifications.ts';
 import { createPasswordResetFeature } from './password-reset/routes.ts';
+import type { RetentionTask } from './retention.ts';
 import { createSessionsFeature } from './sessions/routes.ts';
 import type { UserStore } from './users/users.ts';
 
@@ -48,6 +53,7 @@ export type Storage = {
   sessions: SessionStore;
   emailLinks: EmailLinkStore;
   activity: ActivityStore;
+  apiTokens: ApiTokenStore;
   /** Resolves when the database answers (GET /readyz). */
   ping(): Promise<void>;
   /** True for an error that means the database cannot be reached: answered 503, not 500. */
@@ -64,6 +70,10 @@ export type AppDeps = {
   /** Shared rate-limit counters (Redis); in-process counters on the injected clock otherwise. */
   createRateLimitStore?: (prefix: string) => RateLimitStore;
   revocationBus?: RevocationBus;
+  /** More channels like the revocation bus, for the features' own revocations (API tokens). */
+  createBus?: (topic: string) => RevocationBus;
+  /** Where the features' periodic clean-up goes (bootstrap hands it to the retention job). */
+  addRetentionTask?: (task: RetentionTask) => void;
   /** Queued mail (SMTP_URL); without it the app sends none, and the email flows say so. */
   outbox?: Outbox;
   /** Work the requests start and do not wait for; bootstrap shares it so shutdown can wait for it. */
@@ -71,8 +81,10 @@ export type AppDeps = {
   /**
    * More routes behind the same middleware as the app's own (logging, helmet, CORS) and in front of
    * its 404: how a starter adds its routes, and how the benchmark adds its probes. A route under
-   * `/api` is behind the bearer check already; `publicApi` takes `/api` routes that must not be
-   * (mounted at `/api`, in front of the check); elsewhere, `requireAuth` protects a route.
+   * `/api` is behind the bearer check already and must declare what it needs (`requireScope` or
+   * `personOnly`, auth/scopes.ts), or the app is not built; `publicApi` takes `/api` routes that
+   * must not be checked (mounted at `/api`, in front of the check); elsewhere, `requireAuth`
+   * protects a route.
    */
   extend?: (app: Express, auth: { requireAuth: RequestHandler; tokens: AccessTokens; publicApi: Router }) => void;
 };
@@ -80,7 +92,7 @@ export type AppDeps = {
 /** Builds the whole API from its dependencies. No environment, no I/O, no listening: main.ts does that. */
 export function createApp(deps: AppDeps): Express {
   const { config, storage, clock, logger, keys } = deps;
-  const { users, sessions, emailLinks, activity } = storage;
+  const { users, sessions, emailLinks, activity, apiTokens } = storage;
   const passwords = deps.passwords ?? createPasswords();
   const outbox = deps.outbox ?? createOutbox({ transport: undefined, logger });
   const background = deps.background ?? createBackgroundWork(logger);
@@ -153,9 +165,49 @@ export function createApp(deps: AppDeps): Express {
     res.set('Cache-Control', 'public, max-age=300').json(keys.jwks);
   });
 
-  const requireAuth = createRequireAuth(tokens, revocations);
   // Every route that checks a signed-in user's password shares these counters (per user and IP).
   const passwordCheckLimit = createPasswordCheckLimit(rateLimits, (req) => req.res?.locals.auth.sub ?? '');
+
+  // What the features share is built here; each feature is one folder and one line in the list
+  // below. Deleting both removes the feature.
+  const shared = {
+    users,
+    sessions,
+    emailLinks,
+    activity,
+    apiTokens,
+    clock,
+    passwords,
+    revocations,
+    auth,
+    cookies,
+    events,
+    outbox,
+    background,
+    appUrl: config.appUrl,
+    passwordCheckLimit,
+    createBus: deps.createBus,
+    requireRecentAuth: createRequireRecentAuth(clock, config.reauthMaxAgeMs),
+    mailLimit: (kind: string, recipientOf: (req: Request) => string) =>
+      createMailLimit({ ...rateLimits, mailLimit: config.mailRateLimit }, kind, recipientOf),
+    limitPerToken: (tokenOf: (req: Request) => string | undefined) =>
+      createApiTokenLimit({ ...rateLimits, apiTokenLimit: config.apiTokenRateLimit }, tokenOf),
+  };
+  const features: Feature[] = [
+    createAccountFeature(shared),
+    createSessionsFeature(shared),
+    createAdminFeature(shared),
+    createEmailVerificationFeature(shared),
+    createPasswordResetFeature(shared),
+    createEmailChangeFeature(shared),
+    createActivityFeature(shared),
+    createApiTokensFeature(shared),
+  ];
+  subscribeNotifications(shared);
+
+  const bearer = features.find((feature) => feature.bearer)?.bearer;
+  const requireAuth = createRequireAuth(tokens, revocations, bearer);
+  const guards = features.flatMap((feature) => (feature.guard ? [feature.guard] : []));
 
   // /auth: public, cookie-carrying routes, behind the origin check and the per-IP budget.
   const authRoutes = express.Router();
@@ -178,6 +230,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     '/api',
     requireAuth,
+    ...guards,
     (_req, res, next) => {
       // Per-user answers: no shared cache may keep them.
       res.set('Cache-Control', 'no-store');
@@ -186,41 +239,15 @@ export function createApp(deps: AppDeps): Express {
     requestContext.middleware,
     protectedApi,
   );
-
-  // The features: each is one folder and one line here. Deleting both removes the feature; what
-  // they share is built above.
-  const shared = {
-    users,
-    sessions,
-    emailLinks,
-    activity,
-    clock,
-    passwords,
-    revocations,
-    auth,
-    cookies,
-    events,
-    outbox,
-    background,
-    appUrl: config.appUrl,
-    passwordCheckLimit,
-    requireRecentAuth: createRequireRecentAuth(clock, config.reauthMaxAgeMs),
-    mailLimit: (kind: string, recipientOf: (req: Request) => string) =>
-      createMailLimit({ ...rateLimits, mailLimit: config.mailRateLimit }, kind, recipientOf),
-  };
-  const mount = (feature: Feature) => {
+  for (const feature of features) {
     if (feature.auth) authRoutes.use(feature.auth);
     if (feature.api) protectedApi.use(feature.api);
-  };
-  mount(createAccountFeature(shared));
-  mount(createSessionsFeature(shared));
-  mount(createAdminFeature(shared));
-  mount(createEmailVerificationFeature(shared));
-  mount(createPasswordResetFeature(shared));
-  mount(createEmailChangeFeature(shared));
-  mount(createActivityFeature(shared));
-  subscribeNotifications(shared);
+    for (const task of feature.tasks ?? []) deps.addRetentionTask?.(task);
+  }
   deps.extend?.(app, { requireAuth, tokens, publicApi });
+  // What an API token may call is declared by every /api route; a route that declares nothing is a
+  // mistake found here, at start-up, rather than a hole found later.
+  assertRouteAccessDeclared(app, { under: '/api', skip: [publicApi] });
 
   app.use(createNotFound(app));
   app.use(createErrorHandler(logger, storage.isUnavailable));

@@ -12,7 +12,7 @@ import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { createOutbox, type MailTransport } from './mail/outbox.ts';
 import { connectRedis } from './redis.ts';
-import { createRetentionJob, type RetentionJob } from './retention.ts';
+import { createRetentionJob, type RetentionJob, type RetentionTask } from './retention.ts';
 import { seedDemoUsers } from './seed.ts';
 
 /** How long an expired or used email link is kept after its end. */
@@ -76,6 +76,8 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   const smtp = !options.mailTransport && config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : undefined;
   const outbox = createOutbox({ transport: options.mailTransport ?? smtp, logger });
   const background = createBackgroundWork(logger);
+  // The features' own clean-up (expired API tokens), added while the app is built.
+  const featureTasks: RetentionTask[] = [];
 
   const deps: AppDeps = {
     config,
@@ -86,9 +88,11 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     passwords,
     outbox,
     background,
-    ...(redis ? { createRateLimitStore: redis.createRateLimitStore, revocationBus: redis.revocationBus } : {}),
+    ...(redis ? { createRateLimitStore: redis.createRateLimitStore, revocationBus: redis.revocationBus, createBus: redis.createBus } : {}),
+    addRetentionTask: (task) => featureTasks.push(task),
     ...(options.extend ? { extend: options.extend } : {}),
   };
+  const app = createApp(deps);
   const retention = createRetentionJob({
     tasks: [
       {
@@ -107,12 +111,13 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
         retentionMs: EMAIL_LINK_RETENTION_MS,
         deleteBefore: (cutoff, limit) => storage.emailLinks.deleteExpiredEmailLinks(cutoff, limit),
       },
+      ...featureTasks,
     ],
     clock,
     logger,
   });
   return {
-    app: createApp(deps),
+    app,
     deps,
     databaseKind: opened?.kind,
     migrations: opened?.migrations ?? [],

@@ -53,6 +53,8 @@ export type Config = {
   activityRetentionMs: number;
   /** How recent a password sign-in must be for a sensitive action (RFC 9470 max_age). */
   reauthMaxAgeMs: number;
+  /** Requests per API token per RATE_LIMIT_WINDOW. */
+  apiTokenRateLimit: number;
 };
 
 export class ConfigError extends Error {
@@ -271,6 +273,7 @@ const EnvSchema = z.object({
   AUTH_RATE_LIMIT: positiveInt('300'),
   LOGIN_MAX_FAILURES: positiveInt('5'),
   REFRESH_RATE_LIMIT: positiveInt('60'),
+  API_TOKEN_RATE_LIMIT: positiveInt('1000'),
   RATE_LIMIT_WINDOW: duration('15m'),
   CORS_ORIGINS: z
     .string()
@@ -422,5 +425,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     mailRateLimit: e.MAIL_RATE_LIMIT,
     reauthMaxAgeMs: e.REAUTH_MAX_AGE,
     activityRetentionMs: e.ACTIVITY_RETENTION,
+    apiTokenRateLimit: e.API_TOKEN_RATE_LIMIT,
   };
 }

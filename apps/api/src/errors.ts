@@ -33,6 +33,9 @@ const TITLES: Record<ErrorCode, string> = {
   insufficient_user_authentication: 'Recent sign-in required',
   account_disabled: 'Account disabled',
   admin_lockout: 'Would leave no admin',
+  token_revoked: 'Token revoked',
+  api_token_not_allowed: 'API token not allowed',
+  api_token_limit: 'Too many API tokens',
 };
 
 /**

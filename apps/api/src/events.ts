@@ -13,7 +13,15 @@ export type AccountEvent =
   /** A refresh token was used again after it was replaced: the session was ended as stolen. */
   | { type: 'refresh_reused'; userId: string; sessionId: string }
   /** An admin changed the account's role or enabled or disabled it. */
-  | { type: 'access_changed'; user: UserRecord; adminId: string; change: { role?: 'user' | 'admin'; disabled?: boolean } };
+  | { type: 'access_changed'; user: UserRecord; adminId: string; change: { role?: 'user' | 'admin'; disabled?: boolean } }
+  | { type: 'api_token_created'; userId: string; token: ApiTokenRef }
+  | { type: 'api_token_revoked'; userId: string; tokens: ApiTokenRef[]; by: 'user' | 'admin' | 'account_disabled' }
+  /** The token's first request from an address it had not been used from; `use` is that request. */
+  | { type: 'api_token_used_from_new_ip'; userId: string; token: ApiTokenRef; use: { ip: string; userAgent: string | null } }
+  | { type: 'api_token_expired'; userId: string; token: ApiTokenRef; expiredAt: Date };
+
+/** Which API token an event is about: its id and the name its owner gave it (never the secret). */
+export type ApiTokenRef = { id: string; name: string };
 
 /** An event as listeners get it: with the request it came from, when it came from one. */
 export type PublishedAccountEvent = AccountEvent & { at: Date; context: RequestContext | undefined };

@@ -1,8 +1,20 @@
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
+import type { ApiTokenAuthenticator } from './auth/bearer.ts';
+import type { RetentionTask } from './retention.ts';
 
 /**
  * What a feature folder hands to app.ts: routes under /auth (public, behind the origin check and
  * the per-IP budget) and routes under /api (behind the bearer check). app.ts mounts each feature
  * with one line; deleting the line and the folder removes the feature.
+ *
+ * A feature may also give the bearer check another kind of token (`bearer`), a middleware every
+ * authenticated /api request passes right after the check (`guard`), and periodic clean-up
+ * (`tasks`, run by the retention job).
  */
-export type Feature = { auth?: Router; api?: Router };
+export type Feature = {
+  auth?: Router;
+  api?: Router;
+  bearer?: ApiTokenAuthenticator;
+  guard?: RequestHandler;
+  tasks?: RetentionTask[];
+};

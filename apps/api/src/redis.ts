@@ -6,6 +6,8 @@ import type { RevocationBus } from './auth/revocations.ts';
 export type RedisDeps = {
   createRateLimitStore: (prefix: string) => RateLimitStore;
   revocationBus: RevocationBus;
+  /** Another channel of ids between the instances, for a feature's own revocations. */
+  createBus: (topic: string) => RevocationBus;
   close(): Promise<void>;
 };
 
@@ -50,7 +52,6 @@ function createRedisRateLimitStore(client: RedisClient, prefix: string): RateLim
 }
 
 export async function connectRedis(url: string, logger: Logger, namespace = 'spa-auth:'): Promise<RedisDeps> {
-  const revocationChannel = `${namespace}revoked-sessions`;
   const client = createClient({
     url,
     disableOfflineQueue: true,
@@ -87,27 +88,34 @@ export async function connectRedis(url: string, logger: Logger, namespace = 'spa
     logger.warn('Redis not reachable at start-up; continuing without it until it is');
   }
 
-  return {
-    createRateLimitStore: (prefix) => createRedisRateLimitStore(client, `${namespace}rl:${prefix}`),
-    revocationBus: {
-      async publish(sessionIds) {
-        await client.publish(revocationChannel, JSON.stringify(sessionIds)).catch((err: unknown) => {
-          logger.warn({ err }, 'could not publish a revocation; other instances will see it within 2 s');
+  /** Ids published on one instance reach the listeners of every instance, this one included. */
+  const createBus = (topic: string): RevocationBus => {
+    const channel = `${namespace}${topic}`;
+    return {
+      async publish(ids) {
+        await client.publish(channel, JSON.stringify(ids)).catch((err: unknown) => {
+          logger.warn({ err, channel }, 'could not publish a revocation; other instances will see it within 2 s');
         });
       },
       subscribe(listener) {
         void subscriber
-          .subscribe(revocationChannel, (message) => {
+          .subscribe(channel, (message) => {
             try {
               const ids: unknown = JSON.parse(message);
               if (Array.isArray(ids) && ids.every((id) => typeof id === 'string')) listener(ids);
             } catch {
-              logger.warn('ignored a malformed revocation message');
+              logger.warn({ channel }, 'ignored a malformed revocation message');
             }
           })
-          .catch((err: unknown) => logger.warn({ err }, 'could not subscribe to revocations'));
+          .catch((err: unknown) => logger.warn({ err, channel }, 'could not subscribe to revocations'));
       },
-    },
+    };
+  };
+
+  return {
+    createRateLimitStore: (prefix) => createRedisRateLimitStore(client, `${namespace}rl:${prefix}`),
+    revocationBus: createBus('revoked-sessions'),
+    createBus,
     async close() {
       // close() waits for a connection that may never come back, and a close() cut short by
       // destroy() may never settle either: wait for whichever comes first, at most 2 s.

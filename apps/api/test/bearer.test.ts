@@ -2,6 +2,7 @@ import { createHash, createHmac, createPublicKey, generateKeyPairSync, type Json
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
+import { requireScope } from '../src/auth/scopes.ts';
 import { bearer, createTestApi, expectProblem, PASSWORD, registerUser, type TestApi, XHR } from './support.ts';
 
 let api: TestApi;
@@ -363,7 +364,7 @@ describe('routes a starter adds', () => {
     const app = createApp({
       ...api.deps,
       extend: (routes, { publicApi }) => {
-        routes.get('/api/reports', (_req, res) => {
+        routes.get('/api/reports', requireScope('profile:read'), (_req, res) => {
           res.json({ reportsFor: res.locals.auth.sub });
         });
         publicApi.get('/status', (_req, res) => {

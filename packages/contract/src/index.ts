@@ -179,6 +179,7 @@ export const ActivityResponse = z.object({ events: z.array(ActivityEvent), nextC
 export type ActivityResponse = z.infer<typeof ActivityResponse>;
 
 export const Scope = z.enum(SCOPES);
+export type Scope = z.infer<typeof Scope>;
 
 /** POST /api/tokens: a name to know it by, at least one scope, and a lifetime (required). */
 export const CreateApiTokenRequest = z.strictObject({

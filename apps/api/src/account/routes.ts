@@ -3,6 +3,7 @@ import { type RequestHandler, Router } from 'express';
 import { type CookiePolicy, clearRefreshCookie } from '../auth/cookies.ts';
 import type { Passwords } from '../auth/passwords.ts';
 import type { Revocations } from '../auth/revocations.ts';
+import { personOnly, requireScope, sessionCaller } from '../auth/scopes.ts';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import type { AccountEvents } from '../events.ts';
@@ -37,20 +38,20 @@ export function createAccountFeature(deps: {
   const account = createAccountService(deps);
   const router = Router();
 
-  router.get('/me', async (_req, res) => {
+  router.get('/me', requireScope('profile:read'), async (_req, res) => {
     const user = await account.getMe(res.locals.auth.sub);
     if (!user) throw userGone();
     res.json({ user });
   });
 
-  router.patch('/me', requireJson, jsonBody, async (req, res) => {
+  router.patch('/me', requireScope('profile:write'), requireJson, jsonBody, async (req, res) => {
     const { name } = parseBody(UpdateMeRequest, req.body);
     const user = await account.updateName(res.locals.auth.sub, name);
     if (!user) throw userGone();
     res.json({ user });
   });
 
-  router.delete('/me', deps.requireRecentAuth, async (_req, res) => {
+  router.delete('/me', personOnly, deps.requireRecentAuth, async (_req, res) => {
     const result = await account.deleteAccount(res.locals.auth.sub);
     if (result === 'gone') throw userGone();
     if (result === 'last_admin') {
@@ -63,6 +64,7 @@ export function createAccountFeature(deps: {
 
   router.put(
     '/me/password',
+    personOnly,
     // The one-check-at-a-time gate comes first, so a burst from one account is refused before its
     // bodies are even read; the failure counts come after validation, so that only a wrong current
     // password counts as a failure.
@@ -75,7 +77,7 @@ export function createAccountFeature(deps: {
     },
     ...passwordCheckLimit.failures,
     async (req, res) => {
-      const result = await account.changePassword(res.locals.auth.sub, res.locals.auth.sid, req.body);
+      const result = await account.changePassword(res.locals.auth.sub, sessionCaller(res.locals.auth).sid, req.body);
       if (result === 'invalid_credentials') throw new AppError(400, 'invalid_credentials', 'The current password is wrong');
       res.status(204).end();
     },

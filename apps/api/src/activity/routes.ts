@@ -1,5 +1,6 @@
 import { type Request, type RequestHandler, Router } from 'express';
 import { requireRole, requireVerifiedEmail } from '../auth/bearer.ts';
+import { requireScope } from '../auth/scopes.ts';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import type { AccountEvents } from '../events.ts';
@@ -33,12 +34,14 @@ export function createActivityFeature(deps: { activity: ActivityStore; events: A
   const api = Router();
   api.get(
     '/me/activity',
+    requireScope('activity:read'),
     page((req) => req.res?.locals.auth.sub ?? ''),
   );
   api.get(
     '/admin/users/:id/activity',
     requireRole('admin'),
     requireVerifiedEmail,
+    requireScope('admin:read'),
     page((req) => req.params.id as string),
   );
   return { api };

@@ -40,6 +40,18 @@ export function activityOf(event: PublishedAccountEvent): Omit<ActivityRecord, '
     case 'access_changed':
       if (event.change.role !== undefined) return entry('role_changed', event.user.id, null, `to ${event.change.role} by an admin`);
       return entry(event.change.disabled ? 'account_disabled' : 'account_enabled', event.user.id, null, 'by an admin');
+    case 'api_token_created':
+      return entry('api_token_created', event.userId, null, `“${event.token.name}”`);
+    case 'api_token_revoked': {
+      const names = event.tokens.map((token) => `“${token.name}”`).join(', ');
+      const by = event.by === 'account_disabled' ? 'as the account was disabled' : `by the ${event.by}`;
+      return entry('api_token_revoked', event.userId, null, `${names} ${by}`);
+    }
+    case 'api_token_used_from_new_ip':
+      // The request that used the token, not the request context, which the bearer check precedes.
+      return { ...entry('api_token_used_from_new_ip', event.userId, null, `“${event.token.name}”`), ...event.use };
+    case 'api_token_expired':
+      return { ...entry('api_token_expired', event.userId, null, `“${event.token.name}”`), occurredAt: event.expiredAt };
   }
 }
 

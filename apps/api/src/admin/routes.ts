@@ -1,6 +1,7 @@
 import { UpdateUserAccessRequest } from '@spa-auth/contract';
 import { type RequestHandler, Router } from 'express';
 import { requireRole, requireVerifiedEmail } from '../auth/bearer.ts';
+import { requireScope } from '../auth/scopes.ts';
 import { AppError } from '../errors.ts';
 import type { Feature } from '../feature.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
@@ -25,7 +26,7 @@ export function createAdminFeature(
   const router = Router();
   router.use('/admin', requireRole('admin'), requireVerifiedEmail);
 
-  router.get('/admin/users', async (req, res) => {
+  router.get('/admin/users', requireScope('admin:read'), async (req, res) => {
     const { search, after } = req.query;
     if ((search !== undefined && typeof search !== 'string') || (typeof search === 'string' && search.length > SEARCH_MAX)) {
       throw new AppError(400, 'validation_failed', 'search must be one string of at most 100 characters', {
@@ -41,7 +42,7 @@ export function createAdminFeature(
     res.json(await service.listUsers(search?.trim() || undefined, cursor));
   });
 
-  router.patch('/admin/users/:id', deps.requireRecentAuth, requireJson, jsonBody, async (req, res) => {
+  router.patch('/admin/users/:id', requireScope('admin:write'), deps.requireRecentAuth, requireJson, jsonBody, async (req, res) => {
     const change = parseBody(UpdateUserAccessRequest, req.body);
     const result = await service.updateAccess(res.locals.auth.sub, req.params.id as string, change);
     if (result === 'not_found') throw new AppError(404, 'not_found', 'No such user');
@@ -55,7 +56,7 @@ export function createAdminFeature(
     res.json({ user: result });
   });
 
-  router.post('/admin/users/:id/sessions/revoke', deps.requireRecentAuth, async (req, res) => {
+  router.post('/admin/users/:id/sessions/revoke', requireScope('admin:write'), deps.requireRecentAuth, async (req, res) => {
     if (!(await service.endSessions(req.params.id as string))) throw new AppError(404, 'not_found', 'No such user');
     res.status(204).end();
   });

@@ -1,5 +1,5 @@
-import type { Role } from '@spa-auth/contract';
-import type { RequestHandler } from 'express';
+import { ROLE_SCOPES, type Role, type Scope } from '@spa-auth/contract';
+import type { Request, RequestHandler } from 'express';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import type { AccessTokenClaims, AccessTokens } from './access-tokens.ts';
@@ -9,10 +9,38 @@ declare global {
   namespace Express {
     interface Locals {
       /** Set by requireAuth: the verified caller. */
-      auth: AccessTokenClaims;
+      auth: Caller;
     }
   }
 }
+
+/** A person signed in through the browser: the access token's claims, and every scope of the role. */
+export type SessionCaller = AccessTokenClaims & { via: 'session'; scopes: readonly Scope[] };
+
+/**
+ * A program holding an API token: its owner, the owner's role and address state as they are now,
+ * and the token's scopes capped by that role.
+ */
+export type ApiTokenCaller = {
+  via: 'api_token';
+  sub: string;
+  role: Role;
+  email_verified: boolean;
+  scopes: readonly Scope[];
+  tokenId: string;
+};
+
+export type Caller = SessionCaller | ApiTokenCaller;
+
+/**
+ * The bearer check's port for API tokens, implemented by the api-tokens feature: a token with
+ * `prefix` goes to `authenticate` instead of the JWT verifier. It answers synchronously when the
+ * token is known, and throws (or rejects with) a 401 AppError for a token it refuses.
+ */
+export type ApiTokenAuthenticator = {
+  prefix: string;
+  authenticate(token: string, req: Request): ApiTokenCaller | Promise<ApiTokenCaller>;
+};
 
 const REALM = 'Bearer realm="spa-auth"';
 // One space, then a JWS compact serialisation: three base64url parts. The signature may be empty
@@ -21,15 +49,16 @@ const REALM = 'Bearer realm="spa-auth"';
 const BEARER = /^Bearer (.*)$/is;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-function challenge(error: string, description: string, extra = ''): string {
+export function challenge(error: string, description: string, extra = ''): string {
   return `${REALM}, error="${error}", error_description="${description}"${extra}`;
 }
 
 /**
  * Protected routes take the token from the Authorization header only (RFC 6750 2.1); never from
- * the query string or body, where it would end up in logs and histories.
+ * the query string or body, where it would end up in logs and histories. An access JWT proves a
+ * browser session; a token starting with `apiTokens.prefix` is an API token.
  */
-export function createRequireAuth(tokens: AccessTokens, revocations: Revocations): RequestHandler {
+export function createRequireAuth(tokens: AccessTokens, revocations: Revocations, apiTokens?: ApiTokenAuthenticator): RequestHandler {
   const revoked = () =>
     new AppError(401, 'session_revoked', 'The session has ended', {
       headers: { 'WWW-Authenticate': challenge('invalid_token', 'The session has ended') },
@@ -41,6 +70,17 @@ export function createRequireAuth(tokens: AccessTokens, revocations: Revocations
       throw new AppError(401, 'token_missing', 'An access token is required', { headers: { 'WWW-Authenticate': REALM } });
     }
     const token = BEARER.exec(header)?.[1] ?? '';
+    if (apiTokens && token.startsWith(apiTokens.prefix)) {
+      const caller = apiTokens.authenticate(token, req);
+      if (!(caller instanceof Promise)) {
+        res.locals.auth = caller;
+        return next();
+      }
+      return caller.then((known) => {
+        res.locals.auth = known;
+        next();
+      });
+    }
     if (!JWT_SHAPE.test(token)) {
       throw new AppError(400, 'invalid_request', 'The Authorization header is malformed', {
         headers: { 'WWW-Authenticate': `${REALM}, error="invalid_request"` },
@@ -55,7 +95,7 @@ export function createRequireAuth(tokens: AccessTokens, revocations: Revocations
     const { claims } = result;
     const admit = (active: boolean) => {
       if (!active) throw revoked();
-      res.locals.auth = claims;
+      res.locals.auth = { ...claims, via: 'session', scopes: ROLE_SCOPES[claims.role] };
       next();
     };
     // Synchronous when the session's liveness is already known, as it is for all but one request per
@@ -95,11 +135,16 @@ export const requireVerifiedEmail: RequestHandler = (_req, res, next) => {
  * access token's auth_time must be within `maxAgeMs`, or 401 with RFC 9470's challenge, which a
  * client answers by asking for the password (POST /auth/reauthenticate), not by refreshing: a
  * refresh proves the cookie, not the person.
+ *
+ * An API token passes: there is no person to ask, and the token itself was made with a recent
+ * sign-in and holds the scope the route declares. What only a person may do is refused to tokens
+ * by `personOnly` (auth/scopes.ts), not here.
  */
 export function createRequireRecentAuth(clock: Clock, maxAgeMs: number): RequestHandler {
   const maxAge = Math.round(maxAgeMs / 1000);
   return (_req, res, next) => {
-    if (clock.now() / 1000 - res.locals.auth.auth_time > maxAge) {
+    const caller = res.locals.auth;
+    if (caller.via === 'session' && clock.now() / 1000 - caller.auth_time > maxAge) {
       const description = `This needs a sign-in within the last ${maxAge} seconds`;
       throw new AppError(401, 'insufficient_user_authentication', description, {
         headers: { 'WWW-Authenticate': `${challenge('insufficient_user_authentication', description)}, max_age=${maxAge}` },

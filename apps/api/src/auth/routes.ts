@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
 import { createLoginFailureLimit, createRefreshLimit, type PasswordCheckLimit, type RateLimitOptions } from '../http/rate-limit.ts';
 import { type CookiePolicy, clearRefreshCookie, readRefreshCookies, setRefreshCookie } from './cookies.ts';
+import { personOnly, sessionCaller } from './scopes.ts';
 import type { AuthService, IssuedSession, RefreshFailure, RefreshLookup } from './service.ts';
 
 const REFRESH_DETAILS: Record<RefreshFailure, string> = {
@@ -101,6 +102,7 @@ export function createAuthRoutes(deps: {
   router.post(
     '/reauthenticate',
     deps.requireAuth,
+    personOnly,
     deps.passwordCheckLimit.oneAtATime,
     requireJson,
     jsonBody,
@@ -110,7 +112,7 @@ export function createAuthRoutes(deps: {
     },
     ...deps.passwordCheckLimit.failures,
     async (req, res) => {
-      const result = await auth.reauthenticate(res.locals.auth.sub, res.locals.auth.sid, req.body.password);
+      const result = await auth.reauthenticate(res.locals.auth.sub, sessionCaller(res.locals.auth).sid, req.body.password);
       if ('failure' in result) throw new AppError(400, 'invalid_credentials', 'The password is wrong');
       res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(result);
     },

@@ -1,6 +1,7 @@
 import { ChangeEmailRequest, ConfirmEmailChangeRequest } from '@spa-auth/contract';
 import type { Request, RequestHandler } from 'express';
 import { Router } from 'express';
+import { personOnly } from '../auth/scopes.ts';
 import { LINK_PROBLEM_DETAILS } from '../email-links/email-links.ts';
 import { AppError } from '../errors.ts';
 import type { Feature } from '../feature.ts';
@@ -25,6 +26,7 @@ export function createEmailChangeFeature(
   const api = Router();
   api.post(
     '/me/email',
+    personOnly,
     deps.passwordCheckLimit.oneAtATime,
     requireJson,
     jsonBody,

@@ -1,5 +1,6 @@
 import { VerifyEmailRequest } from '@spa-auth/contract';
 import { type Request, type RequestHandler, Router } from 'express';
+import { personOnly } from '../auth/scopes.ts';
 import type { Clock } from '../clock.ts';
 import { type EmailLinkStore, LINK_PROBLEM_DETAILS } from '../email-links/email-links.ts';
 import { AppError } from '../errors.ts';
@@ -38,10 +39,15 @@ export function createEmailVerificationFeature(deps: {
   });
 
   const api = Router();
-  api.post('/me/verification-email', ...deps.mailLimit('verify', (req) => req.res?.locals.auth.sub ?? ''), async (_req, res) => {
-    await service.resend(res.locals.auth.sub);
-    res.status(202).end();
-  });
+  api.post(
+    '/me/verification-email',
+    personOnly,
+    ...deps.mailLimit('verify', (req) => req.res?.locals.auth.sub ?? ''),
+    async (_req, res) => {
+      await service.resend(res.locals.auth.sub);
+      res.status(202).end();
+    },
+  );
 
   return { auth, api };
 }

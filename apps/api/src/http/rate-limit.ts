@@ -219,3 +219,17 @@ export function createMailLimit(
     limiter(options, `mail-${kind}:`, options.mailLimit, { keyGenerator: (req) => recipientOf(req) }),
   ];
 }
+
+/**
+ * Requests per API token per window (API_TOKEN_RATE_LIMIT), with the RateLimit headers a script
+ * can pace itself by. Requests for which `tokenOf` names no token (browser sessions) pass.
+ */
+export function createApiTokenLimit(
+  options: RateLimitOptions & { apiTokenLimit: number },
+  tokenOf: (req: Request) => string | undefined,
+): RequestHandler {
+  return limiter(options, 'api-token:', options.apiTokenLimit, {
+    skip: (req) => tokenOf(req) === undefined,
+    keyGenerator: (req) => `token:${tokenOf(req)}`,
+  });
+}

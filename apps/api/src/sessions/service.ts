@@ -14,7 +14,7 @@ export function createSessionsService(deps: { sessions: SessionListStore; clock:
   const now = () => new Date(clock.now());
 
   return {
-    async listSessions(userId: string, currentSessionId: string) {
+    async listSessions(userId: string, currentSessionId: string | undefined) {
       const active = await sessions.listActiveSessions(userId, now());
       return active.map((s) => ({
         id: s.id,

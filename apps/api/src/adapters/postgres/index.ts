@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createPostgresActivityStore } from './activity.ts';
+import { createPostgresApiTokenStore } from './api-tokens.ts';
 import { type Database, isDatabaseUnavailable, openEmbeddedDatabase, openPostgresDatabase } from './database.ts';
 import { createPostgresEmailLinkStore } from './email-links.ts';
 import { migrate } from './migrate.ts';
@@ -9,7 +10,7 @@ import { createPostgresUserStore } from './users.ts';
 export type { Database } from './database.ts';
 
 /**
- * The PostgreSQL adapter: every port (users, sessions, email links, the activity log) on one database, a real server through pg or
+ * The PostgreSQL adapter: every port (users, sessions, email links, the activity log, API tokens) on one database, a real server through pg or
  * the embedded PGlite, which speak the same SQL. The app sees the ports only; bootstrap.ts picks
  * the adapter.
  */
@@ -20,6 +21,7 @@ export function createPostgresStorage(db: Database) {
     sessions: createPostgresSessionStore(db),
     emailLinks: createPostgresEmailLinkStore(db),
     activity: createPostgresActivityStore(db),
+    apiTokens: createPostgresApiTokenStore(db),
     async ping() {
       await db.query('SELECT 1');
     },
