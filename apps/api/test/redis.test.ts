@@ -29,7 +29,9 @@ async function twoInstances(env: Record<string, string>, options: { redis?: bool
     // Each instance its own app (its own caches and in-process state) over the one database.
     return createApp({
       ...deps,
-      ...(redis ? { createRateLimitStore: redis.createRateLimitStore, revocationBus: redis.revocationBus } : {}),
+      ...(redis
+        ? { createRateLimitStore: redis.createRateLimitStore, revocationBus: redis.revocationBus, createBus: redis.createBus }
+        : {}),
     });
   };
   return { a: await make(), b: await make(), clock };
@@ -72,6 +74,37 @@ describe('several API instances sharing Redis', () => {
     await expect
       .poll(async () => (await request(b).get('/api/me').set(bearer(user.accessToken))).status, { timeout: 3_000, interval: 50 })
       .toBe(401);
+  });
+
+  it('when an API token is revoked on one instance, then the other refuses it without waiting for its cache', async () => {
+    const { a, b } = await twoInstances({});
+    const user = await registerUser(a);
+    const created = await request(a)
+      .post('/api/tokens')
+      .set(bearer(user.accessToken))
+      .send({ name: 'deploy', scopes: ['profile:read'], expiresInDays: 7 })
+      .expect(201);
+    const token = created.body.secret as string;
+    await request(b).get('/api/me').set(bearer(token)).expect(200);
+    await request(a).delete(`/api/tokens/${created.body.token.id}`).set(bearer(user.accessToken)).expect(204);
+    // The manual clock does not move, so only the Redis message can end B's cached answer.
+    await expect
+      .poll(async () => (await request(b).get('/api/me').set(bearer(token))).body.code, { timeout: 3_000, interval: 50 })
+      .toBe('token_revoked');
+  });
+
+  it('when an API token is used through two instances, then its rate limit counts both', async () => {
+    const { a, b } = await twoInstances({ API_TOKEN_RATE_LIMIT: '2' });
+    const user = await registerUser(a);
+    const created = await request(a)
+      .post('/api/tokens')
+      .set(bearer(user.accessToken))
+      .send({ name: 'deploy', scopes: ['profile:read'], expiresInDays: 7 })
+      .expect(201);
+    const token = created.body.secret as string;
+    await request(a).get('/api/me').set(bearer(token)).expect(200);
+    await request(b).get('/api/me').set(bearer(token)).expect(200);
+    expect((await request(a).get('/api/me').set(bearer(token)).expect(429)).body.code).toBe('rate_limited');
   });
 });
 

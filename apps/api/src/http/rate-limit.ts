@@ -229,6 +229,8 @@ export function createApiTokenLimit(
   tokenOf: (req: Request) => string | undefined,
 ): RequestHandler {
   return limiter(options, 'api-token:', options.apiTokenLimit, {
+    // The policy's name in the RateLimit headers, so a script can tell which limit it meets.
+    identifier: 'api-token',
     skip: (req) => tokenOf(req) === undefined,
     keyGenerator: (req) => `token:${tokenOf(req)}`,
   });
