@@ -46,6 +46,7 @@ export const routes: RouteObject[] = [
           { index: true, lazy: async () => ({ Component: (await import('./routes/dashboard.tsx')).DashboardRoute }) },
           { path: 'sessions', lazy: async () => ({ Component: (await import('./routes/sessions.tsx')).SessionsRoute }) },
           { path: 'activity', lazy: async () => ({ Component: (await import('./routes/activity.tsx')).ActivityRoute }) },
+          { path: 'tokens', lazy: async () => ({ Component: (await import('./routes/api-tokens.tsx')).ApiTokensRoute }) },
           { path: 'settings', lazy: async () => ({ Component: (await import('./routes/settings.tsx')).SettingsRoute }) },
           { path: 'admin', lazy: async () => ({ Component: (await import('./routes/admin.tsx')).AdminRoute }) },
           {

@@ -4,16 +4,23 @@ import {
   type ActivityType,
   type AdminUser,
   type AdminUsersResponse,
+  API_TOKEN_PREFIX,
+  type ApiTokenInfo,
+  type ApiTokensResponse,
   type ChangeEmailRequest,
   type ConfirmEmailChangeRequest,
+  CreateApiTokenRequest,
+  type CreatedApiTokenResponse,
   type ErrorCode,
   type LoginRequest,
+  MAX_API_TOKENS_PER_USER,
   type MeResponse,
   type PasswordResetConfirmRequest,
   type PasswordResetRequest,
   problemType,
   type ReauthenticateRequest,
   type RegisterRequest,
+  ROLE_SCOPES,
   type SessionResponse,
   type SessionsResponse,
   type UpdateUserAccessRequest,
@@ -43,6 +50,15 @@ const LOCKOUT_DETAIL = 'This would leave no admin able to sign in: an admin cann
 /** The shape of an emailed link's secret: 32 bytes, base64url. */
 const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 export type SeenRequest = { method: string; path: string; headers: Headers };
+/** What the double keeps of an API token: what its owner may see, and whose it is. Never its secret. */
+type StoredApiToken = ApiTokenInfo & { ownerId: string; revoked: boolean };
+const DAY_MS = 86_400_000;
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A token in the real format's shape (prefix and 49 base62 characters); the web app never checks the checksum part. */
+function newApiTokenSecret(): string {
+  return API_TOKEN_PREFIX + Array.from(crypto.getRandomValues(new Uint8Array(49)), (byte) => BASE62[byte % 62]).join('');
+}
 
 export const DEMO_USER = { id: 'u-demo', ...DEMO_USERS.user } as const;
 export const DEMO_ADMIN = { id: 'u-admin', ...DEMO_USERS.admin } as const;
@@ -118,6 +134,8 @@ export function installApiDouble() {
   const activity = new Map<string, ActivityEvent[]>();
   /** The links mailed to an address, oldest first. */
   const mailbox: { to: string; token: string }[] = [];
+  /** Every API token made, newest first. Revoked ones stay here, unlisted; a secret is answered once and never kept. */
+  const apiTokens: StoredApiToken[] = [];
 
   // The session's user (login, refresh) is the public view; /api/me and the admin list add the account's own state.
   const publicUser = ({ id, email, name, role }: Account): User => ({ id, email, name, role });
@@ -132,6 +150,9 @@ export function installApiDouble() {
     for (const [token, owner] of tokens) if (owner === account.id) tokens.delete(token);
     if (cookie === account.id) cookie = null;
   };
+
+  const apiTokenInfo = ({ ownerId: _owner, revoked: _revoked, ...info }: StoredApiToken): ApiTokenInfo => info;
+  const listedApiTokensOf = (accountId: string) => apiTokens.filter((t) => t.ownerId === accountId && !t.revoked);
 
   /** One page of `items` after the cursor `after` (the index where the page starts, as the API's cursors are opaque). */
   function pageOf<T>(items: T[], after: string | null): { items: T[]; nextCursor: string | null } {
@@ -357,6 +378,68 @@ export function installApiDouble() {
       endSessionsOf(target);
       return noContent();
     }),
+    http.post(api('/api/admin/users/:id/tokens/revoke'), ({ request, params }) => {
+      const who = adminCaller(request, true);
+      if (who instanceof Response) return who;
+      const target = find(String(params.id));
+      if (!target) return problem(404, 'not_found', { detail: 'No such user' });
+      for (const token of listedApiTokensOf(target.id)) token.revoked = true;
+      return noContent();
+    }),
+    http.get(api('/api/tokens'), ({ request }) => {
+      const who = caller(request);
+      if (who instanceof Response) return who;
+      return json({ tokens: listedApiTokensOf(who.id).map(apiTokenInfo) } satisfies ApiTokensResponse);
+    }),
+    // In the API's order: a recent sign-in (before the body is read), the body, the role's scopes, the limit.
+    http.post(api('/api/tokens'), async ({ request }) => {
+      const who = recentCaller(request);
+      if (who instanceof Response) return who;
+      const parsed = CreateApiTokenRequest.safeParse(await request.json());
+      if (!parsed.success) {
+        const errors = parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+        return problem(400, 'validation_failed', { detail: 'The request body is not valid', errors });
+      }
+      const { name, scopes, expiresInDays } = parsed.data;
+      const beyondRole = scopes.filter((scope) => !ROLE_SCOPES[who.role].includes(scope));
+      if (beyondRole.length > 0) {
+        const description = `Your role cannot grant ${beyondRole.join(', ')}`;
+        return problem(403, 'insufficient_scope', {
+          detail: description,
+          headers: { 'WWW-Authenticate': `${CHALLENGE}, error="insufficient_scope", scope="${beyondRole.join(' ')}"` },
+        });
+      }
+      const now = Date.now();
+      if (listedApiTokensOf(who.id).filter((t) => Date.parse(t.expiresAt) > now).length >= MAX_API_TOKENS_PER_USER) {
+        return problem(409, 'api_token_limit', {
+          detail: `An account holds at most ${MAX_API_TOKENS_PER_USER} live API tokens; revoke one first`,
+        });
+      }
+      const secret = newApiTokenSecret();
+      const token: StoredApiToken = {
+        id: `tok-${apiTokens.length + 1}`,
+        name,
+        scopes,
+        prefix: secret.slice(0, API_TOKEN_PREFIX.length + 4),
+        createdAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + expiresInDays * DAY_MS).toISOString(),
+        lastUsedAt: null,
+        lastUsedIp: null,
+        ownerId: who.id,
+        revoked: false,
+      };
+      apiTokens.unshift(token);
+      return json({ token: apiTokenInfo(token), secret } satisfies CreatedApiTokenResponse, 201, { 'Cache-Control': 'no-store' });
+    }),
+    // Expired tokens are listed, so they can be revoked too; a revoked one, or another account's, is not there.
+    http.delete(api('/api/tokens/:id'), ({ request, params }) => {
+      const who = caller(request);
+      if (who instanceof Response) return who;
+      const token = listedApiTokensOf(who.id).find((t) => t.id === params.id);
+      if (!token) return problem(404, 'not_found', { detail: 'No such API token' });
+      token.revoked = true;
+      return noContent();
+    }),
     http.get(api('/api/admin/users/:id/activity'), ({ request, params }) => {
       const who = adminCaller(request);
       return who instanceof Response ? who : activityPage(String(params.id), request);
@@ -472,6 +555,29 @@ export function installApiDouble() {
     ageSignIns() {
       signInsAreOld = true;
     },
+    /**
+     * An API token of the account, as if made earlier (by this page or another browser), newest
+     * first in the list; its secret is not known to anyone. Returns what its owner's list shows.
+     */
+    addApiToken(user: { id: string }, token: Partial<Omit<ApiTokenInfo, 'id'>> = {}): ApiTokenInfo {
+      const stored: StoredApiToken = {
+        id: `tok-${apiTokens.length + 1}`,
+        name: 'deploy script',
+        scopes: ['profile:read'],
+        prefix: `${API_TOKEN_PREFIX}Ab3x`,
+        createdAt: '2025-01-01T10:00:00.000Z',
+        expiresAt: '2099-01-01T10:00:00.000Z',
+        lastUsedAt: null,
+        lastUsedIp: null,
+        ...token,
+        ownerId: user.id,
+        revoked: false,
+      };
+      apiTokens.unshift(stored);
+      return apiTokenInfo(stored);
+    },
+    /** The account's tokens that are not revoked (expired ones included), newest first, as GET /api/tokens lists them. */
+    apiTokensOf: (user: { id: string }) => listedApiTokensOf(user.id).map(apiTokenInfo),
     /** Forgets every access token, as a revocation does: the next protected call gets 401 invalid_token. */
     revokeAccessTokens() {
       tokens.clear();

@@ -18,6 +18,7 @@ export function Layout() {
           </NavLink>
           <NavLink to="/sessions">Sessions</NavLink>
           <NavLink to="/activity">Activity</NavLink>
+          <NavLink to="/tokens">API tokens</NavLink>
           <NavLink to="/settings">Settings</NavLink>
           <NavLink to="/admin">Admin</NavLink>
         </nav>

@@ -17,6 +17,10 @@ const EVENT_NAMES: Record<ActivityType, string> = {
   account_disabled: 'Account disabled',
   account_enabled: 'Account enabled',
   role_changed: 'Role changed',
+  api_token_created: 'API token created',
+  api_token_used_from_new_ip: 'API token used from a new IP',
+  api_token_revoked: 'API token revoked',
+  api_token_expired: 'API token expired',
 };
 
 /** The time in the reader's own locale and time zone, with the date: events span days. */

@@ -33,3 +33,8 @@ export async function updateUserAccess(client: ApiClient, userId: string, change
 export async function endUserSessions(client: ApiClient, userId: string): Promise<void> {
   await client.http.post(`/api/admin/users/${encodeURIComponent(userId)}/sessions/revoke`);
 }
+
+/** Revokes every API token of the user (a leaked token, a suspected compromise). Needs a recent sign-in too. */
+export async function revokeUserApiTokens(client: ApiClient, userId: string): Promise<void> {
+  await client.http.post(`/api/admin/users/${encodeURIComponent(userId)}/tokens/revoke`);
+}

@@ -7,12 +7,16 @@ import { Alert } from '../../../components/ui/alert.tsx';
 import { Page } from '../../../components/ui/page.tsx';
 import { toFormProblem } from '../../../lib/problem.ts';
 import { useClient, useSession } from '../../../lib/services.tsx';
-import { ADMIN_USERS_KEY, adminUsersQuery, endUserSessions, updateUserAccess } from '../api/users.ts';
+import { ADMIN_USERS_KEY, adminUsersQuery, endUserSessions, revokeUserApiTokens, updateUserAccess } from '../api/users.ts';
 import { ForbiddenPage } from './forbidden-page.tsx';
 import { activityState } from './user-activity-page.tsx';
 import './users-page.css';
 
-type Action = { user: AdminUser } & ({ kind: 'access'; change: UpdateUserAccessRequest } | { kind: 'end-sessions' });
+type Action = { user: AdminUser } & (
+  | { kind: 'access'; change: UpdateUserAccessRequest }
+  | { kind: 'end-sessions' }
+  | { kind: 'revoke-tokens' }
+);
 
 // admin_lockout's own detail says why (yourself, or the last admin), so it is shown as the API words it.
 const MESSAGES = {
@@ -23,6 +27,7 @@ const MESSAGES = {
 function doneMessage(action: Action): string {
   const { email } = action.user;
   if (action.kind === 'end-sessions') return `Every session of ${email} was ended.`;
+  if (action.kind === 'revoke-tokens') return `Every API token of ${email} was revoked.`;
   if (action.change.disabled === true) return `${email} is disabled, and signed out everywhere.`;
   if (action.change.disabled === false) return `${email} is enabled again.`;
   return `${email} is now ${action.change.role === 'admin' ? 'an admin' : 'a user'}, and signs in again with the new role.`;
@@ -43,7 +48,8 @@ export function AdminUsersPage() {
   const act = useMutation({
     mutationFn: async (action: Action): Promise<void> => {
       if (action.kind === 'access') await updateUserAccess(client, action.user.id, action.change);
-      else await endUserSessions(client, action.user.id);
+      else if (action.kind === 'end-sessions') await endUserSessions(client, action.user.id);
+      else await revokeUserApiTokens(client, action.user.id);
     },
     onMutate: () => setDone(null),
     onSuccess: (_result, action) => {
@@ -135,6 +141,15 @@ export function AdminUsersPage() {
                         onClick={() => act.mutate({ kind: 'end-sessions', user: u })}
                       >
                         End all sessions
+                      </button>
+                      <button
+                        type="button"
+                        className="button small"
+                        disabled={act.isPending}
+                        aria-label={`Revoke API tokens of ${u.email}`}
+                        onClick={() => act.mutate({ kind: 'revoke-tokens', user: u })}
+                      >
+                        Revoke API tokens
                       </button>
                       <Link
                         to={`/admin/users/${encodeURIComponent(u.id)}/activity`}
