@@ -29,6 +29,10 @@ const startedAt = Date.now();
 type Results = {
   protectedVsPublic: number | null;
   naiveVsPublic: number | null;
+  /** A protected /api route called with 1,000 distinct API tokens, as a ratio of /healthz. */
+  patVsPublic: number | null;
+  /** From revoking an API token on one instance to another instance (no Redis, under API-token load) refusing it. */
+  patRevocationMs: number | null;
   refreshPerSecond: { postgres: number | null; embedded: number | null };
   refreshErrors: number | null;
   loginPerSecond: number | null;
@@ -46,6 +50,8 @@ type Results = {
 const results: Results = {
   protectedVsPublic: null,
   naiveVsPublic: null,
+  patVsPublic: null,
+  patRevocationMs: null,
   refreshPerSecond: { postgres: null, embedded: null },
   refreshErrors: null,
   loginPerSecond: null,
@@ -125,6 +131,8 @@ async function startApi(env: Record<string, string>): Promise<Api> {
       AUTH_RATE_LIMIT: '100000000',
       LOGIN_MAX_FAILURES: '1000000',
       REFRESH_RATE_LIMIT: '100000000',
+      API_TOKEN_RATE_LIMIT: '100000000',
+      REAUTH_MAX_AGE: '1h',
       ...env,
     },
   });
@@ -376,6 +384,70 @@ async function protectedVsPublic(api: Api, tokens: string[]): Promise<void> {
   detail.naive = `${median(runs.map((r) => r['/bench/naive'])).toFixed(0)} req/s`;
 }
 
+type ApiToken = { id: string; secret: string; owner: Session };
+
+/** `count` API tokens spread over the sessions (50 at most per account), made through POST /api/tokens. */
+async function createApiTokens(api: Api, sessions: Session[], count: number): Promise<ApiToken[]> {
+  const made: ApiToken[] = [];
+  await inParallel(10, count, async (i) => {
+    const owner = sessions[i % sessions.length] as Session;
+    const headers = { Authorization: `Bearer ${owner.accessToken}`, 'Content-Type': 'application/json' };
+    const res = await post(api, '/api/tokens', headers, JSON.stringify({ name: `bench ${i}`, scopes: ['profile:read'], expiresInDays: 7 }));
+    if (res.status !== 201) throw new Error(`POST /api/tokens answered ${res.status}: ${res.body}`);
+    const body = JSON.parse(res.body) as { token: { id: string }; secret: string };
+    made.push({ id: body.token.id, secret: body.secret, owner });
+  });
+  return made;
+}
+
+async function patVsPublic(api: Api, secrets: string[]): Promise<void> {
+  const routes = ['/healthz', '/api/bench/protected'] as const;
+  for (const route of routes) await load(api, route, secrets, { seconds: 1 });
+  const runs: Record<(typeof routes)[number], number>[] = [];
+  for (let rep = 0; rep < 3; rep++) {
+    const run = {} as Record<(typeof routes)[number], number>;
+    for (const route of routes) {
+      const r = await load(api, route, secrets, { seconds: 2 });
+      if (r.non2xx > 0 || r.errors > 0) throw new Error(`${route}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
+      run[route] = r.reqPerSec;
+    }
+    log(`  run ${rep + 1}: healthz ${run['/healthz'].toFixed(0)}/s, API tokens ${run['/api/bench/protected'].toFixed(0)}/s`);
+    runs.push(run);
+  }
+  results.patVsPublic = round(median(runs.map((r) => r['/api/bench/protected'] / r['/healthz'])), 2);
+  detail.pat = `${median(runs.map((r) => r['/api/bench/protected'])).toFixed(0)} req/s vs ${median(runs.map((r) => r['/healthz'])).toFixed(0)}`;
+}
+
+/**
+ * A second instance on the same database and no Redis, kept busy with API-token requests; one token
+ * it has cached is revoked through the first instance, and the second is asked every 25 ms until it
+ * refuses it.
+ */
+async function patRevocation(api: Api, env: Record<string, string>, tokens: ApiToken[]): Promise<void> {
+  const other = await startApi(env);
+  try {
+    const [revoked, ...rest] = tokens as [ApiToken, ...ApiToken[]];
+    const ask = () => post(other, '/api/bench/protected', { Authorization: `Bearer ${revoked.secret}` }, undefined, 'GET');
+    if ((await ask()).status !== 200) throw new Error('the second instance refused a live token');
+    const busy = load(
+      other,
+      '/api/bench/protected',
+      rest.map((t) => t.secret),
+      { seconds: 8 },
+    );
+    const headers = { Authorization: `Bearer ${revoked.owner.accessToken}` };
+    const deleted = await post(api, `/api/tokens/${revoked.id}`, headers, undefined, 'DELETE');
+    if (deleted.status !== 204) throw new Error(`DELETE /api/tokens answered ${deleted.status}`);
+    const start = Date.now();
+    while ((await ask()).status === 200) await new Promise((resolve) => setTimeout(resolve, 25));
+    results.patRevocationMs = Date.now() - start;
+    const busyLoad = await busy;
+    detail.patRevocation = `second instance at ${busyLoad.reqPerSec.toFixed(0)} req/s meanwhile`;
+  } finally {
+    await stopChild(other.child);
+  }
+}
+
 /** The shared client, 100 concurrent calls on a token its clock says has expired. */
 async function refreshStorm(api: Api, email: string): Promise<void> {
   let offsetMs = 0;
@@ -552,6 +624,14 @@ async function onPostgres(): Promise<void> {
   await phase('protected and naive vs public: 3 runs x 3 routes x 2 s, 50 connections', () =>
     protectedVsPublic(api, tokens.slice(0, 1_000)),
   );
+  await phase('API tokens vs public: 1,000 tokens, 3 runs x 2 routes x 2 s; then a revocation seen by a second instance', async () => {
+    const apiTokens = await createApiTokens(api, users, 1_000);
+    await patVsPublic(
+      api,
+      apiTokens.map((t) => t.secret),
+    );
+    await patRevocation(api, { DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}` }, apiTokens);
+  });
   await phase('refresh on PostgreSQL: 50 sessions, 4 s', async () => {
     const r = await refreshRun(api, users, 4_000);
     results.refreshPerSecond.postgres = round(r.perSecond, 0);
@@ -590,6 +670,13 @@ function table(): string {
       met(check(r.protectedVsPublic, (n) => n >= 0.75)),
     ],
     ['naiveVsPublic', `${show(r.naiveVsPublic)}  (${detail.naive ?? '?'})`, 'for comparison', '-'],
+    ['patVsPublic', `${show(r.patVsPublic)}  (${detail.pat ?? '?'})`, '>= 0.6', met(check(r.patVsPublic, (n) => n >= 0.6))],
+    [
+      'patRevocationMs',
+      `${show(r.patRevocationMs)}  (${detail.patRevocation ?? '?'})`,
+      '<= 5000',
+      met(check(r.patRevocationMs, (n) => n <= 5000)),
+    ],
     ['refreshPerSecond.postgres', show(r.refreshPerSecond.postgres), '>= 1000', met(check(r.refreshPerSecond.postgres, (n) => n >= 1000))],
     ['refreshPerSecond.embedded', show(r.refreshPerSecond.embedded), 'for comparison', '-'],
     ['refreshErrors', show(r.refreshErrors), '0', met(check(r.refreshErrors, (n) => n === 0))],

@@ -8,6 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
 import { createKeySet } from '../apps/api/src/auth/keys.ts';
+import { requireScope } from '../apps/api/src/auth/scopes.ts';
 import { bootstrap } from '../apps/api/src/bootstrap.ts';
 import { loadConfig } from '../apps/api/src/config.ts';
 
@@ -44,6 +45,11 @@ const api = await bootstrap(config, {
   keys,
   extend: (routes, { requireAuth, tokens }) => {
     routes.get('/bench/protected', requireAuth, (_req, res) => {
+      res.json({ ok: true });
+    });
+    // Under /api, so behind the whole chain an /api route has (bearer check, per-token rate limit,
+    // request context): what an API token's request costs, without a database read of the route's own.
+    routes.get('/api/bench/protected', requireScope('profile:read'), (_req, res) => {
       res.json({ ok: true });
     });
     routes.get('/bench/naive', naiveAuth, (_req, res) => {
