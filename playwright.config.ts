@@ -21,8 +21,8 @@ const ONE_ORIGIN_URL = 'http://127.0.0.1:4180';
 const isTopology = process.env.SPA_AUTH_TOPOLOGY === '1';
 const TABS_UNDER_LOAD = 'tabs-under-load.spec.ts';
 // The account lifecycle around a sign-in (account and admin pages, mail, step-up, deletion, activity,
-// admin controls) and the accessibility audits: run by `npm run test:deploy`, against the same servers
-// as e2e, so that `npm test` (the token, refresh, tab and session flows) stays within three minutes on
+// admin controls, API tokens with the command-line client) and the accessibility audits: run by
+// `npm run test:deploy`, against the same servers as e2e, so that `npm test` (the token, refresh, tab and session flows) stays within three minutes on
 // two cores. Their sum of test time was 280 s, of which the step-up flow waits 30 s for a sign-in to
 // age and the axe scans take 80 s of CPU.
 const LIFECYCLE_AND_AUDITS = [
@@ -35,6 +35,7 @@ const LIFECYCLE_AND_AUDITS = [
   'delete-account.spec.ts',
   'activity.spec.ts',
   'admin-controls.spec.ts',
+  'api-tokens.spec.ts',
   'accessibility.spec.ts',
 ];
 

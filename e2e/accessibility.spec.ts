@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { linkIn, mailTo } from './mail.ts';
+import { ApiTokensPage } from './pages/api-tokens-page.ts';
 import { ForgotPasswordPage } from './pages/forgot-password-page.ts';
 import { ResetPasswordPage } from './pages/reset-password-page.ts';
 import { VerifyEmailPage } from './pages/verify-email-page.ts';
@@ -20,7 +21,7 @@ async function expectNoSeriousViolations(page: Page, name: string): Promise<void
   expect.soft(blocking, `${name} page:\n${report}`).toEqual([]);
 }
 
-test('when axe checks the login, register, dashboard, sessions, settings and forbidden pages, then none has a serious or critical violation', async ({
+test('when axe checks the login, register, dashboard, sessions, settings, API tokens and forbidden pages, then none has a serious or critical violation', async ({
   page,
   account,
   loginPage,
@@ -30,7 +31,7 @@ test('when axe checks the login, register, dashboard, sessions, settings and for
   settingsPage,
   adminPage,
 }) => {
-  // Six pages, each loaded and scanned: the slowest test here, so it gets more than the default 30 s.
+  // Seven pages, each loaded and scanned: the slowest test here, so it gets more than the default 30 s.
   test.setTimeout(90_000);
   await loginPage.goto();
   await expect(loginPage.heading).toBeVisible();
@@ -51,6 +52,11 @@ test('when axe checks the login, register, dashboard, sessions, settings and for
   await settingsPage.openFromNav('Settings');
   await expect(settingsPage.name).toHaveValue(account.name);
   await expectNoSeriousViolations(page, 'settings');
+
+  const tokensPage = new ApiTokensPage(page);
+  await tokensPage.openFromNav('API tokens');
+  await expect(tokensPage.create).toBeVisible();
+  await expectNoSeriousViolations(page, 'API tokens');
 
   await adminPage.openFromNav('Admin');
   await expect(adminPage.forbidden).toBeVisible();
