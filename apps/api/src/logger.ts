@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
+import { API_TOKEN_PREFIX } from '@spa-auth/contract/wire';
 import { type DestinationStream, type Logger, pino, stdSerializers } from 'pino';
 
 /**
  * Secrets never reach a log line: the Authorization header, cookies, Set-Cookie and any password
- * field are replaced before serialisation.
+ * field are replaced before serialisation, and an API token anywhere in a line after it (below).
  */
 export const REDACT_PATHS = [
   'req.headers.authorization',
@@ -14,7 +15,13 @@ export const REDACT_PATHS = [
   '*.newPassword',
   '*.accessToken',
   '*.refreshToken',
+  '*.secret',
 ];
+
+// An API token is recognisable by its prefix wherever it turns up: a path, a User-Agent, a header
+// the paths above do not name, an error's message. Mistyped and truncated ones too, since most of
+// such a token is still the secret.
+const API_TOKEN_ANYWHERE = new RegExp(`${API_TOKEN_PREFIX}[0-9A-Za-z]+`, 'g');
 
 function withoutQuery(url: string): string {
   const queryAt = url.indexOf('?');
@@ -43,6 +50,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     {
       level,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      hooks: { streamWrite: (line) => (line.includes(API_TOKEN_PREFIX) ? line.replace(API_TOKEN_ANYWHERE, '[redacted]') : line) },
       serializers: {
         err: stdSerializers.err,
         req: serializeRequest,

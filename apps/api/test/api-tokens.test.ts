@@ -384,7 +384,8 @@ describe('API tokens in the logs', () => {
       },
     });
     const { deps } = await createTestApi({ LOG_LEVEL: 'info' });
-    const app = createApp({ ...deps, logger: createLogger('info', sink) });
+    const logger = createLogger('info', sink);
+    const app = createApp({ ...deps, logger });
     const person = await registerUser(app);
     const created = await request(app)
       .post('/api/tokens')
@@ -399,9 +400,14 @@ describe('API tokens in the logs', () => {
       .set(bearer(`${secret.slice(0, -1)}0`));
     await request(app).patch('/api/me').set(bearer(secret)).send({ name: secret });
     await request(app).post('/auth/login').set(XHR).send({ email: secret, password: secret });
+    // Where no redaction path reaches: a path, a User-Agent, and a log line of the app's own.
+    await request(app).get(`/api/${secret}`).set(bearer(secret)).set('User-Agent', `script/1.0 ${secret}`);
+    await request(app).get(`/nowhere/${secret.slice(0, -1)}`);
+    logger.child({}).info({ hint: `token ${secret}` }, 'a starter logs what it should not');
     await deps.background?.settled();
     const text = chunks.join('');
     expect(text).toContain('/api/me');
+    expect(text).toContain('[redacted]');
     expect(text).not.toContain(secret.slice(8, 40));
   });
 });
