@@ -72,6 +72,23 @@ export default defineConfig({
       },
       {
         test: {
+          // The command-line client, run as a process against the real API listening on a port.
+          name: 'cli',
+          maxWorkers: WORKERS,
+          root: 'apps/cli',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          // The API under test stores in this run's throwaway PostgreSQL database: ready in well under
+          // a second, where a fresh PGlite per file costs seconds of initdb.
+          globalSetup: ['../api/test/global-setup.ts'],
+          // One import of the API per worker rather than per file; every test makes its own account.
+          isolate: false,
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           // The root scripts (npm start, npm test): the commands they start on Windows, Linux and macOS.
           name: 'scripts',
           maxWorkers: WORKERS,
