@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createPostgresStorage } from '../../src/adapters/postgres/index.ts';
 import { testActivityStore } from '../ports/activity-store.ts';
+import { testApiTokenStore } from '../ports/api-token-store.ts';
 import { testEmailLinkStore } from '../ports/email-link-store.ts';
 import { testSessionStore } from '../ports/session-store.ts';
 import { testUserStore } from '../ports/user-store.ts';
 import { realBackends } from '../support.ts';
 
-// The PostgreSQL adapter against both ports' suites, on every real backend it serves: the embedded
+// The PostgreSQL adapter against every port's suite, on every real backend it serves: the embedded
 // PGlite always, a PostgreSQL server in every CI run. Another adapter is one more file like this.
 const backends = await realBackends();
 
@@ -35,6 +36,7 @@ describe.each(backends)('the PostgreSQL adapter on %s', (_name, open) => {
   testSessionStore(setup);
   testEmailLinkStore(setup);
   testActivityStore(setup);
+  testApiTokenStore(setup);
 
   it('when pinged, then it resolves', async () => {
     await expect((await setup()).ping()).resolves.toBeUndefined();
