@@ -261,15 +261,11 @@ describe.each(backends)('API tokens on %s', (_name, open) => {
     const expiries = (await activityTypes(api, signedIn)).filter((e) => e.type === 'api_token_expired');
     expect(expiries).toHaveLength(1);
     expect(expiries[0]?.detail).toBe('“script”');
-    // Still listed, expired, until the retention job deletes it 30 days on.
+    // Still listed, expired, until the retention job deletes it 30 days on (its deletion is the
+    // port's, tested in test/ports: run here, it would reach the other files' rows).
     const listed = await request(api.app).get('/api/tokens').set(bearer(signedIn.accessToken)).expect(200);
     expect(listed.body.tokens.map((t: { id: string }) => t.id)).toEqual([token.id]);
-    const removal = tasks.find((task) => task.name === 'ended API tokens') as RetentionTask;
-    await removal.deleteBefore(new Date(api.clock.now() - removal.retentionMs), 1000);
-    expect(await api.storage.apiTokens.listApiTokens(person.user.id)).toHaveLength(1);
-    api.clock.advance(removal.retentionMs + 1_000);
-    await removal.deleteBefore(new Date(api.clock.now() - removal.retentionMs), 1000);
-    expect(await api.storage.apiTokens.listApiTokens(person.user.id)).toEqual([]);
+    expect(tasks.find((task) => task.name === 'ended API tokens')?.retentionMs).toBe(30 * DAY_MS);
   });
 
   it('when a token is used, then last use is written once a minute at most, and a new address is reported once', async () => {

@@ -39,16 +39,16 @@ export type ApiTokenStore = {
   /** Revokes every token of the user not yet revoked; returns them. */
   revokeUserApiTokens(userId: string, at: Date): Promise<ApiTokenRecord[]>;
   /**
-   * Records a use: last used time and IP, and adds the IP to the token's known addresses (the
-   * latest 20). Returns whether the IP was new to the token, as one atomic step, so two instances
+   * Records a use: last used time and IP, and adds the IP to the token's known addresses (the 20
+   * first seen most recently; using a known one again does not keep it longer). Returns whether the IP was new to the token, as one atomic step, so two instances
    * seeing the same new address report it once.
    */
   recordApiTokenUse(tokenId: string, use: { at: Date; ip: string }): Promise<{ newIp: boolean }>;
   /**
-   * Marks up to `limit` tokens that expired by `now` (and were not revoked) as noted, and returns
-   * them: each expiry is reported once, however many instances look.
+   * Marks up to `limit` tokens that expired after `after` and by `until` (and were not revoked) as
+   * noted, and returns them: each expiry is reported once, however many instances look.
    */
-  noteExpiredApiTokens(now: Date, limit: number): Promise<ApiTokenRecord[]>;
+  noteExpiredApiTokens(window: { after: Date; until: Date }, limit: number): Promise<ApiTokenRecord[]>;
   /** Deletes up to `limit` tokens revoked or expired before `before`; returns how many. */
   deleteEndedApiTokens(before: Date, limit: number): Promise<number>;
 };

@@ -12,10 +12,7 @@ import { jsonBody, parseBody, requireJson } from '../http/body.ts';
 import type { UserStore } from '../users/users.ts';
 import type { ApiTokenStore } from './api-tokens.ts';
 import { createApiTokenAuthentication } from './authenticator.ts';
-import { createApiTokenService } from './service.ts';
-
-/** How long a revoked or expired token stays listed in the database before the retention job deletes it. */
-export const ENDED_API_TOKEN_RETENTION_MS = 30 * 86_400_000;
+import { createApiTokenService, ENDED_API_TOKEN_RETENTION_MS } from './service.ts';
 
 /**
  * API tokens (personal access tokens) for scripts and other programs: made, listed and revoked by

@@ -15,6 +15,8 @@ import type { ApiTokenAuthentication } from './authenticator.ts';
 import { generateApiToken } from './format.ts';
 
 const DAY_MS = 86_400_000;
+/** How long a revoked or expired token stays in the database before the retention job deletes it. */
+export const ENDED_API_TOKEN_RETENTION_MS = 30 * DAY_MS;
 
 const infoOf = (token: ApiTokenRecord): ApiTokenInfo => ({
   id: token.id,
@@ -97,9 +99,14 @@ export function createApiTokenService(deps: {
       await authentication.forget((await store.listApiTokens(userId)).map((token) => token.id));
     },
 
-    /** Reports each token that expired since the last look, once; returns how many. */
+    /**
+     * Reports each token that expired since the last look, once; returns how many. Only expiries
+     * within ENDED_API_TOKEN_RETENTION_MS are looked for: older tokens are being deleted anyway.
+     */
     async noteExpired(limit: number): Promise<number> {
-      const expired = await store.noteExpiredApiTokens(new Date(clock.now()), limit);
+      const now = clock.now();
+      const window = { after: new Date(now - ENDED_API_TOKEN_RETENTION_MS), until: new Date(now) };
+      const expired = await store.noteExpiredApiTokens(window, limit);
       for (const token of expired) {
         events.publish({ type: 'api_token_expired', userId: token.userId, token: refOf(token), expiredAt: token.expiresAt });
       }

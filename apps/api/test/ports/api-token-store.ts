@@ -215,7 +215,8 @@ export function testApiTokenStore(setup: () => Promise<{ users: UserStore; apiTo
     it('when tokens expired, then noting them returns each not-revoked one once, up to the limit per call', async () => {
       const { users, apiTokens } = await setup();
       // The sweep is store-wide and other tests' expired tokens may be waiting too, so only this
-      // test's tokens are asserted on; 2010 keeps them clear of the deletion test's 2001 cut-off.
+      // test's tokens are asserted on; 2010 keeps them clear of the deletion test's 2001 cut-off,
+      // and the window keeps other tests' sweeps (of recent expiries) away from them.
       const start = new Date('2010-01-01T00:00:00Z');
       const now = later(10 * DAY, start);
       const user = await newUser(users, start);
@@ -230,18 +231,18 @@ export function testApiTokenStore(setup: () => Promise<{ users: UserStore; apiTo
       const revoked = await stored(apiTokens, newToken(user.id, { createdAt: start, expiresAt: at(3) }));
       expect(await apiTokens.revokeApiToken(user.id, revoked.id, at(1))).not.toBeNull();
 
-      const firstBatch = await apiTokens.noteExpiredApiTokens(now, 2);
+      const firstBatch = await apiTokens.noteExpiredApiTokens({ after: start, until: now }, 2);
       expect(firstBatch).toHaveLength(2);
-      const rest = await apiTokens.noteExpiredApiTokens(now, 1000);
+      const rest = await apiTokens.noteExpiredApiTokens({ after: start, until: now }, 1000);
       const mine = [...firstBatch, ...rest].filter((t) => t.userId === user.id);
       expect(mine.map((t) => t.id).sort()).toEqual(idsOf(expired).sort());
       expect(mine.find((t) => t.id === expired[0]?.id)).toEqual(asRecord(expired[0] as NewApiTokenRecord));
-      const again = idsOf(await apiTokens.noteExpiredApiTokens(now, 1000));
+      const again = idsOf(await apiTokens.noteExpiredApiTokens({ after: start, until: now }, 1000));
       expect(again.filter((id) => idsOf(expired).includes(id))).toEqual([]);
 
       // The live one is noted once it expires, and only then.
-      expect(idsOf(await apiTokens.noteExpiredApiTokens(at(11), 1000))).toContain(live.id);
-      expect(idsOf(await apiTokens.noteExpiredApiTokens(at(11), 1000))).not.toContain(live.id);
+      expect(idsOf(await apiTokens.noteExpiredApiTokens({ after: start, until: at(11) }, 1000))).toContain(live.id);
+      expect(idsOf(await apiTokens.noteExpiredApiTokens({ after: start, until: at(11) }, 1000))).not.toContain(live.id);
       expect(idsOf(await apiTokens.listApiTokens(user.id)).sort()).toEqual([...idsOf(expired), live.id].sort());
     });
 

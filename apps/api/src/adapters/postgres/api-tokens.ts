@@ -90,13 +90,13 @@ export function createPostgresApiTokenStore(db: Database): ApiTokenStore {
       return { newIp: row?.newIp ?? false };
     },
 
-    async noteExpiredApiTokens(now, limit) {
+    async noteExpiredApiTokens({ after, until }, limit) {
       const { rows } = await db.query<ApiTokenRecord>(
         `UPDATE api_tokens t SET expiry_noted = true WHERE t.id IN (
-           SELECT id FROM api_tokens WHERE NOT expiry_noted AND expires_at <= $1 AND revoked_at IS NULL
-           LIMIT $2 FOR UPDATE SKIP LOCKED
+           SELECT id FROM api_tokens WHERE NOT expiry_noted AND expires_at > $1 AND expires_at <= $2 AND revoked_at IS NULL
+           LIMIT $3 FOR UPDATE SKIP LOCKED
          ) RETURNING ${COLUMNS}`,
-        [now, limit],
+        [after, until, limit],
       );
       return rows.map(withBuffer);
     },
