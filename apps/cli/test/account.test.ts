@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { apiTokenChecksum as checksumOf } from '@spa-auth/contract/wire';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { checksumOf } from '../src/token.ts';
 import { apiTokenOf, cliEnv, runCli, runInProcess, signUp, useRunningApi } from './support.ts';
 
 // `me` and the token that does not get through, run as a process against the real API listening on

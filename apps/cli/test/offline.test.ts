@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
+import { apiTokenChecksum as checksumOf } from '@spa-auth/contract/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checksumOf } from '../src/token.ts';
 import { listening, runCli, runInProcess } from './support.ts';
 
 // What the CLI decides before, or without, any answer from the API: usage, the token's source and

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
+import { apiTokenChecksum as checksumOf } from '@spa-auth/contract/wire';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../src/api-client.ts';
 import { CliError, EXIT } from '../src/exit-codes.ts';
-import { checksumOf } from '../src/token.ts';
 import { apiTokenOf, listening, runCli, runInProcess, signUp, useRunningApi } from './support.ts';
 
 // 429: wait once for Retry-After when it is within --max-wait, else say when to try again. Against

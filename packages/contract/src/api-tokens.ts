@@ -51,3 +51,51 @@ export const MAX_API_TOKENS_PER_USER = 50;
 export const API_TOKEN_PREFIX = 'spa_pat_';
 /** For secret-scanning services: matches a whole token wherever it appears in text. */
 export const API_TOKEN_PATTERN = /\bspa_pat_[0-9A-Za-z]{49}\b/;
+
+const BASE62_DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+/** 62^43 > 2^256: 43 characters drawn uniformly carry at least 256 bits. */
+export const API_TOKEN_RANDOM_LENGTH = 43;
+/** 62^6 > 2^32: six characters hold any CRC32. */
+const CHECKSUM_LENGTH = 6;
+
+/** `value` in base 62 (digits 0-9A-Za-z), most significant first, left-padded with '0' to `width`. */
+export function base62(value: number, width: number): string {
+  let digits = '';
+  let rest = value;
+  do {
+    digits = BASE62_DIGITS.charAt(rest % 62) + digits;
+    rest = Math.floor(rest / 62);
+  } while (rest > 0);
+  return digits.padStart(width, '0');
+}
+
+// CRC-32 (IEEE 802.3, as zlib's), table-driven: written here rather than taken from node:zlib so that
+// the check runs wherever the contract does, browsers included.
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+/** CRC32 of ASCII text (a token's random part is base62), whose characters are its bytes. */
+export function crc32OfAscii(text: string): number {
+  let crc = 0xffffffff;
+  for (let i = 0; i < text.length; i += 1) crc = (CRC_TABLE[(crc ^ text.charCodeAt(i)) & 0xff] as number) ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** The checksum a token carries after its random part: CRC32 of the random part, in base 62. */
+export function apiTokenChecksum(randomPart: string): string {
+  return base62(crc32OfAscii(randomPart), CHECKSUM_LENGTH);
+}
+
+/**
+ * Whether `token` is one whole API token whose checksum matches: a mistyped, truncated or invented
+ * token is refused by this, without asking the API (a client) or the database (the API).
+ */
+export function isWellFormedApiToken(token: string): boolean {
+  // API_TOKEN_PATTERN is unanchored (scanners search text with it): it must match the whole string.
+  if (API_TOKEN_PATTERN.exec(token)?.[0] !== token) return false;
+  const start = API_TOKEN_PREFIX.length;
+  return apiTokenChecksum(token.slice(start, start + API_TOKEN_RANDOM_LENGTH)) === token.slice(start + API_TOKEN_RANDOM_LENGTH);
+}
