@@ -15,7 +15,7 @@ export type AccountEvent =
   /** An admin changed the account's role or enabled or disabled it. */
   | { type: 'access_changed'; user: UserRecord; adminId: string; change: { role?: 'user' | 'admin'; disabled?: boolean } }
   | { type: 'api_token_created'; userId: string; token: ApiTokenRef }
-  | { type: 'api_token_revoked'; userId: string; tokens: ApiTokenRef[]; by: 'user' | 'admin' | 'account_disabled' }
+  | { type: 'api_token_revoked'; userId: string; tokens: ApiTokenRef[]; by: 'user' | 'admin' | 'account_disabled' | 'password_reset' }
   /** The token's first request from an address it had not been used from; `use` is that request. */
   | { type: 'api_token_used_from_new_ip'; userId: string; token: ApiTokenRef; use: { ip: string; userAgent: string | null } }
   | { type: 'api_token_expired'; userId: string; token: ApiTokenRef; expiredAt: Date };

@@ -1,15 +1,25 @@
 import { createHash } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { API_TOKEN_PATTERN, SCOPES, type Scope } from '@spa-auth/contract';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import type { ApiTokenStore } from '../src/api-tokens/api-tokens.ts';
 import { LAST_USED_WRITE_INTERVAL_MS } from '../src/api-tokens/authenticator.ts';
 import { generateApiToken, isWellFormedApiToken } from '../src/api-tokens/format.ts';
 import { createApp } from '../src/app.ts';
 import { listRouteAccess, requireScope } from '../src/auth/scopes.ts';
-import { createLogger } from '../src/logger.ts';
 import type { RetentionTask } from '../src/retention.ts';
-import { bearer, createTestApi, expectProblem, PASSWORD, realBackends, registerUser, type TestApi, XHR } from './support.ts';
+import {
+  bearer,
+  createApiToken,
+  createTestApi,
+  expectProblem,
+  memoryLogger,
+  PASSWORD,
+  realBackends,
+  registerUser,
+  type TestApi,
+  XHR,
+} from './support.ts';
 
 // API tokens end to end through the real app on both databases: made with a recent sign-in, sent
 // as Bearer tokens, held to the scope every /api route declares, capped by the owner's role,
@@ -27,10 +37,12 @@ async function adminOf(api: TestApi): Promise<Person> {
   return { ...admin, accessToken: session.body.accessToken as string };
 }
 
-async function createToken(api: TestApi, person: Person, scopes: readonly Scope[], expiresInDays = 30, name = 'script') {
-  const res = await request(api.app).post('/api/tokens').set(bearer(person.accessToken)).send({ name, scopes, expiresInDays }).expect(201);
-  return { id: res.body.token.id as string, secret: res.body.secret as string, body: res.body };
-}
+const createToken = (api: TestApi, person: Person, scopes: readonly Scope[], expiresInDays = 30, name = 'script') =>
+  createApiToken(api.app, person.accessToken, { scopes, expiresInDays, name });
+
+/** Another instance of the test app whose token store is the real one with `overrides` in front. */
+const withStore = (api: TestApi, overrides: Partial<ApiTokenStore>) =>
+  createApp({ ...api.deps, storage: { ...api.storage, apiTokens: { ...api.storage.apiTokens, ...overrides } } });
 
 /** The activity log's event types for the user, oldest first, once the background work is done. */
 async function activityTypes(api: TestApi, person: Person) {
@@ -240,6 +252,24 @@ describe.each(backends)('API tokens on %s', (_name, open) => {
     expectProblem(await request(api.app).get('/api/me').set(bearer(second.secret)), 401, 'token_revoked');
   });
 
+  it('when the owner changes the password, then tokens go on; when the account is deleted, then they go with it', async () => {
+    const api = await setup();
+    const person = await registerUser(api.app);
+    const token = await createToken(api, person, ['profile:read']);
+    await request(api.app)
+      .put('/api/me/password')
+      .set(bearer(person.accessToken))
+      .send({ currentPassword: PASSWORD, newPassword: 'another-password-42' })
+      .expect(204);
+    await api.deps.background?.settled();
+    await request(api.app).get('/api/me').set(bearer(token.secret)).expect(200);
+    await request(api.app).delete('/api/me').set(bearer(person.accessToken)).expect(204);
+    expect((await api.db.query('SELECT id FROM api_tokens WHERE id = $1', [token.id])).rows).toEqual([]);
+    // Cached as live on this instance until the 2 s re-read, then unknown.
+    api.clock.advance(2_000);
+    expectProblem(await request(api.app).get('/api/me').set(bearer(token.secret)), 401, 'token_invalid');
+  });
+
   it('when a token is older than its lifetime, then it is refused, and its expiry is reported once in the activity log', async () => {
     const api = await setup();
     const person = await registerUser(api.app);
@@ -271,17 +301,10 @@ describe.each(backends)('API tokens on %s', (_name, open) => {
   it('when a token is used, then last use is written once a minute at most, and a new address is reported once', async () => {
     const api = await setup({ TRUST_PROXY: '1' });
     const writes: string[] = [];
-    const counted = createApp({
-      ...api.deps,
-      storage: {
-        ...api.storage,
-        apiTokens: {
-          ...api.storage.apiTokens,
-          recordApiTokenUse: (id, use) => {
-            writes.push(use.ip);
-            return api.storage.apiTokens.recordApiTokenUse(id, use);
-          },
-        },
+    const counted = withStore(api, {
+      recordApiTokenUse: (id, use) => {
+        writes.push(use.ip);
+        return api.storage.apiTokens.recordApiTokenUse(id, use);
       },
     });
     const person = await registerUser(api.app);
@@ -327,17 +350,10 @@ describe.each(backends)('API tokens on %s', (_name, open) => {
   it('when a token is mistyped, unknown or of another format, then 401 token_invalid, and a mistyped one costs no database read', async () => {
     const api = await setup();
     let reads = 0;
-    const counted = createApp({
-      ...api.deps,
-      storage: {
-        ...api.storage,
-        apiTokens: {
-          ...api.storage.apiTokens,
-          findApiTokenByHash: (hash) => {
-            reads += 1;
-            return api.storage.apiTokens.findApiTokenByHash(hash);
-          },
-        },
+    const counted = withStore(api, {
+      findApiTokenByHash: (hash) => {
+        reads += 1;
+        return api.storage.apiTokens.findApiTokenByHash(hash);
       },
     });
     const person = await registerUser(api.app);
@@ -372,23 +388,11 @@ describe.each(backends)('API tokens on %s', (_name, open) => {
 
 describe('API tokens in the logs', () => {
   it('when a token is sent in the header, the query string or a body, then no log line carries it', async () => {
-    const chunks: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer | string, _encoding, callback) {
-        chunks.push(chunk.toString());
-        callback();
-      },
-    });
+    const { logger, text: logged } = memoryLogger();
     const { deps } = await createTestApi({ LOG_LEVEL: 'info' });
-    const logger = createLogger('info', sink);
     const app = createApp({ ...deps, logger });
     const person = await registerUser(app);
-    const created = await request(app)
-      .post('/api/tokens')
-      .set(bearer(person.accessToken))
-      .send({ name: 'logged', scopes: ['profile:read'], expiresInDays: 7 })
-      .expect(201);
-    const secret = created.body.secret as string;
+    const { secret } = await createApiToken(app, person.accessToken, { name: 'logged' });
     await request(app).get('/api/me').set(bearer(secret)).expect(200);
     await request(app).get(`/api/me?access_token=${secret}`).expect(401);
     await request(app)
@@ -401,7 +405,7 @@ describe('API tokens in the logs', () => {
     await request(app).get(`/nowhere/${secret.slice(0, -1)}`);
     logger.child({}).info({ hint: `token ${secret}` }, 'a starter logs what it should not');
     await deps.background?.settled();
-    const text = chunks.join('');
+    const text = logged();
     expect(text).toContain('/api/me');
     expect(text).toContain('[redacted]');
     expect(text).not.toContain(secret.slice(8, 40));

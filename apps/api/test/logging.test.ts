@@ -1,24 +1,16 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type AppDeps, createApp } from '../src/app.ts';
-import { createLogger } from '../src/logger.ts';
-import { bearer, createTestApi, refreshCookieOf, uniqueEmail, XHR } from './support.ts';
+import { bearer, createTestApi, memoryLogger, refreshCookieOf, uniqueEmail, XHR } from './support.ts';
 
 /** The real app on the real database, its pino logger writing into memory instead of stdout. */
 async function createLoggedApp(extend?: AppDeps['extend']) {
-  const chunks: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      chunks.push(chunk.toString());
-      callback();
-    },
-  });
+  const { logger, text } = memoryLogger();
   const { deps } = await createTestApi({ LOG_LEVEL: 'info' });
-  const app = createApp({ ...deps, logger: createLogger('info', sink), ...(extend ? { extend } : {}) });
-  return { app, text: () => chunks.join('') };
+  const app = createApp({ ...deps, logger, ...(extend ? { extend } : {}) });
+  return { app, text };
 }
 
 /** The parts of a request log line these tests read. */

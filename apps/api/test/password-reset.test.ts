@@ -5,6 +5,7 @@ import { createApp } from '../src/app.ts';
 import { createPasswords } from '../src/auth/passwords.ts';
 import {
   bearer,
+  createApiToken,
   createMailingTestApi,
   createTestApi,
   expectProblem,
@@ -60,10 +61,14 @@ describe.each(backends)('password reset on %s', (_name, open) => {
     const api = await setup();
     const user = await registerUser(api.app);
     const elsewhere = await request(api.app).post('/auth/login').set(XHR).send({ email: user.email, password: PASSWORD }).expect(200);
+    const script = await createApiToken(api.app, user.accessToken);
     await askReset(api, user.email).expect(202);
     const token = tokenOf(await resetMailFor(user.email));
 
     const res = await confirm(api, token).expect(200);
+    // A reset takes the account back: API tokens made before it end too.
+    await mailSettled(api);
+    expectProblem(await request(api.app).get('/api/me').set(bearer(script.secret)), 401, 'token_revoked');
     expect(res.body.user.email).toBe(user.email);
     expect(setCookieLine(res)).toMatch(/HttpOnly/);
     expect(res.headers['cache-control']).toBe('no-store');

@@ -7,7 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { createLogger } from '../src/logger.ts';
 import { connectRedis, type RedisDeps } from '../src/redis.ts';
-import { bearer, createTestApi, PASSWORD, refresh, registerUser, sharedEmbeddedDatabase, uniqueEmail, XHR } from './support.ts';
+import {
+  bearer,
+  createApiToken,
+  createTestApi,
+  PASSWORD,
+  refresh,
+  registerUser,
+  sharedEmbeddedDatabase,
+  uniqueEmail,
+  XHR,
+} from './support.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const connections: RedisDeps[] = [];
@@ -79,14 +89,9 @@ describe('several API instances sharing Redis', () => {
   it('when an API token is revoked on one instance, then the other refuses it without waiting for its cache', async () => {
     const { a, b } = await twoInstances({});
     const user = await registerUser(a);
-    const created = await request(a)
-      .post('/api/tokens')
-      .set(bearer(user.accessToken))
-      .send({ name: 'deploy', scopes: ['profile:read'], expiresInDays: 7 })
-      .expect(201);
-    const token = created.body.secret as string;
+    const { id, secret: token } = await createApiToken(a, user.accessToken);
     await request(b).get('/api/me').set(bearer(token)).expect(200);
-    await request(a).delete(`/api/tokens/${created.body.token.id}`).set(bearer(user.accessToken)).expect(204);
+    await request(a).delete(`/api/tokens/${id}`).set(bearer(user.accessToken)).expect(204);
     // The manual clock does not move, so only the Redis message can end B's cached answer.
     await expect
       .poll(async () => (await request(b).get('/api/me').set(bearer(token))).body.code, { timeout: 3_000, interval: 50 })
@@ -96,12 +101,7 @@ describe('several API instances sharing Redis', () => {
   it('when an API token is used through two instances, then its rate limit counts both', async () => {
     const { a, b } = await twoInstances({ API_TOKEN_RATE_LIMIT: '2' });
     const user = await registerUser(a);
-    const created = await request(a)
-      .post('/api/tokens')
-      .set(bearer(user.accessToken))
-      .send({ name: 'deploy', scopes: ['profile:read'], expiresInDays: 7 })
-      .expect(201);
-    const token = created.body.secret as string;
+    const { secret: token } = await createApiToken(a, user.accessToken);
     await request(a).get('/api/me').set(bearer(token)).expect(200);
     await request(b).get('/api/me').set(bearer(token)).expect(200);
     expect((await request(a).get('/api/me').set(bearer(token)).expect(429)).body.code).toBe('rate_limited');

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { CSRF_HEADER, Problem } from '@spa-auth/contract';
+import { Writable } from 'node:stream';
+import { CSRF_HEADER, Problem, type Scope } from '@spa-auth/contract';
 import { type CaughtMail, linkIn, type MailCatcher, startMailCatcher } from '@spa-auth/mail-catcher';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -137,6 +138,29 @@ export async function registerUser(app: Express, overrides: { email?: string; pa
 export function refresh(app: Express, cookie: string | undefined) {
   const req = request(app).post('/auth/refresh').set(XHR);
   return cookie === undefined ? req : req.set('Cookie', `refresh_token=${cookie}`);
+}
+
+/** An API token of the signed-in person's (POST /api/tokens): its id and its secret. */
+export async function createApiToken(
+  app: Express,
+  accessToken: string,
+  options: { name?: string; scopes?: readonly Scope[]; expiresInDays?: number } = {},
+) {
+  const body = { name: options.name ?? 'script', scopes: options.scopes ?? ['profile:read'], expiresInDays: options.expiresInDays ?? 30 };
+  const res = await request(app).post('/api/tokens').set(bearer(accessToken)).send(body).expect(201);
+  return { id: res.body.token.id as string, secret: res.body.secret as string, body: res.body };
+}
+
+/** A pino logger writing into memory instead of stdout, and the text it has written. */
+export function memoryLogger(level = 'info') {
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      chunks.push(chunk.toString());
+      callback();
+    },
+  });
+  return { logger: createLogger(level, sink), text: () => chunks.join('') };
 }
 
 export function bearer(token: string) {

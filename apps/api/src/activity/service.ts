@@ -44,7 +44,12 @@ export function activityOf(event: PublishedAccountEvent): Omit<ActivityRecord, '
       return entry('api_token_created', event.userId, null, `“${event.token.name}”`);
     case 'api_token_revoked': {
       const names = event.tokens.map((token) => `“${token.name}”`).join(', ');
-      const by = event.by === 'account_disabled' ? 'as the account was disabled' : `by the ${event.by}`;
+      const by =
+        event.by === 'account_disabled'
+          ? 'as the account was disabled'
+          : event.by === 'password_reset'
+            ? 'as the password was reset'
+            : `by the ${event.by}`;
       return entry('api_token_revoked', event.userId, null, `${names} ${by}`);
     }
     case 'api_token_used_from_new_ip':

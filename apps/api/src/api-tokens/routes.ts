@@ -44,6 +44,9 @@ export function createApiTokensFeature(deps: {
   const service = createApiTokenService({ store: deps.apiTokens, clock: deps.clock, events: deps.events, authentication });
 
   deps.events.subscribe(async (event) => {
+    // A reset is how an account is taken back: tokens made by whoever held it must end with it. A
+    // change of password by the signed-in person leaves the tokens to the page that lists them.
+    if (event.type === 'password_changed' && event.via === 'reset') await service.revokeAll(event.user.id, 'password_reset');
     if (event.type !== 'access_changed') return;
     if (event.change.disabled === true) await service.revokeAll(event.user.id, 'account_disabled');
     else if (event.change.role !== undefined) await service.roleChanged(event.user.id);

@@ -33,6 +33,9 @@ const refOf = (token: Pick<ApiTokenRecord, 'id' | 'name'>) => ({ id: token.id, n
 
 export type ApiTokenService = ReturnType<typeof createApiTokenService>;
 
+/** Who ended a token: its owner, an admin, or a change to the account that ends every token. */
+type RevokedBy = 'user' | 'admin' | 'account_disabled' | 'password_reset';
+
 export function createApiTokenService(deps: {
   store: ApiTokenStore;
   clock: Clock;
@@ -41,7 +44,7 @@ export function createApiTokenService(deps: {
 }) {
   const { store, clock, events, authentication } = deps;
 
-  const revoked = async (userId: string, tokens: ApiTokenRecord[], by: 'user' | 'admin' | 'account_disabled') => {
+  const revoked = async (userId: string, tokens: ApiTokenRecord[], by: RevokedBy) => {
     if (tokens.length === 0) return;
     await authentication.forget(tokens.map((token) => token.id));
     events.publish({ type: 'api_token_revoked', userId, tokens: tokens.map(refOf), by });
@@ -88,7 +91,7 @@ export function createApiTokenService(deps: {
       return token !== null;
     },
 
-    async revokeAll(userId: string, by: 'admin' | 'account_disabled'): Promise<number> {
+    async revokeAll(userId: string, by: Exclude<RevokedBy, 'user'>): Promise<number> {
       const tokens = await store.revokeUserApiTokens(userId, new Date(clock.now()));
       await revoked(userId, tokens, by);
       return tokens.length;
