@@ -360,23 +360,28 @@ async function load(
   return { reqPerSec: result.requests.average, total: result.requests.total, non2xx: result.non2xx, errors: result.errors };
 }
 
-async function protectedVsPublic(api: Api, tokens: string[]): Promise<void> {
-  const routes = ['/healthz', '/bench/protected', '/bench/naive'] as const;
-  // One short pass to warm the JIT, the revocation cache and the connections; not counted.
+/**
+ * Requests per second on each route, 3 runs of 2 s each, route after route, after a 1 s pass per
+ * route to warm the JIT, the caches and the connections. Any non-2xx answer fails the phase.
+ */
+async function ratioRuns<R extends string>(api: Api, routes: readonly R[], tokens: string[]): Promise<Record<R, number>[]> {
   for (const route of routes) await load(api, route, tokens, { seconds: 1 });
-  const runs: Record<(typeof routes)[number], number>[] = [];
+  const runs: Record<R, number>[] = [];
   for (let rep = 0; rep < 3; rep++) {
-    const run = {} as Record<(typeof routes)[number], number>;
+    const run = {} as Record<R, number>;
     for (const route of routes) {
       const r = await load(api, route, tokens, { seconds: 2 });
       if (r.non2xx > 0 || r.errors > 0) throw new Error(`${route}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
       run[route] = r.reqPerSec;
     }
-    log(
-      `  run ${rep + 1}: healthz ${run['/healthz'].toFixed(0)}/s, protected ${run['/bench/protected'].toFixed(0)}/s, naive ${run['/bench/naive'].toFixed(0)}/s`,
-    );
+    log(`  run ${rep + 1}: ${routes.map((route) => `${route} ${run[route].toFixed(0)}/s`).join(', ')}`);
     runs.push(run);
   }
+  return runs;
+}
+
+async function protectedVsPublic(api: Api, tokens: string[]): Promise<void> {
+  const runs = await ratioRuns(api, ['/healthz', '/bench/protected', '/bench/naive'], tokens);
   results.protectedVsPublic = round(median(runs.map((r) => r['/bench/protected'] / r['/healthz'])), 2);
   results.naiveVsPublic = round(median(runs.map((r) => r['/bench/naive'] / r['/healthz'])), 2);
   detail.healthz = `${median(runs.map((r) => r['/healthz'])).toFixed(0)} req/s`;
@@ -401,19 +406,7 @@ async function createApiTokens(api: Api, sessions: Session[], count: number): Pr
 }
 
 async function patVsPublic(api: Api, secrets: string[]): Promise<void> {
-  const routes = ['/healthz', '/api/bench/protected'] as const;
-  for (const route of routes) await load(api, route, secrets, { seconds: 1 });
-  const runs: Record<(typeof routes)[number], number>[] = [];
-  for (let rep = 0; rep < 3; rep++) {
-    const run = {} as Record<(typeof routes)[number], number>;
-    for (const route of routes) {
-      const r = await load(api, route, secrets, { seconds: 2 });
-      if (r.non2xx > 0 || r.errors > 0) throw new Error(`${route}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
-      run[route] = r.reqPerSec;
-    }
-    log(`  run ${rep + 1}: healthz ${run['/healthz'].toFixed(0)}/s, API tokens ${run['/api/bench/protected'].toFixed(0)}/s`);
-    runs.push(run);
-  }
+  const runs = await ratioRuns(api, ['/healthz', '/api/bench/protected'], secrets);
   results.patVsPublic = round(median(runs.map((r) => r['/api/bench/protected'] / r['/healthz'])), 2);
   detail.pat = `${median(runs.map((r) => r['/api/bench/protected'])).toFixed(0)} req/s vs ${median(runs.map((r) => r['/healthz'])).toFixed(0)}`;
 }
