@@ -17,8 +17,9 @@ export default defineConfig({
           root: 'apps/api',
           include: ['test/**/*.test.ts'],
           // Starting `node src/main.ts` as a process, five times over, is the production entry point's
-          // test: it runs with `npm run test:deploy` (project api-processes) and keeps npm test short.
-          exclude: ['test/startup.test.ts'],
+          // test, and two instances sharing Redis (or losing it) is the deployment's: both run with
+          // `npm run test:deploy` (project api-processes) and keep npm test within its three minutes.
+          exclude: ['test/startup.test.ts', 'test/redis.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           // The files share one worker's modules, so one migrated PGlite (seconds of initdb) serves
           // them all instead of one per file; every test makes its own user, so none sees another's rows.
@@ -32,7 +33,7 @@ export default defineConfig({
         test: {
           name: 'api-processes',
           root: 'apps/api',
-          include: ['test/startup.test.ts'],
+          include: ['test/startup.test.ts', 'test/redis.test.ts'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
