@@ -26,7 +26,7 @@ describe('me', () => {
     expect(human.stdout).toMatch(/^Role {6}user$/m);
     expect(human.stdout).toContain(`ID        ${person.id}`);
 
-    const json = await runCli(['me', '--json'], envOf(token.secret));
+    const json = await runInProcess(['me', '--json'], envOf(token.secret));
     expect(json.code).toBe(0);
     const direct = await request(api.app)
       .get('/api/me')
@@ -51,7 +51,7 @@ describe('me', () => {
 describe('a refused token', () => {
   it('when the token is well formed but unknown, then exit 3: the token was refused', async () => {
     const random = 'Zz9'.repeat(14).concat('Q');
-    const run = await runCli(['me'], envOf(`spa_pat_${random}${checksumOf(random)}`));
+    const run = await runInProcess(['me'], envOf(`spa_pat_${random}${checksumOf(random)}`));
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(
       /^spa-auth: the token was refused: .+ \(expired, revoked or wrong; make a new one on the API tokens page\)\n$/,
@@ -68,7 +68,7 @@ describe('a refused token', () => {
       .delete(`/api/tokens/${token.id}`)
       .set({ Authorization: `Bearer ${person.accessToken}` })
       .expect(204);
-    const run = await runCli(['me'], envOf(token.secret));
+    const run = await runInProcess(['me'], envOf(token.secret));
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('the token was refused');
   });

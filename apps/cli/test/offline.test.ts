@@ -92,7 +92,7 @@ describe('the token', () => {
   });
 
   it('when there is no token at all, then exit 3 saying where one goes', async () => {
-    const run = await runCli(['me'], { SPA_AUTH_API_URL: countingUrl });
+    const run = await runInProcess(['me'], { SPA_AUTH_API_URL: countingUrl });
     expect(run.code).toBe(3);
     expect(run.stderr).toContain('no token: set SPA_AUTH_TOKEN or pass --token-file <path>');
     expect(requestsSeen).toBe(0);
@@ -134,7 +134,7 @@ describe('the token', () => {
 
 describe('the API URL', () => {
   it('when nothing listens there, then exit 7 naming the URL it tried', async () => {
-    const run = await runCli(['me'], { SPA_AUTH_TOKEN: WELL_FORMED, SPA_AUTH_API_URL: closedUrl });
+    const run = await runInProcess(['me'], { SPA_AUTH_TOKEN: WELL_FORMED, SPA_AUTH_API_URL: closedUrl });
     expect(run.code).toBe(7);
     expect(run.stderr).toContain(`the API could not be reached at ${closedUrl} (ECONNREFUSED)`);
     expect(run.stderr).not.toContain(RANDOM);

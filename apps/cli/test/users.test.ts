@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { apiTokenOf, cliEnv, runCli, runInProcess, signUp, useRunningApi } from './support.ts';
+import { apiTokenOf, cliEnv, runInProcess, signUp, useRunningApi } from './support.ts';
 
-// `users list` (admins) as a process against the real API listening on a port, with real API
-// tokens made the way the web app makes them (POST /api/tokens after a sign-in).
+// `users list` (admins) against the real API listening on a port, with real API tokens made the way
+// the web app makes them (POST /api/tokens after a sign-in). In-process: the same code as the
+// executable, whose process, exit status and streams the other files' process runs prove.
 
 const running = useRunningApi();
 const envOf = (secret: string) => cliEnv(running().url, secret);
@@ -23,14 +24,14 @@ describe('users list', () => {
        FROM (SELECT n, date_trunc('milliseconds', now()) + n * interval '1 millisecond' AS at FROM generate_series(1, 55) AS n) AS numbered`,
     );
 
-    const firstPage = await runCli(['users', 'list', '--search', tag], envOf(token.secret));
+    const firstPage = await runInProcess(['users', 'list', '--search', tag], envOf(token.secret));
     expect(firstPage.code).toBe(0);
     const lines = firstPage.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID +EMAIL +NAME +ROLE +VERIFIED +DISABLED +CREATED$/);
     expect(lines).toHaveLength(51);
     expect(firstPage.stderr).toBe('spa-auth: showing the first 50 users; add --all for every page\n');
 
-    const all = await runCli(['users', 'list', '--search', tag, '--all', '--json'], envOf(token.secret));
+    const all = await runInProcess(['users', 'list', '--search', tag, '--all', '--json'], envOf(token.secret));
     expect(all.stderr).toBe('');
     expect(all.code).toBe(0);
     const body = JSON.parse(all.stdout) as { users: { email: string }[]; nextCursor: null };
@@ -46,7 +47,7 @@ describe('users list', () => {
     const { api } = running();
     const person = await signUp(api);
     const token = await apiTokenOf(api, person, ['profile:read']);
-    const run = await runCli(['users', 'list'], envOf(token.secret));
+    const run = await runInProcess(['users', 'list'], envOf(token.secret));
     expect(run.code).toBe(4);
     expect(run.stderr).toMatch(/^spa-auth: this token lacks the scope admin/);
   });
