@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { createInMemoryPGlite } from './fresh-cluster.ts';
 
 /** What every store query needs: PGlite, a pg pool and a pg transaction client all speak it. */
 export type Queryable = {
@@ -22,7 +23,7 @@ export type Database = Queryable & {
  */
 export async function openEmbeddedDatabase(source: string | PGlite): Promise<Database> {
   if (typeof source === 'string' && !source.includes('://')) await mkdir(source, { recursive: true, mode: 0o700 });
-  const db = typeof source === 'string' ? await PGlite.create(source) : source;
+  const db = typeof source !== 'string' ? source : source === 'memory://' ? await createInMemoryPGlite() : await PGlite.create(source);
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     query: async <T>(text: string, params?: unknown[]) => ({ rows: (await q.query<T>(text, params)).rows }),
     exec: async (sql: string) => {
