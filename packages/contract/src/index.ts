@@ -14,6 +14,7 @@
 // plain code instead (its tests hold it to these schemas), and brings no zod at all.
 import * as z from 'zod/mini';
 import { API_TOKEN_LIFETIMES_DAYS, ERROR_CODES, SCOPES } from './wire.ts';
+import type * as Wire from './wire-types.ts';
 
 export * from './wire.ts';
 
@@ -232,3 +233,18 @@ export type Problem = z.infer<typeof Problem>;
 export function problemType(code: ErrorCode): string {
   return `urn:spa-auth:problem:${code}`;
 }
+
+// The plain wire types (wire-types.ts) are what clients without zod use; these fail the build the
+// moment one of them and its schema's inferred type part ways, in either direction.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Holds<T extends true> = T;
+export type WireTypesMatchTheSchemas = [
+  Holds<Same<Wire.ErrorCode, ErrorCode>>,
+  Holds<Same<Wire.Role, Role>>,
+  Holds<Same<Wire.User, User>>,
+  Holds<Same<Wire.SessionResponse, SessionResponse>>,
+  Holds<Same<Wire.Problem, Problem>>,
+  Holds<Same<Wire.RegisterRequest, z.output<typeof RegisterRequest>>>,
+  Holds<Same<Wire.LoginRequest, z.output<typeof LoginRequest>>>,
+  Holds<Same<Wire.PasswordResetConfirmRequest, z.output<typeof PasswordResetConfirmRequest>>>,
+];

@@ -11,6 +11,7 @@
  */
 export * from './api-tokens.ts';
 export { ERROR_CODES } from './error-codes.ts';
+export type * from './wire-types.ts';
 
 /** The header every `/auth/*` POST must carry (requirement 5.2, CSRF). */
 export const CSRF_HEADER = { name: 'X-Requested-With', value: 'XMLHttpRequest' } as const;

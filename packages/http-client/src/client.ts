@@ -1,4 +1,4 @@
-import type { LoginRequest, PasswordResetConfirmRequest, RegisterRequest, User } from '@spa-auth/contract';
+import type { LoginRequest, PasswordResetConfirmRequest, RegisterRequest, User } from '@spa-auth/contract/wire';
 import { CSRF_HEADER } from '@spa-auth/contract/wire';
 import axios, { type AxiosInstance, type CreateAxiosDefaults, type InternalAxiosRequestConfig } from 'axios';
 import { ApiError, type ClientErrorCode, toApiError } from './errors.ts';

@@ -1,4 +1,4 @@
-import type { ErrorCode, Problem } from '@spa-auth/contract';
+import type { ErrorCode, Problem } from '@spa-auth/contract/wire';
 import { type AxiosError, isAxiosError } from 'axios';
 import { problemOf } from './parse.ts';
 

@@ -1,4 +1,4 @@
-import type { Problem, SessionResponse, User } from '@spa-auth/contract';
+import type { Problem, SessionResponse, User } from '@spa-auth/contract/wire';
 import { ERROR_CODES } from '@spa-auth/contract/wire';
 
 type Fields = Record<string, unknown>;

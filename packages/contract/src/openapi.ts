@@ -1,0 +1,853 @@
+/**
+ * The API's OpenAPI 3.1 description, generated: the bodies are the schemas of index.ts turned into
+ * JSON Schema by zod itself, and the table below says, per endpoint, what it needs and answers as
+ * docs/spec.md does. The problems each endpoint can answer are its own (in the table) plus those of
+ * every endpoint of its kind (the CSRF check of `POST /auth/*`, the bearer check of `/api/*`, a JSON
+ * body, ...), added by one function rather than repeated per row.
+ *
+ * The API serves the document at `GET /openapi.json`; its tests check every response they get
+ * against it, and that each `/api` route's scope here is the one the route declares.
+ *
+ * @example
+ * ```ts
+ * import { createOpenApiDocument } from '@spa-auth/contract/openapi';
+ * writeFileSync('openapi.json', JSON.stringify(createOpenApiDocument()));
+ * ```
+ */
+import * as z from 'zod/mini';
+import {
+  ActivityEvent,
+  ActivityResponse,
+  ActivityType,
+  AdminUser,
+  AdminUsersResponse,
+  API_TOKEN_PREFIX,
+  ApiTokenInfo,
+  ApiTokensResponse,
+  ChangeEmailRequest,
+  ChangePasswordRequest,
+  CreateApiTokenRequest,
+  CreatedApiTokenResponse,
+  CSRF_HEADER,
+  type ErrorCode,
+  LoginRequest,
+  Me,
+  MeResponse,
+  PasswordResetConfirmRequest,
+  PasswordResetRequest,
+  Problem,
+  REFRESH_COOKIE,
+  ReauthenticateRequest,
+  RegisterRequest,
+  Role,
+  Scope,
+  SessionInfo,
+  SessionResponse,
+  SessionsResponse,
+  UpdateMeRequest,
+  UpdateUserAccessRequest,
+  User,
+  VerifyEmailRequest,
+} from './index.ts';
+
+/** `GET /healthz`: the process answers (requirement 6.12). */
+export const HealthResponse = z.object({ status: z.literal('ok') });
+/** `GET /readyz`: the database answers (requirement 6.13). */
+export const ReadinessResponse = z.object({ status: z.literal('ready') });
+/** `GET /.well-known/jwks.json`: the public keys that verify access tokens (requirement 4.3). */
+export const JsonWebKeySet = z.object({
+  keys: z.array(
+    z.object({
+      kty: z.literal('EC'),
+      crv: z.literal('P-256'),
+      x: z.string(),
+      y: z.string(),
+      kid: z.string(),
+      alg: z.literal('ES256'),
+      use: z.literal('sig'),
+    }),
+  ),
+});
+/** The answer of `PATCH /api/admin/users/:id`: the admin's view of the account after the change. */
+export const AdminUserResponse = z.object({ user: AdminUser });
+
+export type JsonSchema = { [keyword: string]: unknown };
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Reference = { $ref: string };
+export type OpenApiHeader = { description: string; required?: boolean; schema: JsonSchema };
+export type OpenApiResponse = {
+  description: string;
+  headers?: Record<string, Reference | OpenApiHeader>;
+  content?: Record<string, { schema: JsonSchema }>;
+};
+export type OpenApiParameter = {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  description: string;
+  required: boolean;
+  schema: JsonSchema;
+};
+/** A security requirement: scheme name to scopes (3.1 lets any scheme list the roles it needs). */
+export type SecurityRequirement = Record<string, string[]>;
+export type OpenApiOperation = {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  security: SecurityRequirement[];
+  parameters?: Array<Reference | OpenApiParameter>;
+  requestBody?: { required: true; content: Record<string, { schema: JsonSchema }> };
+  responses: Record<string, OpenApiResponse>;
+};
+export type OpenApiDocument = {
+  openapi: string;
+  info: { title: string; version: string; description: string; license: { name: string; identifier: string } };
+  servers?: Array<{ url: string; description?: string }>;
+  tags: Array<{ name: string; description: string }>;
+  paths: Record<string, Partial<Record<HttpMethod, OpenApiOperation>>>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    securitySchemes: Record<string, JsonSchema>;
+    parameters: Record<string, OpenApiParameter>;
+    headers: Record<string, OpenApiHeader>;
+  };
+};
+
+/** What an `/api` operation needs of an API token: a scope, or none will do (a person only). */
+export type OperationAccess = { scope: Scope } | { person: true };
+
+type Credential =
+  | { kind: 'none' }
+  /** The refresh cookie; `optional` when the route answers the same without one (logout). */
+  | { kind: 'refresh-cookie'; optional?: boolean }
+  /** The bearer check; `recentSignIn` for the routes of requirement 11.3. */
+  | { kind: 'bearer'; access: OperationAccess; recentSignIn?: boolean };
+
+/** The response schemas, by component name; request bodies are named in REQUEST_SCHEMAS. */
+const RESPONSE_SCHEMAS = {
+  Problem,
+  Role,
+  Scope,
+  User,
+  SessionResponse,
+  Me,
+  MeResponse,
+  SessionInfo,
+  SessionsResponse,
+  AdminUser,
+  AdminUsersResponse,
+  AdminUserResponse,
+  ActivityType,
+  ActivityEvent,
+  ActivityResponse,
+  ApiTokenInfo,
+  ApiTokensResponse,
+  CreatedApiTokenResponse,
+  HealthResponse,
+  ReadinessResponse,
+  JsonWebKeySet,
+} as const;
+type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;
+
+const REQUEST_SCHEMAS = {
+  Role,
+  Scope,
+  RegisterRequest,
+  LoginRequest,
+  ReauthenticateRequest,
+  UpdateMeRequest,
+  ChangePasswordRequest,
+  UpdateUserAccessRequest,
+  CreateApiTokenRequest,
+  // The same schema for both emailed links (verification and change of address).
+  EmailLinkRequest: VerifyEmailRequest,
+  PasswordResetRequest,
+  PasswordResetConfirmRequest,
+  ChangeEmailRequest,
+} as const;
+type RequestSchemaName = keyof typeof REQUEST_SCHEMAS;
+
+type OperationDefinition = {
+  method: HttpMethod;
+  /** OpenAPI's template: `{id}` where Express has `:id`. */
+  path: string;
+  operationId: string;
+  tag: (typeof TAGS)[number]['name'];
+  summary: string;
+  description?: string;
+  credential: Credential;
+  body?: RequestSchemaName;
+  query?: OpenApiParameter[];
+  /** What `{id}` names. */
+  pathParameter?: string;
+  success: {
+    status: 200 | 201 | 202 | 204;
+    description: string;
+    schema?: ResponseSchemaName;
+    /** A session body: a new refresh cookie (unless `cookie: false`) and no caching. */
+    session?: { cookie: boolean };
+    clearsCookie?: boolean;
+    cacheControl?: string;
+  };
+  /** Problems of this endpoint itself, by status; those of its kind are added by problemsOf. */
+  problems?: Partial<Record<number, ErrorCode[]>>;
+  /** False for the few routes that answer without the database (no 503 from it). */
+  database?: boolean;
+};
+
+const TAGS = [
+  { name: 'session', description: 'Sign-up, sign-in, the refresh cookie and re-authentication (spec sections 5 and 11)' },
+  { name: 'account', description: "The signed-in user's own account (spec section 6)" },
+  { name: 'sessions', description: "The signed-in user's sessions (spec section 6)" },
+  { name: 'email', description: 'Verifying the address, resetting a forgotten password, changing the address (spec section 10)' },
+  { name: 'activity', description: 'The security activity log (spec section 12)' },
+  { name: 'admin', description: 'Admin controls: role admin and a verified address (spec section 13)' },
+  { name: 'api-tokens', description: 'API tokens for scripts and other programs (spec section 14)' },
+  { name: 'operations', description: 'Health, readiness, the signing keys and this document' },
+] as const;
+
+const after: OpenApiParameter = {
+  name: 'after',
+  in: 'query',
+  description: 'The `nextCursor` of the previous page; the first page without it.',
+  required: false,
+  schema: { type: 'string' },
+};
+const search: OpenApiParameter = {
+  name: 'search',
+  in: 'query',
+  description: 'Only accounts whose email address or name contains this text (case-insensitive).',
+  required: false,
+  schema: { type: 'string', maxLength: 100 },
+};
+
+const person = { person: true } as const;
+const LINK_PROBLEMS: ErrorCode[] = ['link_invalid', 'link_expired', 'link_used'];
+
+/** Every endpoint of docs/spec.md section 1, with what it needs and the problems of its own. */
+const OPERATIONS: OperationDefinition[] = [
+  {
+    method: 'post',
+    path: '/auth/register',
+    operationId: 'register',
+    tag: 'session',
+    summary: 'Create an account and sign in',
+    credential: { kind: 'none' },
+    body: 'RegisterRequest',
+    success: { status: 201, description: 'Signed in: a new session', schema: 'SessionResponse', session: { cookie: true } },
+    problems: { 409: ['email_taken'], 503: ['service_unavailable'] },
+  },
+  {
+    method: 'post',
+    path: '/auth/login',
+    operationId: 'login',
+    tag: 'session',
+    summary: 'Sign in with email and password',
+    credential: { kind: 'none' },
+    body: 'LoginRequest',
+    success: { status: 200, description: 'Signed in: a new session', schema: 'SessionResponse', session: { cookie: true } },
+    problems: { 401: ['invalid_credentials'], 403: ['account_disabled'] },
+  },
+  {
+    method: 'post',
+    path: '/auth/refresh',
+    operationId: 'refresh',
+    tag: 'session',
+    summary: 'Rotate the refresh cookie and get a new access token',
+    description:
+      'Any body is ignored. Every 401 but `refresh_conflict` clears the cookie; a 429 (per session) keeps it (spec section 5.3).',
+    credential: { kind: 'refresh-cookie' },
+    success: { status: 200, description: 'A new access token; the cookie rotated', schema: 'SessionResponse', session: { cookie: true } },
+    problems: {
+      401: ['refresh_missing', 'refresh_invalid', 'refresh_expired', 'session_revoked', 'refresh_reused', 'refresh_conflict'],
+    },
+  },
+  {
+    method: 'post',
+    path: '/auth/logout',
+    operationId: 'logout',
+    tag: 'session',
+    summary: 'Sign out: end the sessions the cookies prove and clear the cookie',
+    description: 'Answers 204 with no cookie or a bad one too, and is never rate limited.',
+    credential: { kind: 'refresh-cookie', optional: true },
+    success: { status: 204, description: 'Signed out; the cookie cleared', clearsCookie: true },
+  },
+  {
+    method: 'post',
+    path: '/auth/reauthenticate',
+    operationId: 'reauthenticate',
+    tag: 'session',
+    summary: 'Prove the password again (step-up, RFC 9470)',
+    description:
+      'The session body of the same session with a fresh `auth_time`, and no cookie. A wrong password, or a session that ended meanwhile, is 400 `invalid_credentials` (spec section 11).',
+    credential: { kind: 'bearer', access: person },
+    body: 'ReauthenticateRequest',
+    success: {
+      status: 200,
+      description: 'A fresh access token for the same session',
+      schema: 'SessionResponse',
+      session: { cookie: false },
+    },
+    problems: { 400: ['invalid_credentials'], 503: ['service_unavailable'] },
+  },
+  {
+    method: 'get',
+    path: '/api/me',
+    operationId: 'getMe',
+    tag: 'account',
+    summary: 'The signed-in user',
+    credential: { kind: 'bearer', access: { scope: 'profile:read' } },
+    success: { status: 200, description: 'The user, with whether the address is verified', schema: 'MeResponse' },
+  },
+  {
+    method: 'patch',
+    path: '/api/me',
+    operationId: 'updateMe',
+    tag: 'account',
+    summary: "Change the signed-in user's name",
+    credential: { kind: 'bearer', access: { scope: 'profile:write' } },
+    body: 'UpdateMeRequest',
+    success: { status: 200, description: 'The user with the new name', schema: 'MeResponse' },
+  },
+  {
+    method: 'delete',
+    path: '/api/me',
+    operationId: 'deleteMe',
+    tag: 'account',
+    summary: 'Delete the account and everything of it',
+    credential: { kind: 'bearer', access: person, recentSignIn: true },
+    success: { status: 204, description: 'Deleted; the cookie cleared', clearsCookie: true },
+    problems: { 409: ['admin_lockout'] },
+  },
+  {
+    method: 'put',
+    path: '/api/me/password',
+    operationId: 'changePassword',
+    tag: 'account',
+    summary: 'Change the password; every other session ends',
+    credential: { kind: 'bearer', access: person },
+    body: 'ChangePasswordRequest',
+    success: { status: 204, description: 'Changed' },
+    problems: { 400: ['invalid_credentials'], 503: ['service_unavailable'] },
+  },
+  {
+    method: 'get',
+    path: '/api/sessions',
+    operationId: 'listSessions',
+    tag: 'sessions',
+    summary: "The signed-in user's live sessions",
+    credential: { kind: 'bearer', access: { scope: 'sessions:read' } },
+    success: { status: 200, description: 'The live sessions; none is `current` for an API token', schema: 'SessionsResponse' },
+  },
+  {
+    method: 'delete',
+    path: '/api/sessions/{id}',
+    operationId: 'revokeSession',
+    tag: 'sessions',
+    summary: 'End one session (the caller\u2019s own included)',
+    pathParameter: 'The session',
+    credential: { kind: 'bearer', access: { scope: 'sessions:write' }, recentSignIn: true },
+    success: { status: 204, description: 'Ended' },
+    problems: { 404: ['not_found'] },
+  },
+  {
+    method: 'post',
+    path: '/api/sessions/revoke-others',
+    operationId: 'revokeOtherSessions',
+    tag: 'sessions',
+    summary: 'End every other session of the user',
+    credential: { kind: 'bearer', access: person, recentSignIn: true },
+    success: { status: 204, description: 'Ended' },
+  },
+  {
+    method: 'get',
+    path: '/api/me/activity',
+    operationId: 'getMyActivity',
+    tag: 'activity',
+    summary: "A page of the signed-in user's security activity, newest first",
+    credential: { kind: 'bearer', access: { scope: 'activity:read' } },
+    query: [after],
+    success: { status: 200, description: 'At most 50 events', schema: 'ActivityResponse' },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/users',
+    operationId: 'listUsers',
+    tag: 'admin',
+    summary: 'A page of every account, oldest first',
+    credential: { kind: 'bearer', access: { scope: 'admin:read' } },
+    query: [search, after],
+    success: { status: 200, description: 'At most 50 accounts', schema: 'AdminUsersResponse' },
+  },
+  {
+    method: 'patch',
+    path: '/api/admin/users/{id}',
+    operationId: 'updateUserAccess',
+    tag: 'admin',
+    summary: "Change an account's role, disable or enable it; its sessions end",
+    pathParameter: 'The account',
+    credential: { kind: 'bearer', access: { scope: 'admin:write' }, recentSignIn: true },
+    body: 'UpdateUserAccessRequest',
+    success: { status: 200, description: 'The account after the change', schema: 'AdminUserResponse' },
+    problems: { 404: ['not_found'], 409: ['admin_lockout'] },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/users/{id}/sessions/revoke',
+    operationId: 'endUserSessions',
+    tag: 'admin',
+    summary: 'End every session of an account',
+    pathParameter: 'The account',
+    credential: { kind: 'bearer', access: { scope: 'admin:write' }, recentSignIn: true },
+    success: { status: 204, description: 'Ended' },
+    problems: { 404: ['not_found'] },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/users/{id}/activity',
+    operationId: 'getUserActivity',
+    tag: 'admin',
+    summary: "A page of an account's security activity, newest first",
+    description: 'An unknown id gives no events.',
+    pathParameter: 'The account',
+    credential: { kind: 'bearer', access: { scope: 'admin:read' } },
+    query: [after],
+    success: { status: 200, description: 'At most 50 events', schema: 'ActivityResponse' },
+  },
+  {
+    method: 'get',
+    path: '/api/tokens',
+    operationId: 'listApiTokens',
+    tag: 'api-tokens',
+    summary: "The caller's API tokens not revoked, expired ones included, newest first",
+    credential: { kind: 'bearer', access: person },
+    success: { status: 200, description: 'The tokens, never a secret', schema: 'ApiTokensResponse' },
+  },
+  {
+    method: 'post',
+    path: '/api/tokens',
+    operationId: 'createApiToken',
+    tag: 'api-tokens',
+    summary: 'Make an API token',
+    description: 'The only answer that ever holds the secret. A scope beyond the caller\u2019s role is 403 `insufficient_scope`.',
+    credential: { kind: 'bearer', access: person, recentSignIn: true },
+    body: 'CreateApiTokenRequest',
+    success: { status: 201, description: 'The token and its secret', schema: 'CreatedApiTokenResponse' },
+    problems: { 403: ['insufficient_scope'], 409: ['api_token_limit'] },
+  },
+  {
+    method: 'delete',
+    path: '/api/tokens/{id}',
+    operationId: 'revokeApiToken',
+    tag: 'api-tokens',
+    summary: 'Revoke one of the caller\u2019s API tokens',
+    pathParameter: 'The API token',
+    credential: { kind: 'bearer', access: person },
+    success: { status: 204, description: 'Revoked' },
+    problems: { 404: ['not_found'] },
+  },
+  {
+    method: 'get',
+    path: '/api/admin/users/{id}/tokens',
+    operationId: 'listUserApiTokens',
+    tag: 'admin',
+    summary: "An account's API tokens, as its owner sees them",
+    pathParameter: 'The account',
+    credential: { kind: 'bearer', access: person },
+    success: { status: 200, description: 'The tokens, never a secret', schema: 'ApiTokensResponse' },
+    problems: { 404: ['not_found'] },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/users/{id}/tokens/revoke',
+    operationId: 'revokeUserApiTokens',
+    tag: 'admin',
+    summary: 'Revoke every API token of an account',
+    pathParameter: 'The account',
+    credential: { kind: 'bearer', access: person, recentSignIn: true },
+    success: { status: 204, description: 'Revoked, whether or not there was one' },
+    problems: { 404: ['not_found'] },
+  },
+  {
+    method: 'post',
+    path: '/auth/verify-email',
+    operationId: 'verifyEmail',
+    tag: 'email',
+    summary: 'Verify the address an emailed link was sent to',
+    credential: { kind: 'none' },
+    body: 'EmailLinkRequest',
+    success: { status: 204, description: 'Verified' },
+    problems: { 400: LINK_PROBLEMS },
+  },
+  {
+    method: 'post',
+    path: '/api/me/verification-email',
+    operationId: 'resendVerificationEmail',
+    tag: 'email',
+    summary: 'Mail a new verification link',
+    description: 'Sends one only if the address is unverified and mail is on; the answer is the same either way.',
+    credential: { kind: 'bearer', access: person },
+    success: { status: 202, description: 'Accepted' },
+  },
+  {
+    method: 'post',
+    path: '/auth/password-reset',
+    operationId: 'requestPasswordReset',
+    tag: 'email',
+    summary: 'Mail a password reset link',
+    description: 'The same answer for every address, before the account is looked up.',
+    credential: { kind: 'none' },
+    body: 'PasswordResetRequest',
+    success: { status: 202, description: 'Accepted' },
+  },
+  {
+    method: 'post',
+    path: '/auth/password-reset/confirm',
+    operationId: 'confirmPasswordReset',
+    tag: 'email',
+    summary: 'Set a new password with a reset link and sign in; every earlier session ends',
+    credential: { kind: 'none' },
+    body: 'PasswordResetConfirmRequest',
+    success: { status: 200, description: 'Signed in: a new session', schema: 'SessionResponse', session: { cookie: true } },
+    problems: { 400: LINK_PROBLEMS, 503: ['service_unavailable'] },
+  },
+  {
+    method: 'post',
+    path: '/api/me/email',
+    operationId: 'requestEmailChange',
+    tag: 'email',
+    summary: 'Mail a link to a new address, to make it the account\u2019s',
+    credential: { kind: 'bearer', access: person },
+    body: 'ChangeEmailRequest',
+    success: { status: 202, description: 'Accepted' },
+    problems: { 400: ['invalid_credentials'], 503: ['service_unavailable'] },
+  },
+  {
+    method: 'post',
+    path: '/auth/confirm-email-change',
+    operationId: 'confirmEmailChange',
+    tag: 'email',
+    summary: 'Make the new address the account\u2019s, with the link sent to it',
+    credential: { kind: 'none' },
+    body: 'EmailLinkRequest',
+    success: { status: 204, description: 'Changed' },
+    problems: { 400: LINK_PROBLEMS, 409: ['email_taken'] },
+  },
+  {
+    method: 'get',
+    path: '/healthz',
+    operationId: 'getHealth',
+    tag: 'operations',
+    summary: 'Liveness: answers without the database',
+    credential: { kind: 'none' },
+    database: false,
+    success: { status: 200, description: 'Alive', schema: 'HealthResponse' },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    operationId: 'getReadiness',
+    tag: 'operations',
+    summary: 'Readiness: the database answers',
+    credential: { kind: 'none' },
+    success: { status: 200, description: 'Ready', schema: 'ReadinessResponse' },
+  },
+  {
+    method: 'get',
+    path: '/.well-known/jwks.json',
+    operationId: 'getJwks',
+    tag: 'operations',
+    summary: 'The public keys that verify access tokens (JWK Set)',
+    credential: { kind: 'none' },
+    database: false,
+    success: { status: 200, description: 'The JWK Set', schema: 'JsonWebKeySet', cacheControl: 'public, max-age=300' },
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'getOpenApiDocument',
+    tag: 'operations',
+    summary: 'This document',
+    credential: { kind: 'none' },
+    database: false,
+    success: { status: 200, description: 'The OpenAPI document', cacheControl: 'public, max-age=300' },
+  },
+];
+
+const REASONS: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Content too large',
+  415: 'Unsupported media type',
+  429: 'Too many requests',
+  500: 'Internal server error',
+  503: 'Service unavailable',
+};
+
+const BEARER_PROBLEMS: Array<[number, ErrorCode]> = [
+  [401, 'token_missing'],
+  [400, 'invalid_request'],
+  [401, 'token_expired'],
+  [401, 'token_invalid'],
+  [401, 'session_revoked'],
+  [401, 'token_revoked'],
+];
+
+/**
+ * Every problem an operation can answer, by status: its own, and in the order the checks run
+ * (docs/spec.md section 1, "errors any endpoint of a group may give"), those of its kind.
+ */
+function problemsOf(operation: OperationDefinition): Map<number, Set<ErrorCode>> {
+  const problems = new Map<number, Set<ErrorCode>>();
+  const add = (status: number, code: ErrorCode) => {
+    const codes = problems.get(status) ?? new Set<ErrorCode>();
+    codes.add(code);
+    problems.set(status, codes);
+  };
+  const { credential, path } = operation;
+  const authPost = path.startsWith('/auth/') && operation.method === 'post';
+  if (authPost) add(403, 'csrf_rejected');
+  if (authPost && path !== '/auth/logout') add(429, 'rate_limited');
+  if (credential.kind === 'bearer') {
+    for (const [status, code] of BEARER_PROBLEMS) add(status, code);
+    // The per-token limit is counted on /api only (requirement 14.20).
+    if (path.startsWith('/api/')) add(429, 'rate_limited');
+    if (path.startsWith('/api/admin/')) {
+      add(403, 'insufficient_scope');
+      add(403, 'email_unverified');
+    }
+    add(403, 'scope' in credential.access ? 'insufficient_scope' : 'api_token_not_allowed');
+    if (credential.recentSignIn) add(401, 'insufficient_user_authentication');
+  }
+  if (operation.pathParameter) add(400, 'invalid_request');
+  if (operation.body) {
+    add(415, 'unsupported_media_type');
+    add(400, 'malformed_json');
+    add(413, 'payload_too_large');
+    add(400, 'validation_failed');
+  }
+  if (operation.query) add(400, 'validation_failed');
+  for (const [status, codes] of Object.entries(operation.problems ?? {})) {
+    for (const code of codes ?? []) add(Number(status), code);
+  }
+  if (operation.database !== false) add(503, 'service_unavailable');
+  add(500, 'internal_error');
+  return problems;
+}
+
+const ref = (group: string, name: string): Reference => ({ $ref: `#/components/${group}/${name}` });
+const schemaRef = (name: string): JsonSchema => ref('schemas', name);
+
+/** Whether a request to `path` passes a window limit, and so carries RateLimit headers (requirement 7.6). */
+const passesWindowLimit = (operation: OperationDefinition) =>
+  (operation.path.startsWith('/auth/') && operation.path !== '/auth/logout') || operation.path.startsWith('/api/');
+
+function securityOf(operation: OperationDefinition): SecurityRequirement[] {
+  const { credential } = operation;
+  if (credential.kind === 'none') return [];
+  if (credential.kind === 'refresh-cookie') return credential.optional ? [{ refreshCookie: [] }, {}] : [{ refreshCookie: [] }];
+  // A browser sign-in holds every scope of its role, so it is listed with the role the route needs;
+  // an API token with the scope, and not at all on a route only a person may call.
+  const accessToken = { accessToken: operation.path.startsWith('/api/admin/') ? ['admin'] : [] };
+  return 'scope' in credential.access ? [accessToken, { apiToken: [credential.access.scope] }] : [accessToken];
+}
+
+function successOf(operation: OperationDefinition): OpenApiResponse {
+  const { success } = operation;
+  const headers: Record<string, Reference | OpenApiHeader> = {};
+  if (success.session?.cookie) headers['Set-Cookie'] = ref('headers', 'SetRefreshCookie');
+  if (success.clearsCookie) headers['Set-Cookie'] = ref('headers', 'ClearRefreshCookie');
+  if (success.session || operation.path.startsWith('/api/')) headers['Cache-Control'] = ref('headers', 'NoStore');
+  if (success.cacheControl) {
+    headers['Cache-Control'] = { description: 'May be cached a short while', required: true, schema: { const: success.cacheControl } };
+  }
+  if (passesWindowLimit(operation)) Object.assign(headers, rateLimitHeaders());
+  const response: OpenApiResponse = { description: success.description };
+  if (Object.keys(headers).length > 0) response.headers = headers;
+  if (success.schema) response.content = { 'application/json': { schema: schemaRef(success.schema) } };
+  else if (operation.operationId === 'getOpenApiDocument') {
+    response.content = { 'application/json': { schema: { type: 'object', description: 'An OpenAPI 3.1 document' } } };
+  }
+  return response;
+}
+
+const rateLimitHeaders = () => ({ RateLimit: ref('headers', 'RateLimit'), 'RateLimit-Policy': ref('headers', 'RateLimitPolicy') });
+
+function problemResponse(operation: OperationDefinition, status: number, codes: Set<ErrorCode>): OpenApiResponse {
+  const headers: Record<string, Reference | OpenApiHeader> = { 'Cache-Control': ref('headers', 'NoStore') };
+  if (status === 429) Object.assign(headers, { 'Retry-After': ref('headers', 'RetryAfterRequired') }, rateLimitHeaders());
+  else if (passesWindowLimit(operation)) Object.assign(headers, rateLimitHeaders());
+  if (status === 503 && operation.path !== '/readyz') headers['Retry-After'] = ref('headers', 'RetryAfter');
+  if ((status === 401 || status === 403) && operation.credential.kind === 'bearer') {
+    headers['WWW-Authenticate'] = ref('headers', 'WwwAuthenticate');
+  }
+  if (status === 401 && operation.path === '/auth/refresh') headers['Set-Cookie'] = ref('headers', 'ClearRefreshCookie');
+  const list = [...codes];
+  return {
+    description: `${REASONS[status] ?? 'Error'}: ${list.map((code) => `\`${code}\``).join(', ')}`,
+    headers,
+    content: {
+      'application/problem+json': {
+        schema: { allOf: [schemaRef('Problem'), { properties: { code: { enum: list } } }] },
+      },
+    },
+  };
+}
+
+function operationOf(operation: OperationDefinition): OpenApiOperation {
+  const parameters: Array<Reference | OpenApiParameter> = [];
+  if (operation.pathParameter) {
+    parameters.push({ name: 'id', in: 'path', description: `${operation.pathParameter}'s id`, required: true, schema: { type: 'string' } });
+  }
+  parameters.push(...(operation.query ?? []));
+  if (operation.path.startsWith('/auth/') && operation.method === 'post') parameters.push(ref('parameters', 'CsrfHeader'));
+
+  const responses: Record<string, OpenApiResponse> = { [operation.success.status]: successOf(operation) };
+  const problems = [...problemsOf(operation)].sort(([a], [b]) => a - b);
+  for (const [status, codes] of problems) responses[status] = problemResponse(operation, status, codes);
+
+  const { credential } = operation;
+  const needs: string[] = [];
+  if (credential.kind === 'bearer') {
+    if (operation.path.startsWith('/api/admin/')) needs.push('Role `admin` and a verified address.');
+    needs.push(
+      'scope' in credential.access
+        ? `An API token needs the scope \`${credential.access.scope}\`.`
+        : 'A person signed in through the browser: no API token, whatever its scopes.',
+    );
+    if (credential.recentSignIn) needs.push('A sign-in within `REAUTH_MAX_AGE`, for a browser sign-in (step-up, requirement 11.3).');
+  }
+  const description = [operation.description, ...needs].filter(Boolean).join(' ');
+  return {
+    operationId: operation.operationId,
+    summary: operation.summary,
+    ...(description ? { description } : {}),
+    tags: [operation.tag],
+    security: securityOf(operation),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaRef(operation.body) } } } } : {}),
+    responses,
+  };
+}
+
+/** JSON Schemas of the registered schemas, as components that refer to each other by `$ref`. */
+function componentSchemas(schemas: Record<string, z.core.$ZodType>, io: 'input' | 'output'): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
+  const generated = z.toJSONSchema(registry, { target: 'draft-2020-12', io, uri: (id) => `#/components/schemas/${id}` });
+  // Each comes out as a document of its own; inside components, `$id` and `$schema` do not belong.
+  return Object.fromEntries(
+    Object.entries(generated.schemas).map(([id, { $id: _id, $schema: _schema, ...schema }]) => [id, schema as JsonSchema]),
+  );
+}
+
+export type OpenApiOptions = {
+  /** `info.version`; the API passes its own. */
+  version?: string;
+  /** Where the API is; without it, tools take the URL the document was fetched from. */
+  servers?: Array<{ url: string; description?: string }>;
+};
+
+/**
+ * The OpenAPI 3.1 document of the whole API. Pure: the same document for the same options, built
+ * from the schemas each time (a few milliseconds), so build it once and keep it.
+ */
+export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocument {
+  const paths: OpenApiDocument['paths'] = {};
+  for (const operation of OPERATIONS) {
+    paths[operation.path] = { ...paths[operation.path], [operation.method]: operationOf(operation) };
+  }
+  return {
+    openapi: '3.1.1',
+    info: {
+      title: 'spa-auth API',
+      version: options.version ?? '0.1.0',
+      description:
+        'Browser authentication with short-lived JWTs. Every error is RFC 9457 `application/problem+json` with a stable `code` ' +
+        '(the `Problem` schema lists every code; each response lists the codes it can carry). `/auth/*` uses the refresh cookie ' +
+        'and needs `X-Requested-With: XMLHttpRequest` on every POST; `/api/*` takes an access token or an API token in ' +
+        '`Authorization: Bearer`. For an API token, the scope an operation needs is the one listed with `apiToken` in its ' +
+        '`security`; an operation without `apiToken` there takes no API token. Generated from the zod schemas of ' +
+        '`@spa-auth/contract`.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    ...(options.servers ? { servers: options.servers } : {}),
+    tags: TAGS.map((tag) => ({ ...tag })),
+    paths,
+    components: {
+      schemas: { ...componentSchemas(REQUEST_SCHEMAS, 'input'), ...componentSchemas(RESPONSE_SCHEMAS, 'output') },
+      securitySchemes: {
+        accessToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'The access token of a browser sign-in: an ES256 JWT of a few minutes, from the session body. It holds every scope of its role; `admin` is listed where the role must be admin.',
+        },
+        apiToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: `${API_TOKEN_PREFIX}…`,
+          description:
+            'An API token (`spa_pat_` and 49 characters), sent like an access token. Each operation that takes one lists the scope it needs.',
+        },
+        refreshCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: REFRESH_COOKIE.name,
+          description: `The opaque refresh token, HttpOnly, on Path=${REFRESH_COOKIE.path}, set by the session answers.`,
+        },
+      },
+      parameters: {
+        CsrfHeader: {
+          name: CSRF_HEADER.name,
+          in: 'header',
+          description: 'Required on every POST under /auth (CSRF, requirement 5.2.1): without it, 403 `csrf_rejected`.',
+          required: true,
+          schema: { type: 'string', const: CSRF_HEADER.value },
+        },
+      },
+      headers: {
+        SetRefreshCookie: {
+          description: `The refresh cookie: \`${REFRESH_COOKIE.name}=…; Path=${REFRESH_COOKIE.path}; HttpOnly; Secure; SameSite=Strict\` (requirement 5.1).`,
+          required: true,
+          schema: { type: 'string' },
+        },
+        ClearRefreshCookie: {
+          description: `Clears the refresh cookie (\`${REFRESH_COOKIE.name}=; …; Expires=Thu, 01 Jan 1970 00:00:00 GMT\`).`,
+          schema: { type: 'string' },
+        },
+        NoStore: {
+          description: 'Never cached: per-user answers, tokens and errors (requirement 3.13, 5.2.17).',
+          required: true,
+          schema: { type: 'string', const: 'no-store' },
+        },
+        RateLimit: {
+          description: 'Per limit passed: `"<policy>"; r=<remaining>; t=<seconds to reset>` (IETF draft 8, requirement 7.6).',
+          schema: { type: 'string' },
+        },
+        RateLimitPolicy: {
+          description: 'Per limit passed: `"<policy>"; q=<limit>; w=<window seconds>; pk=…`; an API token\u2019s is named `api-token`.',
+          schema: { type: 'string' },
+        },
+        RetryAfterRequired: {
+          description: 'Seconds to wait before trying again: the seconds left in the window, at least 1.',
+          required: true,
+          schema: { type: 'integer', minimum: 0 },
+        },
+        RetryAfter: {
+          description: 'Seconds to wait before trying again: `5` for an unreachable database, `1` for a full password queue.',
+          schema: { type: 'integer', minimum: 0 },
+        },
+        WwwAuthenticate: {
+          description:
+            'The RFC 6750 challenge, realm `spa-auth`: `error="invalid_token"`, `"insufficient_scope"` with `scope=`, or `"insufficient_user_authentication"` with `max_age=` (spec section 4).',
+          schema: { type: 'string' },
+        },
+      },
+    },
+  };
+}
