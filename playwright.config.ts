@@ -16,6 +16,10 @@ const E2E_MAIL_URL = `http://127.0.0.1:${E2E_MAIL_WEB_PORT}`;
 // The production topology (docker-compose.yml) as local processes: nginx in front of two API
 // instances, app and API on one origin (the same-origin deployment).
 const ONE_ORIGIN_URL = 'http://127.0.0.1:4180';
+// The packed packages installed in a scratch app outside the repository (scripts/consumer-app.mjs),
+// calling the e2e API from its own origin.
+const CONSUMER_URL = 'http://localhost:4175';
+const CONSUMER = 'consumer.spec.ts';
 // `npm run test:deploy` sets this: then the long runs (the one-origin topology, the tab hand-off
 // with every core busy) are started and tested; without it (`npm test`), everything else.
 const isTopology = process.env.SPA_AUTH_TOPOLOGY === '1';
@@ -103,7 +107,7 @@ const e2eServers: WebServers = [
       // changes) come within about 5 s of signing in, well inside it even on a busy machine.
       REAUTH_MAX_AGE: '30s',
       REFRESH_RATE_LIMIT: '100000',
-      CORS_ORIGINS: E2E_WEB_URL,
+      CORS_ORIGINS: isTopology ? `${E2E_WEB_URL},${CONSUMER_URL}` : E2E_WEB_URL,
       // The admin flow signs in as the demo admin (admin@example.com).
       SEED_DEMO_USERS: 'true',
       LOG_LEVEL: 'warn',
@@ -138,6 +142,17 @@ const topologyServer: WebServers[number] = {
   reuseExistingServer: !isCI,
   timeout: 120_000,
   gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+};
+const consumerServer: WebServers[number] = {
+  // Packs the two packages, installs them in a scratch Vite app in the temporary directory, builds
+  // and serves it; on SIGTERM it stops vite and deletes the directory.
+  name: 'consumer',
+  command: 'node scripts/consumer-app.mjs 4175',
+  url: CONSUMER_URL,
+  reuseExistingServer: !isCI,
+  timeout: 240_000,
+  gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+  env: { VITE_API_URL: E2E_API_URL },
 };
 
 export default defineConfig<object, { apiURL: string }>({
@@ -178,13 +193,20 @@ export default defineConfig<object, { apiURL: string }>({
           testMatch: TABS_UNDER_LOAD,
           use: { baseURL: HARNESS_URL },
           // Its busy loops take every core: it runs once the other projects are done.
-          dependencies: ['one-origin', 'e2e-lifecycle'],
+          dependencies: ['one-origin', 'e2e-lifecycle', 'consumer'],
         },
         {
           name: 'e2e-lifecycle',
           testDir: 'e2e',
           testMatch: LIFECYCLE_AND_AUDITS,
           use: { baseURL: E2E_WEB_URL, screenshot: 'only-on-failure' },
+        },
+        {
+          // The tarballs in an app outside the workspace: sign-in, one refresh for a burst, reload, sign-out.
+          name: 'consumer',
+          testDir: 'e2e',
+          testMatch: CONSUMER,
+          use: { baseURL: CONSUMER_URL, screenshot: 'only-on-failure' },
         },
       ]
     : [
@@ -199,7 +221,7 @@ export default defineConfig<object, { apiURL: string }>({
           // The whole system as a user meets it: the built web app, the real API, one fresh account per test.
           name: 'e2e',
           testDir: 'e2e',
-          testIgnore: LIFECYCLE_AND_AUDITS,
+          testIgnore: [...LIFECYCLE_AND_AUDITS, CONSUMER],
           use: { baseURL: E2E_WEB_URL, screenshot: 'only-on-failure' },
         },
         // `npm run screenshots` only: the README's pictures, against the same servers as e2e.
@@ -214,5 +236,6 @@ export default defineConfig<object, { apiURL: string }>({
             ]
           : []),
       ],
-  webServer: isTopology ? [...clientServers, topologyServer, ...e2eServers] : [...clientServers, ...e2eServers],
+  // The consumer last: its npm pack rewrites the packages' manifests for a moment, after the other servers have read them.
+  webServer: isTopology ? [...clientServers, topologyServer, ...e2eServers, consumerServer] : [...clientServers, ...e2eServers],
 });
