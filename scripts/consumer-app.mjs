@@ -22,7 +22,9 @@ const PACKAGES = ['@spa-auth/contract', '@spa-auth/http-client'];
 // What the repository's web app depends on, at the versions its lockfile installs, so the scratch
 // app meets what the client is tested with (and npm finds them in its cache).
 const WEB_APP_DEPENDENCIES = ['react', 'react-dom', 'axios'];
-const WEB_APP_DEV_DEPENDENCIES = ['vite', '@vitejs/plugin-react'];
+// TypeScript and React's types too: the app is type-checked, strictly and without zod, to prove the
+// packed type declarations stand on their own.
+const WEB_APP_DEV_DEPENDENCIES = ['vite', '@vitejs/plugin-react', 'typescript', '@types/react', '@types/react-dom'];
 
 const port = Number(process.argv[2] ?? 4175);
 const apiUrl = process.env.VITE_API_URL;
@@ -158,6 +160,8 @@ function checkInstalled() {
     }
     log(`${name} ${manifest.version} installed from its tarball (entry ${entry})`);
   }
+  // zod is an optional peer of both: installing them must not bring it.
+  if (existsSync(path.join(appDir, 'node_modules', 'zod'))) throw new StepFailed('check the install', 'zod was installed, though optional');
 }
 
 const MAIN_TSX = `import { ApiError, createApiClient, type Session } from '@spa-auth/http-client';
@@ -323,6 +327,27 @@ export default defineConfig({ plugins: [react()] });
 const VITE_ENV = `/// <reference types="vite/client" />
 `;
 
+// Strict, and skipLibCheck off: the packages' own declarations are checked as well, with no zod installed.
+const TSCONFIG = `${JSON.stringify(
+  {
+    compilerOptions: {
+      target: 'es2023',
+      lib: ['es2023', 'dom'],
+      module: 'esnext',
+      moduleResolution: 'bundler',
+      jsx: 'react-jsx',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      types: [],
+    },
+    include: ['src'],
+  },
+  null,
+  2,
+)}
+`;
+
 try {
   if (!apiUrl) throw new StepFailed(step, 'VITE_API_URL must name the API the app calls (http://localhost:3000)');
   log(`working in ${workDir}`);
@@ -356,6 +381,7 @@ try {
     'vite.config.ts': VITE_CONFIG,
     'src/main.tsx': MAIN_TSX,
     'src/vite-env.d.ts': VITE_ENV,
+    'tsconfig.json': TSCONFIG,
   });
   const installedFrom = Object.entries(tarballs).map(([name, file]) => `${name} from ${file}`);
   log(`app written: ${installedFrom.join(', ')}`);
@@ -363,6 +389,10 @@ try {
   await run('npm install', (stdio) => spawnTool('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: appDir, stdio }));
   step = 'check the install';
   checkInstalled();
+
+  await run('type check', (stdio) =>
+    spawn(process.execPath, [path.join(appDir, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: appDir, stdio }),
+  );
 
   await run('vite build', (stdio) => startVite(['build'], stdio));
 
