@@ -21,6 +21,8 @@ export default defineConfig({
           // `npm run test:deploy` (project api-processes) and keep npm test within its three minutes.
           exclude: ['test/startup.test.ts', 'test/redis.test.ts'],
           globalSetup: ['test/global-setup.ts'],
+          // Fails a file whose test apps answered anything the OpenAPI document does not say.
+          setupFiles: ['test/openapi-setup.ts'],
           // The files share one worker's modules, so one migrated PGlite (seconds of initdb) serves
           // them all instead of one per file; every test makes its own user, so none sees another's rows.
           isolate: false,

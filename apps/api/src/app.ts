@@ -30,6 +30,7 @@ import { createAccountEvents } from './events.ts';
 import type { Feature } from './feature.ts';
 import { createOriginCheck } from './http/csrf.ts';
 import { createErrorHandler, createNotFound } from './http/errors.ts';
+import { createOpenApiRoutes } from './http/openapi.ts';
 import {
   createApiTokenLimit,
   createAuthRateLimit,
@@ -164,6 +165,8 @@ export function createApp(deps: AppDeps): Express {
   app.get('/.well-known/jwks.json', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300').json(keys.jwks);
   });
+  // The OpenAPI document, generated from the contract; its reference page in development only.
+  app.use(createOpenApiRoutes({ referencePage: config.nodeEnv === 'development' }));
 
   // Every route that checks a signed-in user's password shares these counters (per user and IP).
   const passwordCheckLimit = createPasswordCheckLimit(rateLimits, (req) => req.res?.locals.auth.sub ?? '');

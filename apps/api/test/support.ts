@@ -16,6 +16,7 @@ import { bootstrap } from '../src/bootstrap.ts';
 import { createManualClock } from '../src/clock.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
+import { checkingResponses } from './openapi-responses.ts';
 
 let embedded: Promise<Database> | undefined;
 
@@ -98,7 +99,8 @@ export async function createTestApi(env: Record<string, string> = {}, options: {
     keys,
     passwords: createPasswords(),
   });
-  return { app, deps, clock, config, storage, db, keys };
+  // Every response is checked against the OpenAPI document (openapi-responses.ts, openapi-setup.ts).
+  return { app: checkingResponses(app), deps, clock, config, storage, db, keys };
 }
 
 /** Headers a browser page of an allowed origin sends on the cookie endpoints. */

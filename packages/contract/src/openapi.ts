@@ -745,7 +745,7 @@ function componentSchemas(schemas: Record<string, z.core.$ZodType>, io: 'input' 
 }
 
 export type OpenApiOptions = {
-  /** `info.version`; the API passes its own. */
+  /** `info.version`, the version of the API described (default 0.1.0). */
   version?: string;
   /** Where the API is; without it, tools take the URL the document was fetched from. */
   servers?: Array<{ url: string; description?: string }>;
