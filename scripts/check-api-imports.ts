@@ -26,6 +26,7 @@ const PORTS = [
   'mail/outbox.ts',
   'activity/activity.ts',
   'api-tokens/api-tokens.ts',
+  'service-clients/service-clients.ts',
 ];
 /** Who may import each composition file. */
 const IMPORTED_BY: Record<string, string> = { 'bootstrap.ts': 'main.ts', 'app.ts': 'bootstrap.ts' };

@@ -34,9 +34,11 @@ import { createOpenApiRoutes } from './http/openapi.ts';
 import {
   createApiTokenLimit,
   createAuthRateLimit,
+  createClientAuthFailureLimit,
   createMailLimit,
   createMemoryRateLimitStore,
   createPasswordCheckLimit,
+  createServiceClientLimit,
   withLocalFallback,
 } from './http/rate-limit.ts';
 import { createRequestContext } from './http/request-context.ts';
@@ -45,6 +47,8 @@ import { createOutbox, type Outbox } from './mail/outbox.ts';
 import { subscribeNotifications } from './notifications/notifications.ts';
 import { createPasswordResetFeature } from './password-reset/routes.ts';
 import type { RetentionTask } from './retention.ts';
+import { createServiceClientsFeature } from './service-clients/routes.ts';
+import type { ServiceClientStore } from './service-clients/service-clients.ts';
 import { createSessionsFeature } from './sessions/routes.ts';
 import type { UserStore } from './users/users.ts';
 
@@ -55,6 +59,7 @@ export type Storage = {
   emailLinks: EmailLinkStore;
   activity: ActivityStore;
   apiTokens: ApiTokenStore;
+  serviceClients: ServiceClientStore;
   /** Resolves when the database answers (GET /readyz). */
   ping(): Promise<void>;
   /** True for an error that means the database cannot be reached: answered 503, not 500. */
@@ -93,7 +98,7 @@ export type AppDeps = {
 /** Builds the whole API from its dependencies. No environment, no I/O, no listening: main.ts does that. */
 export function createApp(deps: AppDeps): Express {
   const { config, storage, clock, logger, keys } = deps;
-  const { users, sessions, emailLinks, activity, apiTokens } = storage;
+  const { users, sessions, emailLinks, activity, apiTokens, serviceClients } = storage;
   const passwords = deps.passwords ?? createPasswords();
   const outbox = deps.outbox ?? createOutbox({ transport: undefined, logger });
   const background = deps.background ?? createBackgroundWork(logger);
@@ -179,7 +184,13 @@ export function createApp(deps: AppDeps): Express {
     emailLinks,
     activity,
     apiTokens,
+    serviceClients,
     clock,
+    keys,
+    tokens,
+    jwtIssuer: config.jwtIssuer,
+    serviceTokenTtlMs: config.serviceTokenTtlMs,
+    clockToleranceMs: config.clockToleranceMs,
     passwords,
     revocations,
     auth,
@@ -195,6 +206,9 @@ export function createApp(deps: AppDeps): Express {
       createMailLimit({ ...rateLimits, mailLimit: config.mailRateLimit }, kind, recipientOf),
     limitPerToken: (tokenOf: (req: Request) => string | undefined) =>
       createApiTokenLimit({ ...rateLimits, apiTokenLimit: config.apiTokenRateLimit }, tokenOf),
+    clientAuthFailureLimit: createClientAuthFailureLimit(rateLimits),
+    limitPerServiceClient: (clientOf: (req: Request) => string | undefined) =>
+      createServiceClientLimit({ ...rateLimits, apiTokenLimit: config.apiTokenRateLimit }, clientOf),
   };
   const features: Feature[] = [
     createAccountFeature(shared),
@@ -205,6 +219,7 @@ export function createApp(deps: AppDeps): Express {
     createEmailChangeFeature(shared),
     createActivityFeature(shared),
     createApiTokensFeature(shared),
+    createServiceClientsFeature(shared),
   ];
   subscribeNotifications(shared);
 
@@ -245,6 +260,8 @@ export function createApp(deps: AppDeps): Express {
   for (const feature of features) {
     if (feature.auth) authRoutes.use(feature.auth);
     if (feature.api) protectedApi.use(feature.api);
+    // Machine endpoints: OAuth client authentication, no cookie, so neither CSRF nor origin checks.
+    if (feature.oauth) app.use('/oauth', feature.oauth);
     for (const task of feature.tasks ?? []) deps.addRetentionTask?.(task);
   }
   deps.extend?.(app, { requireAuth, tokens, publicApi });

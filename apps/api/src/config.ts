@@ -22,6 +22,8 @@ export type Config = {
   jwtIssuer: string;
   jwtAudience: string;
   accessTokenTtlMs: number;
+  /** Lifetime of a service client's token from POST /oauth/token (SERVICE_TOKEN_TTL). */
+  serviceTokenTtlMs: number;
   refreshIdleTtlMs: number;
   sessionMaxAgeMs: number;
   refreshReuseGraceMs: number;
@@ -255,6 +257,7 @@ const EnvSchema = z.object({
   JWT_ISSUER: z.string().min(1, 'must not be empty').default('spa-auth'),
   JWT_AUDIENCE: z.string().min(1, 'must not be empty').default('spa-auth-api'),
   ACCESS_TOKEN_TTL: duration('5m'),
+  SERVICE_TOKEN_TTL: duration('5m'),
   REFRESH_IDLE_TTL: duration('7d'),
   SESSION_MAX_AGE: duration('30d'),
   REFRESH_REUSE_GRACE: duration('10s'),
@@ -404,6 +407,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     jwtIssuer: e.JWT_ISSUER,
     jwtAudience: e.JWT_AUDIENCE,
     accessTokenTtlMs: e.ACCESS_TOKEN_TTL,
+    serviceTokenTtlMs: e.SERVICE_TOKEN_TTL,
     refreshIdleTtlMs: e.REFRESH_IDLE_TTL,
     sessionMaxAgeMs: e.SESSION_MAX_AGE,
     refreshReuseGraceMs: e.REFRESH_REUSE_GRACE,

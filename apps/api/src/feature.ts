@@ -7,13 +7,16 @@ import type { RetentionTask } from './retention.ts';
  * the per-IP budget) and routes under /api (behind the bearer check). app.ts mounts each feature
  * with one line; deleting the line and the folder removes the feature.
  *
- * A feature may also give the bearer check another kind of token (`bearer`), a middleware every
+ * A feature may also have routes under /oauth (`oauth`: machine endpoints with OAuth's own client
+ * authentication, behind neither the origin check nor the bearer check), give the bearer check
+ * another kind of token (`bearer`), a middleware every
  * authenticated /api request passes right after the check (`guard`), and periodic clean-up
  * (`tasks`, run by the retention job).
  */
 export type Feature = {
   auth?: Router;
   api?: Router;
+  oauth?: Router;
   bearer?: ApiTokenAuthenticator;
   guard?: RequestHandler;
   tasks?: RetentionTask[];

@@ -215,6 +215,62 @@ export type ApiTokensResponse = z.infer<typeof ApiTokensResponse>;
 export const CreatedApiTokenResponse = z.object({ token: ApiTokenInfo, secret: z.string() });
 export type CreatedApiTokenResponse = z.infer<typeof CreatedApiTokenResponse>;
 
+/** The prefix of a service client's secret (requirement 15.2); a secret scanner looks for it. */
+export const SERVICE_CLIENT_SECRET_PREFIX = 'spa_cs_';
+
+/** `POST /api/admin/service-clients`: a machine client that may introspect tokens (requirement 15.1). */
+export const CreateServiceClientRequest = z.strictObject({ name: Name });
+export type CreateServiceClientRequest = z.input<typeof CreateServiceClientRequest>;
+
+/** A service client as an admin sees it: never its secret. `id` is its OAuth `client_id`. */
+export const ServiceClientInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.nullable(z.string()),
+});
+export type ServiceClientInfo = z.infer<typeof ServiceClientInfo>;
+
+export const ServiceClientsResponse = z.object({ clients: z.array(ServiceClientInfo) });
+export type ServiceClientsResponse = z.infer<typeof ServiceClientsResponse>;
+
+/** The answer of the creation, the only one that ever holds the secret. */
+export const CreatedServiceClientResponse = z.object({ client: ServiceClientInfo, clientSecret: z.string() });
+export type CreatedServiceClientResponse = z.infer<typeof CreatedServiceClientResponse>;
+
+/** `POST /oauth/token`'s answer (RFC 6749 5.1): a short-lived token that may only introspect. */
+export const ServiceTokenResponse = z.object({
+  access_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.number(),
+  scope: z.literal('introspect'),
+});
+export type ServiceTokenResponse = z.infer<typeof ServiceTokenResponse>;
+
+/** The error body of the OAuth endpoints (RFC 6749 5.2), plain JSON as OAuth clients expect. */
+export const OAuthError = z.object({
+  error: z.enum(['invalid_request', 'invalid_client', 'invalid_grant', 'unsupported_grant_type', 'invalid_scope']),
+  error_description: z.string(),
+});
+export type OAuthError = z.infer<typeof OAuthError>;
+
+/** `POST /oauth/introspect`'s answer (RFC 7662 2.2): `{ active: false }` for anything not live. */
+export const IntrospectionResponse = z.object({
+  active: z.boolean(),
+  sub: z.optional(z.string()),
+  client_id: z.optional(z.string()),
+  sid: z.optional(z.string()),
+  scope: z.optional(z.string()),
+  role: z.optional(Role),
+  exp: z.optional(z.number()),
+  iat: z.optional(z.number()),
+  iss: z.optional(z.string()),
+  aud: z.optional(z.string()),
+  token_type: z.optional(z.literal('Bearer')),
+  auth_time: z.optional(z.number()),
+});
+export type IntrospectionResponse = z.infer<typeof IntrospectionResponse>;
+
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -28,11 +28,15 @@ import {
   ChangePasswordRequest,
   CreateApiTokenRequest,
   CreatedApiTokenResponse,
+  CreatedServiceClientResponse,
+  CreateServiceClientRequest,
   CSRF_HEADER,
   type ErrorCode,
+  IntrospectionResponse,
   LoginRequest,
   Me,
   MeResponse,
+  OAuthError,
   PasswordResetConfirmRequest,
   PasswordResetRequest,
   Problem,
@@ -41,6 +45,9 @@ import {
   RegisterRequest,
   Role,
   Scope,
+  ServiceClientInfo,
+  ServiceClientsResponse,
+  ServiceTokenResponse,
   SessionInfo,
   SessionResponse,
   SessionsResponse,
@@ -121,7 +128,13 @@ type Credential =
   /** The refresh cookie; `optional` when the route answers the same without one (logout). */
   | { kind: 'refresh-cookie'; optional?: boolean }
   /** The bearer check; `recentSignIn` for the routes of requirement 11.3. */
-  | { kind: 'bearer'; access: OperationAccess; recentSignIn?: boolean };
+  | { kind: 'bearer'; access: OperationAccess; recentSignIn?: boolean }
+  /** A service client's id and secret in HTTP Basic (RFC 6749 2.3.1): POST /oauth/token. */
+  | { kind: 'client-basic' }
+  /** A service client's token from POST /oauth/token, scope introspect. */
+  | { kind: 'service-token' };
+
+type OAuthErrorCode = OAuthError['error'];
 
 /** The response schemas, by component name; request bodies are named in REQUEST_SCHEMAS. */
 const RESPONSE_SCHEMAS = {
@@ -143,6 +156,12 @@ const RESPONSE_SCHEMAS = {
   ApiTokenInfo,
   ApiTokensResponse,
   CreatedApiTokenResponse,
+  ServiceClientInfo,
+  ServiceClientsResponse,
+  CreatedServiceClientResponse,
+  ServiceTokenResponse,
+  OAuthError,
+  IntrospectionResponse,
   HealthResponse,
   ReadinessResponse,
   JsonWebKeySet,
@@ -159,6 +178,7 @@ const REQUEST_SCHEMAS = {
   ChangePasswordRequest,
   UpdateUserAccessRequest,
   CreateApiTokenRequest,
+  CreateServiceClientRequest,
   // The same schema for both emailed links (verification and change of address).
   EmailLinkRequest: VerifyEmailRequest,
   PasswordResetRequest,
@@ -177,6 +197,10 @@ type OperationDefinition = {
   description?: string;
   credential: Credential;
   body?: RequestSchemaName;
+  /** An `application/x-www-form-urlencoded` body (the OAuth endpoints), as JSON Schema. */
+  form?: JsonSchema;
+  /** RFC 6749 5.2 errors (plain JSON `OAuthError`), by status, beside the problems. */
+  oauthErrors?: Partial<Record<400 | 401, OAuthErrorCode[]>>;
   query?: OpenApiParameter[];
   /** What `{id}` names. */
   pathParameter?: string;
@@ -203,6 +227,10 @@ const TAGS = [
   { name: 'activity', description: 'The security activity log (spec section 12)' },
   { name: 'admin', description: 'Admin controls: role admin and a verified address (spec section 13)' },
   { name: 'api-tokens', description: 'API tokens for scripts and other programs (spec section 14)' },
+  {
+    name: 'service-clients',
+    description: 'Service clients: the client credentials grant and token introspection for other services (spec section 15)',
+  },
   { name: 'operations', description: 'Health, readiness, the signing keys and this document' },
 ] as const;
 
@@ -469,6 +497,72 @@ const OPERATIONS: OperationDefinition[] = [
     problems: { 404: ['not_found'] },
   },
   {
+    method: 'get',
+    path: '/api/admin/service-clients',
+    operationId: 'listServiceClients',
+    tag: 'service-clients',
+    summary: 'The service clients not revoked, newest first',
+    credential: { kind: 'bearer', access: { scope: 'admin:read' } },
+    success: { status: 200, description: 'The clients, never a secret', schema: 'ServiceClientsResponse' },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/service-clients',
+    operationId: 'createServiceClient',
+    tag: 'service-clients',
+    summary: 'Make a service client',
+    description: 'The only answer that ever holds the client secret.',
+    credential: { kind: 'bearer', access: person, recentSignIn: true },
+    body: 'CreateServiceClientRequest',
+    success: { status: 201, description: 'The client and its secret', schema: 'CreatedServiceClientResponse' },
+  },
+  {
+    method: 'delete',
+    path: '/api/admin/service-clients/{id}',
+    operationId: 'revokeServiceClient',
+    tag: 'service-clients',
+    summary: 'Revoke a service client: its tokens are refused from then on',
+    pathParameter: 'The service client',
+    credential: { kind: 'bearer', access: { scope: 'admin:write' }, recentSignIn: true },
+    success: { status: 204, description: 'Revoked' },
+    problems: { 404: ['not_found'] },
+  },
+  {
+    method: 'post',
+    path: '/oauth/token',
+    operationId: 'issueServiceToken',
+    tag: 'service-clients',
+    summary: 'The client credentials grant (RFC 6749 4.4): a service token that may introspect',
+    description:
+      'Client authentication with HTTP Basic only. Errors of the grant are RFC 6749 5.2 JSON (`error`, `error_description`); failed client authentications are limited per IP (429).',
+    credential: { kind: 'client-basic' },
+    form: {
+      type: 'object',
+      required: ['grant_type'],
+      properties: { grant_type: { const: 'client_credentials' }, scope: { const: 'introspect' } },
+    },
+    success: { status: 200, description: 'A service token', schema: 'ServiceTokenResponse' },
+    oauthErrors: { 400: ['invalid_request', 'unsupported_grant_type', 'invalid_scope'], 401: ['invalid_client'] },
+    problems: { 429: ['rate_limited'] },
+  },
+  {
+    method: 'post',
+    path: '/oauth/introspect',
+    operationId: 'introspectToken',
+    tag: 'service-clients',
+    summary: 'Token introspection (RFC 7662): whether an access token is live, and its claims',
+    description: 'Anything that is not a live access token (an API token included) is `{ "active": false }`.',
+    credential: { kind: 'service-token' },
+    form: {
+      type: 'object',
+      required: ['token'],
+      properties: { token: { type: 'string' }, token_type_hint: { type: 'string' } },
+    },
+    success: { status: 200, description: 'The introspection', schema: 'IntrospectionResponse' },
+    oauthErrors: { 400: ['invalid_request'] },
+    problems: { 401: ['token_missing', 'token_invalid'], 429: ['rate_limited'] },
+  },
+  {
     method: 'post',
     path: '/auth/verify-email',
     operationId: 'verifyEmail',
@@ -630,6 +724,12 @@ function problemsOf(operation: OperationDefinition): Map<number, Set<ErrorCode>>
     add(400, 'validation_failed');
   }
   if (operation.query) add(400, 'validation_failed');
+  if (operation.form) {
+    // The form parser's own refusals: an unsupported charset, a body too large, too many fields.
+    add(415, 'unsupported_media_type');
+    add(413, 'payload_too_large');
+    add(400, 'malformed_json');
+  }
   for (const [status, codes] of Object.entries(operation.problems ?? {})) {
     for (const code of codes ?? []) add(Number(status), code);
   }
@@ -649,6 +749,8 @@ function securityOf(operation: OperationDefinition): SecurityRequirement[] {
   const { credential } = operation;
   if (credential.kind === 'none') return [];
   if (credential.kind === 'refresh-cookie') return credential.optional ? [{ refreshCookie: [] }, {}] : [{ refreshCookie: [] }];
+  if (credential.kind === 'client-basic') return [{ serviceClient: [] }];
+  if (credential.kind === 'service-token') return [{ serviceToken: ['introspect'] }];
   // A browser sign-in holds every scope of its role, so it is listed with the role the route needs;
   // an API token with the scope, and not at all on a route only a person may call.
   const accessToken = { accessToken: operation.path.startsWith('/api/admin/') ? ['admin'] : [] };
@@ -660,7 +762,8 @@ function successOf(operation: OperationDefinition): OpenApiResponse {
   const headers: Record<string, Reference | OpenApiHeader> = {};
   if (success.session?.cookie) headers['Set-Cookie'] = ref('headers', 'SetRefreshCookie');
   if (success.clearsCookie) headers['Set-Cookie'] = ref('headers', 'ClearRefreshCookie');
-  if (success.session || operation.path.startsWith('/api/')) headers['Cache-Control'] = ref('headers', 'NoStore');
+  if (success.session || operation.path.startsWith('/api/') || operation.path.startsWith('/oauth/'))
+    headers['Cache-Control'] = ref('headers', 'NoStore');
   if (success.cacheControl) {
     headers['Cache-Control'] = { description: 'May be cached a short while', required: true, schema: { const: success.cacheControl } };
   }
@@ -681,7 +784,7 @@ function problemResponse(operation: OperationDefinition, status: number, codes: 
   if (status === 429) Object.assign(headers, { 'Retry-After': ref('headers', 'RetryAfterRequired') }, rateLimitHeaders());
   else if (passesWindowLimit(operation)) Object.assign(headers, rateLimitHeaders());
   if (status === 503 && operation.path !== '/readyz') headers['Retry-After'] = ref('headers', 'RetryAfter');
-  if ((status === 401 || status === 403) && operation.credential.kind === 'bearer') {
+  if ((status === 401 || status === 403) && (operation.credential.kind === 'bearer' || operation.credential.kind === 'service-token')) {
     headers['WWW-Authenticate'] = ref('headers', 'WwwAuthenticate');
   }
   if (status === 401 && operation.path === '/auth/refresh') headers['Set-Cookie'] = ref('headers', 'ClearRefreshCookie');
@@ -708,6 +811,26 @@ function operationOf(operation: OperationDefinition): OpenApiOperation {
   const responses: Record<string, OpenApiResponse> = { [operation.success.status]: successOf(operation) };
   const problems = [...problemsOf(operation)].sort(([a], [b]) => a - b);
   for (const [status, codes] of problems) responses[status] = problemResponse(operation, status, codes);
+  for (const [status, errors] of Object.entries(operation.oauthErrors ?? {})) {
+    const list = errors ?? [];
+    const content = { schema: { allOf: [schemaRef('OAuthError'), { properties: { error: { enum: list } } }] } };
+    const named = list.map((error) => `\`${error}\``).join(', ');
+    const existing = responses[status];
+    if (existing) {
+      existing.description = `${existing.description}; OAuth error ${named}`;
+      existing.content = { ...existing.content, 'application/json': content };
+    } else {
+      const headers: Record<string, Reference | OpenApiHeader> = { 'Cache-Control': ref('headers', 'NoStore') };
+      if (status === '401') {
+        headers['WWW-Authenticate'] = { description: 'The Basic challenge (RFC 6749 5.2)', required: true, schema: { type: 'string' } };
+      }
+      responses[status] = {
+        description: `${REASONS[Number(status)] ?? 'Error'}: OAuth error ${named}`,
+        headers,
+        content: { 'application/json': content },
+      };
+    }
+  }
 
   const { credential } = operation;
   const needs: string[] = [];
@@ -729,6 +852,9 @@ function operationOf(operation: OperationDefinition): OpenApiOperation {
     security: securityOf(operation),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(operation.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaRef(operation.body) } } } } : {}),
+    ...(operation.form
+      ? { requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: operation.form } } } }
+      : {}),
     responses,
   };
 }
@@ -767,7 +893,8 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
       version: options.version ?? '0.1.0',
       description:
         'Browser authentication with short-lived JWTs. Every error is RFC 9457 `application/problem+json` with a stable `code` ' +
-        '(the `Problem` schema lists every code; each response lists the codes it can carry). `/auth/*` uses the refresh cookie ' +
+        '(the `Problem` schema lists every code; each response lists the codes it can carry), but for the OAuth errors of ' +
+        '`/oauth/*`, which are RFC 6749 JSON (`OAuthError`). `/auth/*` uses the refresh cookie ' +
         'and needs `X-Requested-With: XMLHttpRequest` on every POST; `/api/*` takes an access token or an API token in ' +
         '`Authorization: Bearer`. For an API token, the scope an operation needs is the one listed with `apiToken` in its ' +
         '`security`; an operation without `apiToken` there takes no API token. Generated from the zod schemas of ' +
@@ -793,6 +920,18 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
           bearerFormat: `${API_TOKEN_PREFIX}…`,
           description:
             'An API token (`spa_pat_` and 49 characters), sent like an access token. Each operation that takes one lists the scope it needs.',
+        },
+        serviceClient: {
+          type: 'http',
+          scheme: 'basic',
+          description:
+            "A service client's id and secret (RFC 6749 2.3.1: each form-urlencoded, then joined by a colon), for POST /oauth/token.",
+        },
+        serviceToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A service token from POST /oauth/token (scope `introspect`); never an access token of a person.',
         },
         refreshCookie: {
           type: 'apiKey',

@@ -235,3 +235,32 @@ export function createApiTokenLimit(
     keyGenerator: (req) => `token:${tokenOf(req)}`,
   });
 }
+
+/**
+ * Failed client authentications at POST /oauth/token per IP (four times LOGIN_MAX_FAILURES per
+ * window, as for passwords): a client secret is 256 random bits and cannot be guessed, but an
+ * endpoint that answers every guess is still a free oracle and a load. Only 401s count; once the
+ * count is reached, the next request is refused before its credentials are looked at.
+ */
+export function createClientAuthFailureLimit(options: RateLimitOptions): RequestHandler {
+  return limiter(options, 'client-auth-ip:', options.loginMaxFailures * 4, {
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+  });
+}
+
+/**
+ * Requests per service client per window at POST /oauth/introspect (the API token budget,
+ * API_TOKEN_RATE_LIMIT), with RateLimit headers named `service-client`.
+ */
+export function createServiceClientLimit(
+  options: RateLimitOptions & { apiTokenLimit: number },
+  clientOf: (req: Request) => string | undefined,
+): RequestHandler {
+  return limiter(options, 'service-client:', options.apiTokenLimit, {
+    identifier: 'service-client',
+    skip: (req) => clientOf(req) === undefined,
+    keyGenerator: (req) => `client:${clientOf(req)}`,
+  });
+}

@@ -4,13 +4,14 @@ import { createPostgresApiTokenStore } from './api-tokens.ts';
 import { type Database, isDatabaseUnavailable, openEmbeddedDatabase, openPostgresDatabase } from './database.ts';
 import { createPostgresEmailLinkStore } from './email-links.ts';
 import { migrate } from './migrate.ts';
+import { createPostgresServiceClientStore } from './service-clients.ts';
 import { createPostgresSessionStore } from './sessions.ts';
 import { createPostgresUserStore } from './users.ts';
 
 export type { Database } from './database.ts';
 
 /**
- * The PostgreSQL adapter: every port (users, sessions, email links, the activity log, API tokens) on one database, a real server through pg or
+ * The PostgreSQL adapter: every port (users, sessions, email links, the activity log, API tokens, service clients) on one database, a real server through pg or
  * the embedded PGlite, which speak the same SQL. The app sees the ports only; bootstrap.ts picks
  * the adapter.
  */
@@ -22,6 +23,7 @@ export function createPostgresStorage(db: Database) {
     emailLinks: createPostgresEmailLinkStore(db),
     activity: createPostgresActivityStore(db),
     apiTokens: createPostgresApiTokenStore(db),
+    serviceClients: createPostgresServiceClientStore(db),
     async ping() {
       await db.query('SELECT 1');
     },
