@@ -4,7 +4,8 @@
 // `npm run test:unit` (`node scripts/test.mjs unit`): the vitest half of `npm test`.
 // `npm run test:deploy` (`node scripts/test.mjs deploy`): the production topology. Vitest's deploy
 // project (compose, nginx, two API instances, load, faults) and api-processes project (the API's
-// entry point started as a process; API instances sharing Redis, and losing it), then Playwright's one-origin project (the main flows through
+// entry point started as a process; API instances sharing Redis, and losing it; the password
+// change raced by logins), then Playwright's one-origin project (the main flows through
 // nginx over two API instances).
 // Both halves run even when the first fails, so one run shows everything; the exit status is
 // non-zero when either failed. CI sets VITEST_JSON and PLAYWRIGHT_JSON_OUTPUT_NAME for reports.
