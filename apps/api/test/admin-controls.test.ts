@@ -10,6 +10,7 @@ import {
   PASSWORD,
   realBackends,
   refresh,
+  registerAdmin,
   registerUser,
   type TestApi,
   uniqueEmail,
@@ -21,12 +22,7 @@ import {
 // the system without an enabled admin.
 const backends = await realBackends();
 
-async function adminOf(api: TestApi) {
-  const admin = await registerUser(api.app);
-  await api.db.query("UPDATE users SET role = 'admin' WHERE id = $1", [admin.user.id]);
-  const session = await request(api.app).post('/auth/login').set(XHR).send({ email: admin.email, password: PASSWORD }).expect(200);
-  return { ...admin, accessToken: session.body.accessToken as string };
-}
+const adminOf = registerAdmin;
 
 const patch = (api: TestApi, token: string, id: string, body: object) =>
   request(api.app).patch(`/api/admin/users/${id}`).set(bearer(token)).send(body);

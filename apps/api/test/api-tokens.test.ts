@@ -16,6 +16,7 @@ import {
   memoryLogger,
   PASSWORD,
   realBackends,
+  registerAdmin,
   registerUser,
   type TestApi,
   XHR,
@@ -30,12 +31,7 @@ const DAY_MS = 86_400_000;
 
 type Person = Awaited<ReturnType<typeof registerUser>>;
 
-async function adminOf(api: TestApi): Promise<Person> {
-  const admin = await registerUser(api.app);
-  await api.db.query("UPDATE users SET role = 'admin' WHERE id = $1", [admin.user.id]);
-  const session = await request(api.app).post('/auth/login').set(XHR).send({ email: admin.email, password: PASSWORD }).expect(200);
-  return { ...admin, accessToken: session.body.accessToken as string };
-}
+const adminOf = registerAdmin;
 
 const createToken = (api: TestApi, person: Person, scopes: readonly Scope[], expiresInDays = 30, name = 'script') =>
   createApiToken(api.app, person.accessToken, { scopes, expiresInDays, name });

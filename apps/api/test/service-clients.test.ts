@@ -10,8 +10,8 @@ import {
   createApiToken,
   createTestApi,
   expectProblem,
-  PASSWORD,
   realBackends,
+  registerAdmin,
   registerUser,
   type TestApi,
   XHR,
@@ -27,12 +27,7 @@ const SECRET_PATTERN = /^spa_cs_[A-Za-z0-9_-]{43}$/;
 
 type Person = Awaited<ReturnType<typeof registerUser>>;
 
-async function adminOf(api: TestApi): Promise<Person> {
-  const admin = await registerUser(api.app);
-  await api.db.query("UPDATE users SET role = 'admin' WHERE id = $1", [admin.user.id]);
-  const session = await request(api.app).post('/auth/login').set(XHR).send({ email: admin.email, password: PASSWORD }).expect(200);
-  return { ...admin, accessToken: session.body.accessToken as string };
-}
+const adminOf = registerAdmin;
 
 /** RFC 6749 2.3.1: each part form-urlencoded, joined by a colon, then base64. */
 const basic = (id: string, secret: string) => ({

@@ -137,6 +137,14 @@ export async function registerUser(app: Express, overrides: { email?: string; pa
   return { email, password, accessToken: res.body.accessToken as string, user: res.body.user, refresh: refreshCookieOf(res) as string };
 }
 
+/** A fresh account made admin in the database, then signed in again so its access token says so. */
+export async function registerAdmin(api: Pick<TestApi, 'app' | 'db'>) {
+  const admin = await registerUser(api.app);
+  await api.db.query("UPDATE users SET role = 'admin' WHERE id = $1", [admin.user.id]);
+  const session = await request(api.app).post('/auth/login').set(XHR).send({ email: admin.email, password: PASSWORD }).expect(200);
+  return { ...admin, accessToken: session.body.accessToken as string };
+}
+
 export function refresh(app: Express, cookie: string | undefined) {
   const req = request(app).post('/auth/refresh').set(XHR);
   return cookie === undefined ? req : req.set('Cookie', `refresh_token=${cookie}`);
