@@ -3,6 +3,7 @@ import type { Role } from '@spa-auth/contract';
 import jwt from 'jsonwebtoken';
 import type { Clock } from '../clock.ts';
 import type { KeySet } from './keys.ts';
+import { JWT_ALGORITHM, type PinnedJwtFailure, verifyPinnedJwt } from './signed-jwt.ts';
 
 export type AccessTokenClaims = {
   iss: string;
@@ -37,8 +38,15 @@ export type AccessTokens = {
 };
 
 export const CLIENT_ID = 'spa-auth-web';
-const ALGORITHM = 'ES256';
 const TYPE = 'at+jwt';
+
+const FAILURE_DESCRIPTIONS: Record<Exclude<PinnedJwtFailure, 'expired'>, string> = {
+  malformed: 'The token is not a JWT',
+  algorithm: 'The token is not signed with ES256',
+  type: 'The token is not an access token',
+  key: 'The token was signed by an unknown key',
+  invalid: 'The token signature or claims are invalid',
+};
 
 /**
  * The one place that signs and verifies access tokens (RFC 9068). Verification pins ES256, the
@@ -75,40 +83,20 @@ export function createAccessTokens(options: {
         auth_time: Math.floor(authenticatedAt / 1000),
       };
       const token = jwt.sign(claims, keys.signing.privateKey, {
-        algorithm: ALGORITHM,
-        header: { alg: ALGORITHM, typ: TYPE, kid: keys.signing.kid },
+        algorithm: JWT_ALGORITHM,
+        header: { alg: JWT_ALGORITHM, typ: TYPE, kid: keys.signing.kid },
       });
       return { token, expiresIn: ttl };
     },
 
     verifyAccessToken(token) {
-      let decoded: jwt.Jwt | null;
-      try {
-        // jws parses the payload itself when the header says typ "JWT", and throws on non-JSON.
-        decoded = jwt.decode(token, { complete: true });
-      } catch {
-        return invalid('The token is not a JWT');
-      }
-      if (!decoded || typeof decoded.payload === 'string') return invalid('The token is not a JWT');
-      const { header } = decoded;
-      if (header.alg !== ALGORITHM) return invalid('The token is not signed with ES256');
-      if (header.typ !== TYPE) return invalid('The token is not an access token');
-      const key = typeof header.kid === 'string' ? keys.verifying.get(header.kid) : undefined;
-      if (!key) return invalid('The token was signed by an unknown key');
       const now = Math.floor(clock.now() / 1000);
-      let payload: jwt.JwtPayload;
-      try {
-        payload = jwt.verify(token, key, {
-          algorithms: [ALGORITHM],
-          issuer,
-          audience,
-          clockTolerance: tolerance,
-          clockTimestamp: now,
-        }) as jwt.JwtPayload;
-      } catch (error) {
-        if (error instanceof jwt.TokenExpiredError) return { ok: false, code: 'token_expired', description: 'The access token expired' };
-        return invalid('The token signature or claims are invalid');
+      const verified = verifyPinnedJwt(token, { keys, type: TYPE, issuer, audience, toleranceSeconds: tolerance, nowSeconds: now });
+      if (!verified.ok) {
+        if (verified.failure === 'expired') return { ok: false, code: 'token_expired', description: 'The access token expired' };
+        return invalid(FAILURE_DESCRIPTIONS[verified.failure]);
       }
+      const { payload } = verified;
       const { sub, sid, role, jti, iat, exp, client_id, email_verified, auth_time } = payload as Partial<AccessTokenClaims>;
       if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string') return invalid('The token lacks required claims');
       if (role !== 'user' && role !== 'admin') return invalid('The token has no valid role');

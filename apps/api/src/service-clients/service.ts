@@ -5,6 +5,7 @@ import { LRUCache } from 'lru-cache';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import type { KeySet } from '../auth/keys.ts';
 import type { RevocationBus, Revocations } from '../auth/revocations.ts';
+import { JWT_ALGORITHM, verifyPinnedJwt } from '../auth/signed-jwt.ts';
 import type { Clock } from '../clock.ts';
 import { generateClientSecret, hashClientSecret } from './format.ts';
 import type { ServiceClientRecord, ServiceClientStore } from './service-clients.ts';
@@ -12,7 +13,6 @@ import type { ServiceClientRecord, ServiceClientStore } from './service-clients.
 // A revoked client's tokens are refused on another instance within this time even with no bus,
 // because its cached row is re-read from the shared database: the bound sessions have.
 const STALE_AFTER_MS = 2_000;
-const ALGORITHM = 'ES256';
 /**
  * The service token's `typ`: not `at+jwt`, so the bearer check (which pins `at+jwt`) and any
  * RFC 9068 resource server refuse it as an access token; its audience is not the API's either.
@@ -126,37 +126,25 @@ export function createServiceClientService(deps: {
         exp: iat + ttl,
       };
       const token = jwt.sign(claims, keys.signing.privateKey, {
-        algorithm: ALGORITHM,
-        header: { alg: ALGORITHM, typ: SERVICE_TOKEN_TYPE, kid: keys.signing.kid },
+        algorithm: JWT_ALGORITHM,
+        header: { alg: JWT_ALGORITHM, typ: SERVICE_TOKEN_TYPE, kid: keys.signing.kid },
       });
       return { token, expiresIn: ttl };
     },
 
     /** The live client a service token was issued to, or null for anything else. */
     async verifyServiceToken(token: string): Promise<ServiceClientRecord | null> {
-      let decoded: jwt.Jwt | null;
-      try {
-        decoded = jwt.decode(token, { complete: true });
-      } catch {
-        return null;
-      }
-      if (!decoded || typeof decoded.payload === 'string') return null;
-      const { header } = decoded;
-      if (header.alg !== ALGORITHM || header.typ !== SERVICE_TOKEN_TYPE) return null;
-      const key = typeof header.kid === 'string' ? keys.verifying.get(header.kid) : undefined;
-      if (!key) return null;
-      let payload: jwt.JwtPayload;
-      try {
-        payload = jwt.verify(token, key, {
-          algorithms: [ALGORITHM],
-          issuer,
-          audience,
-          clockTolerance: tolerance,
-          clockTimestamp: Math.floor(clock.now() / 1000),
-        }) as jwt.JwtPayload;
-      } catch {
-        return null;
-      }
+      const nowSeconds = Math.floor(clock.now() / 1000);
+      const verified = verifyPinnedJwt(token, {
+        keys,
+        type: SERVICE_TOKEN_TYPE,
+        issuer,
+        audience,
+        toleranceSeconds: tolerance,
+        nowSeconds,
+      });
+      if (!verified.ok) return null;
+      const { payload } = verified;
       const { client_id, scope, sub, iat, exp } = payload;
       if (typeof client_id !== 'string' || sub !== undefined || typeof scope !== 'string') return null;
       if (!scope.split(' ').includes(SERVICE_TOKEN_SCOPE)) return null;
