@@ -75,6 +75,20 @@ export type ApiClientOptions = {
   onSessionExpired?: (info: { code: string }) => void;
   /** Refresh this long before expiry instead of waiting for a 401. Default 30 s, at most a quarter of the token's lifetime. */
   refreshMargin?: number;
+  /**
+   * Other origins that receive the access token: services that accept the API's tokens (they check
+   * them against its JWKS or by introspection). Each is exactly an origin, `scheme://host[:port]` as
+   * `new URL(url).origin` writes it; anything else (a path, a trailing slash, a wildcard) throws here.
+   * Their requests are API calls (token, refresh, one retry, session end), without the cookie or
+   * `X-Requested-With`. Default: none; the API's own origin always receives it.
+   *
+   * @example
+   * ```ts
+   * const client = createApiClient({ baseURL: 'https://api.example.com', tokenOrigins: ['https://notes.example.com'] });
+   * const { data } = await client.http.get('https://notes.example.com/notes');
+   * ```
+   */
+  tokenOrigins?: readonly string[];
   /** Name of the lock and channel shared by the tabs. Default `spa-auth`. */
   name?: string;
   /**
@@ -109,7 +123,7 @@ export type ApiClientOptions = {
  * ```
  */
 export type ApiClient = {
-  /** The one axios instance for every API call. The token is attached for the API's origin only. */
+  /** The one axios instance for every API call. The token is attached for the API's origin and `tokenOrigins` only. */
   readonly http: AxiosInstance;
   /** Start-up: restores the session from the refresh cookie. Single-flight: every call shares one refresh. */
   restore(): Promise<Session | null>;
@@ -196,6 +210,25 @@ const WORD_TIMEOUT_MS = 10_000;
 // Words this tab remembers: only the one of the attempt just before its own is ever waited for.
 const ATTEMPTS_HEARD_LIMIT = 64;
 
+/**
+ * `tokenOrigins`, each checked to be exactly an origin: a near miss must fail loudly, not leave a
+ * service without the token, and a pattern must never send it to hosts nobody listed.
+ */
+function tokenOriginsOf(values: readonly string[] = []): Set<string> {
+  for (const value of values) {
+    let origin = '';
+    try {
+      origin = new URL(value).origin;
+    } catch {}
+    if (value !== origin || !/^https?:/.test(origin) || origin.includes('*')) {
+      throw new TypeError(
+        `tokenOrigins: ${JSON.stringify(value)} is not an origin: scheme://host[:port] as new URL(url).origin gives it, no path, trailing slash or wildcard`,
+      );
+    }
+  }
+  return new Set(values);
+}
+
 function isTabMessage(message: unknown): message is TabMessage {
   const m = message as TabMessage | null;
   return (
@@ -222,6 +255,8 @@ function isTabMessage(message: unknown): message is TabMessage {
  * ```
  */
 export function createApiClient(options: ApiClientOptions): ApiClient {
+  // Checked first, so a bad list throws before a channel or page listener is opened.
+  const tokenOrigins = tokenOriginsOf(options.tokenOrigins);
   const name = options.name ?? 'spa-auth';
   const clock = options.seams?.clock ?? { now: () => Date.now() };
   const locks = options.seams?.locks ?? createLockManager();
@@ -370,10 +405,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     return refreshing;
   }
 
-  function classify(instance: AxiosInstance, config: InternalAxiosRequestConfig): 'foreign' | 'auth' | 'api' {
-    const url = new URL(instance.getUri(config), pageBaseUri());
-    if (url.origin !== apiBase.origin) return 'foreign';
-    return url.pathname.startsWith(authPrefix) ? 'auth' : 'api';
+  const urlOf = (instance: AxiosInstance, config: InternalAxiosRequestConfig) => new URL(instance.getUri(config), pageBaseUri());
+
+  /** 'api' gets the token; 'auth' is the API's cookie endpoints; 'foreign' is left alone. */
+  function classify(url: URL): 'foreign' | 'auth' | 'api' {
+    // The cookie endpoints exist on the API's origin only: a token origin's /auth/ path is an API call.
+    if (url.origin === apiBase.origin) return url.pathname.startsWith(authPrefix) ? 'auth' : 'api';
+    return tokenOrigins.has(url.origin) ? 'api' : 'foreign';
   }
 
   const describe = (config: InternalAxiosRequestConfig) => ({ method: (config.method ?? 'get').toUpperCase(), url: config.url ?? '' });
@@ -384,9 +422,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     marked[ATTACHED] = true;
 
     instance.interceptors.request.use(async (config: Config) => {
-      const target = classify(instance, config);
+      const url = urlOf(instance, config);
+      const target = classify(url);
       if (target === 'foreign') return config;
-      config.headers.set(CSRF_HEADER.name, CSRF_HEADER.value);
+      // The CSRF header guards the API's cookie endpoints only. A token origin has none, so it is not
+      // sent there and that service's CORS allow-list needs no X-Requested-With.
+      if (url.origin === apiBase.origin) config.headers.set(CSRF_HEADER.name, CSRF_HEADER.value);
       if (target === 'auth') {
         // The refresh cookie is scoped to /auth, so only these requests need credentials.
         config.withCredentials = true;
@@ -415,7 +456,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
     instance.interceptors.response.use(undefined, async (error: unknown) => {
       const config = (error as { config?: Config }).config;
-      if (!config || classify(instance, config) === 'foreign') throw error;
+      if (!config || classify(urlOf(instance, config)) === 'foreign') throw error;
       const response = (error as { response?: { status: number; headers: Record<string, unknown> } }).response;
       const challenge = String(response?.headers['www-authenticate'] ?? '');
       // Only API requests (not /auth/*) carry this state, set by the request interceptor.
