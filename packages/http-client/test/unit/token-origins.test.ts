@@ -2,7 +2,7 @@ import { AxiosError } from 'axios';
 import { HttpResponse, http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { ApiError, createApiClient } from '../../src/index.ts';
-import { API, CHALLENGE, OTHER, problem, type SeenRequest, signIn, useFakeApi } from './support.ts';
+import { API, CHALLENGE, OTHER, PASSWORD, problem, type SeenRequest, signIn, useFakeApi } from './support.ts';
 
 const t = useFakeApi();
 
@@ -151,6 +151,42 @@ describe('the access token goes to the origins listed in tokenOrigins as well as
     expect(tab.expired).toEqual([{ code: 'session_revoked' }]);
     expect(tab.client.getSession()).toBeNull();
     expect(t.api.refreshCalls).toBe(1);
+  });
+
+  it('when a listed origin asks for a recent sign-in, then no refresh runs, the app is asked once and the request is sent again with the new token', async () => {
+    const recent = new Set<string>();
+    const seen: Array<string | null> = [];
+    t.server.use(
+      http.delete(`${NOTES}/notes/a`, ({ request }) => {
+        const authorization = request.headers.get('authorization');
+        seen.push(authorization);
+        if (recent.has(authorization ?? '')) return new HttpResponse(null, { status: 204 });
+        return problem(401, 'insufficient_user_authentication', {
+          'WWW-Authenticate': 'Bearer realm="notes", error="insufficient_user_authentication", max_age=600',
+        });
+      }),
+      http.post(`${API}/auth/reauthenticate`, () => {
+        const body = t.api.session();
+        recent.add(`Bearer ${body.accessToken}`);
+        return HttpResponse.json(body, { headers: { 'Cache-Control': 'no-store' } });
+      }),
+    );
+    const prompts: Array<{ maxAgeSeconds: number | undefined }> = [];
+    const tab = t.browser.openTab({
+      tokenOrigins: [NOTES],
+      onReauthenticationRequired: async (info) => {
+        prompts.push(info);
+        await tab.client.reauthenticate(PASSWORD);
+        return true;
+      },
+    });
+    await signIn(tab);
+
+    await expect(tab.client.http.delete(`${NOTES}/notes/a`)).resolves.toMatchObject({ status: 204 });
+
+    expect(seen).toEqual(['Bearer at-1', 'Bearer at-2']);
+    expect(prompts).toEqual([{ maxAgeSeconds: 600 }]);
+    expect(t.api.refreshCalls).toBe(0);
   });
 
   it('when the token is inside the refresh margin, then it is refreshed before a call to a listed origin is sent', async () => {
