@@ -93,6 +93,21 @@ export default defineConfig({
       },
       {
         test: {
+          // The resource-server kit against the real API listening on a port (JWK Set, client
+          // credentials, introspection), on this run's PostgreSQL database.
+          name: 'resource-server',
+          maxWorkers: WORKERS,
+          root: 'packages/resource-server',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['../../apps/api/test/global-setup.ts'],
+          isolate: false,
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           // The root scripts (npm start, npm test): the commands they start on Windows, Linux and macOS.
           name: 'scripts',
           maxWorkers: WORKERS,

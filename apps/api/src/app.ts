@@ -109,6 +109,7 @@ export function createApp(deps: AppDeps): Express {
       keys,
       issuer: config.jwtIssuer,
       audience: config.jwtAudience,
+      extraAudiences: config.jwtExtraAudiences,
       ttlMs: config.accessTokenTtlMs,
       clockToleranceMs: config.clockToleranceMs,
       clock,

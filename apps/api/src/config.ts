@@ -21,6 +21,11 @@ export type Config = {
   jwtPreviousPublicKeys: KeyObject[];
   jwtIssuer: string;
   jwtAudience: string;
+  /**
+   * The other services that accept this API's access tokens (resource servers built on
+   * @spa-auth/resource-server): each is a value of the token's `aud` beside jwtAudience.
+   */
+  jwtExtraAudiences: string[];
   accessTokenTtlMs: number;
   /** Lifetime of a service client's token from POST /oauth/token (SERVICE_TOKEN_TTL). */
   serviceTokenTtlMs: number;
@@ -256,6 +261,20 @@ const EnvSchema = z.object({
   JWT_PREVIOUS_PUBLIC_KEYS: publicKeyList,
   JWT_ISSUER: z.string().min(1, 'must not be empty').default('spa-auth'),
   JWT_AUDIENCE: z.string().min(1, 'must not be empty').default('spa-auth-api'),
+  JWT_EXTRA_AUDIENCES: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const list = text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (list.some((audience) => /\s/.test(audience))) {
+        ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of audiences without spaces, like notes,billing' });
+        return z.NEVER;
+      }
+      return [...new Set(list)];
+    }),
   ACCESS_TOKEN_TTL: duration('5m'),
   SERVICE_TOKEN_TTL: duration('5m'),
   REFRESH_IDLE_TTL: duration('7d'),
@@ -406,6 +425,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     jwtPreviousPublicKeys: e.JWT_PREVIOUS_PUBLIC_KEYS,
     jwtIssuer: e.JWT_ISSUER,
     jwtAudience: e.JWT_AUDIENCE,
+    jwtExtraAudiences: e.JWT_EXTRA_AUDIENCES.filter((audience) => audience !== e.JWT_AUDIENCE),
     accessTokenTtlMs: e.ACCESS_TOKEN_TTL,
     serviceTokenTtlMs: e.SERVICE_TOKEN_TTL,
     refreshIdleTtlMs: e.REFRESH_IDLE_TTL,

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { requireScope } from '../src/auth/scopes.ts';
 import { bearer, createTestApi, expectProblem, PASSWORD, registerUser, type TestApi, XHR } from './support.ts';
+import { sendAttack, tokenAttacks } from './token-attacks.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -224,6 +225,27 @@ describe('forged and altered tokens', () => {
     const iat = Math.floor(api.clock.now() / 1000);
     const longest = (api.config.accessTokenTtlMs + api.config.clockToleranceMs) / 1000;
     await me(bearer(signEs256(validHeader(), { ...payload, iat, exp: iat + longest }, api.keys.signing.privateKey))).expect(200);
+  });
+});
+
+describe('the token attacks every service that accepts these tokens is tested with', () => {
+  it('when each attack of the shared table is sent to GET /api/me, then the answer is the one the table says', async () => {
+    const user = await registerUser(api.app);
+    const attacks = tokenAttacks({
+      token: user.accessToken,
+      signingKey: api.keys.signing.privateKey,
+      publicKey: api.keys.signing.publicKey,
+      kid: api.keys.signing.kid,
+      nowSeconds: Math.floor(api.clock.now() / 1000),
+      ttlSeconds: api.config.accessTokenTtlMs / 1000,
+      toleranceSeconds: api.config.clockToleranceMs / 1000,
+    });
+    const answers = [];
+    for (const attack of attacks) {
+      const res = await sendAttack(api.app, '/api/me', attack.request);
+      answers.push({ name: attack.name, status: res.status, code: res.body.code });
+    }
+    expect(answers).toEqual(attacks.map(({ name, status, code }) => ({ name, status, code })));
   });
 });
 

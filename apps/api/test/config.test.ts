@@ -29,6 +29,7 @@ describe('configuration', () => {
       dataDir: '.data',
       jwtIssuer: 'spa-auth',
       jwtAudience: 'spa-auth-api',
+      jwtExtraAudiences: [],
       accessTokenTtlMs: 300_000,
       refreshIdleTtlMs: 7 * 86_400_000,
       sessionMaxAgeMs: 30 * 86_400_000,
@@ -45,6 +46,11 @@ describe('configuration', () => {
       jwtPrivateKey: undefined,
       jwtPreviousPublicKeys: [],
     });
+  });
+
+  it('when other services accept the tokens, then JWT_EXTRA_AUDIENCES lists them once each, and a spaced value is refused by name', () => {
+    expect(loadConfig({ JWT_EXTRA_AUDIENCES: ' notes, billing,notes,spa-auth-api' }).jwtExtraAudiences).toEqual(['notes', 'billing']);
+    expect(() => loadConfig({ JWT_EXTRA_AUDIENCES: 'notes,two words' })).toThrow(/JWT_EXTRA_AUDIENCES/);
   });
 
   it('when a real database is configured, then demo users default to off', () => {

@@ -1,4 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { CSRF_HEADER, Problem, type Scope } from '@spa-auth/contract';
 import { type CaughtMail, linkIn, type MailCatcher, startMailCatcher } from '@spa-auth/mail-catcher';
@@ -86,12 +89,12 @@ export function testConfig(env: Record<string, string> = {}): Config {
  * The clock starts at the wall-clock time so that headers computed by libraries from Date.now()
  * (cookie Expires, RateLimit reset) stay sensible.
  */
-export async function createTestApi(env: Record<string, string> = {}, options: { db?: Database } = {}): Promise<TestApi> {
+export async function createTestApi(env: Record<string, string> = {}, options: { db?: Database; keys?: KeySet } = {}): Promise<TestApi> {
   const config = testConfig(env);
   const db = options.db ?? (await sharedEmbeddedDatabase());
   const storage = createPostgresStorage(db);
   const clock = createManualClock(Math.floor(Date.now() / 1000) * 1000);
-  const keys = testKeys();
+  const keys = options.keys ?? testKeys();
   const { app, deps } = await bootstrap(config, {
     storage,
     clock,
@@ -250,4 +253,38 @@ export function linkTokenIn(message: CaughtMail, path: string): string {
   expect(`${url.origin}${url.pathname}`).toBe(`${TEST_APP_URL}${path}`);
   expect(url.search).toBe('');
   return new URLSearchParams(url.hash.slice(1)).get('token') as string;
+}
+
+/** Resolves with the server's http://127.0.0.1:<port> once it listens on an ephemeral port. */
+export async function listening(server: Server): Promise<string> {
+  if (!server.listening) await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export type RunningApi = { api: TestApi; url: string };
+
+/**
+ * The real API (createTestApi: the real app and config parser, a manual clock) listening on a port
+ * for this file's tests, on this run's PostgreSQL database, or on PGlite when the run opted out.
+ */
+export function useRunningApi(env: Record<string, string> = {}): () => RunningApi {
+  let running: RunningApi | undefined;
+  let server: Server | undefined;
+  let postgres: Database | null = null;
+  beforeAll(async () => {
+    postgres = await openTestPostgres();
+    const api = await createTestApi(env, postgres ? { db: postgres } : {});
+    server = api.app.listen(0, '127.0.0.1');
+    running = { api, url: await listening(server) };
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+    await running?.api.deps.background?.settled();
+    await postgres?.close();
+  });
+  return () => {
+    if (!running) throw new Error('the API starts in beforeAll');
+    return running;
+  };
 }

@@ -1,13 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
-import { afterAll, beforeAll } from 'vitest';
-import type { Database } from '../../api/src/adapters/postgres/database.ts';
-import { createTestApi, openTestPostgres, PASSWORD, registerUser, type TestApi, XHR } from '../../api/test/support.ts';
+import { PASSWORD, registerUser, type TestApi, XHR } from '../../api/test/support.ts';
 import { type CliIo, runCli as runCliInProcess } from '../src/cli.ts';
+
+export { listening, type RunningApi, useRunningApi } from '../../api/test/support.ts';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -53,43 +51,9 @@ export async function runInProcess(args: readonly string[], env: Record<string, 
   return { code, stdout, stderr };
 }
 
-/** Resolves with the server's http://127.0.0.1:<port> once it listens on an ephemeral port. */
-export async function listening(server: Server): Promise<string> {
-  if (!server.listening) await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 /** The environment a script would run the CLI with. */
 export function cliEnv(apiUrl: string, secret: string): Record<string, string> {
   return { SPA_AUTH_TOKEN: secret, SPA_AUTH_API_URL: apiUrl };
-}
-
-export type RunningApi = { api: TestApi; url: string };
-
-/**
- * The real API (createTestApi: the real app and config parser, a manual clock) listening on a port
- * for this file's tests, on this run's PostgreSQL database, or on PGlite when the run opted out.
- */
-export function useRunningApi(env: Record<string, string> = {}): () => RunningApi {
-  let running: RunningApi | undefined;
-  let server: Server | undefined;
-  let postgres: Database | null = null;
-  beforeAll(async () => {
-    postgres = await openTestPostgres();
-    const api = await createTestApi(env, postgres ? { db: postgres } : {});
-    server = api.app.listen(0, '127.0.0.1');
-    running = { api, url: await listening(server) };
-  });
-  afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
-    await running?.api.deps.background?.settled();
-    await postgres?.close();
-  });
-  return () => {
-    if (!running) throw new Error('the API starts in beforeAll');
-    return running;
-  };
 }
 
 export type Person = { id: string; email: string; name: string; accessToken: string };

@@ -265,7 +265,7 @@ export const IntrospectionResponse = z.object({
   exp: z.optional(z.number()),
   iat: z.optional(z.number()),
   iss: z.optional(z.string()),
-  aud: z.optional(z.string()),
+  aud: z.optional(z.union([z.string(), z.array(z.string())])),
   token_type: z.optional(z.literal('Bearer')),
   auth_time: z.optional(z.number()),
 });
@@ -284,11 +284,6 @@ export const Problem = z.object({
   errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
 });
 export type Problem = z.infer<typeof Problem>;
-
-/** The problem `type` URI for a code. A URN, because nothing has to be served at it. */
-export function problemType(code: ErrorCode): string {
-  return `urn:spa-auth:problem:${code}`;
-}
 
 // The plain wire types (wire-types.ts) are what clients without zod use; these fail the build the
 // moment one of them and its schema's inferred type part ways, in either direction.

@@ -9,6 +9,8 @@
  * await fetch('/auth/logout', { method: 'POST', credentials: 'include', headers: { [CSRF_HEADER.name]: CSRF_HEADER.value } });
  * ```
  */
+import type { ErrorCode } from './wire-types.ts';
+
 export * from './api-tokens.ts';
 export { ERROR_CODES } from './error-codes.ts';
 export type * from './wire-types.ts';
@@ -18,3 +20,8 @@ export const CSRF_HEADER = { name: 'X-Requested-With', value: 'XMLHttpRequest' }
 
 /** The refresh cookie's name and path (requirement 5.1). */
 export const REFRESH_COOKIE = { name: 'refresh_token', path: '/auth' } as const;
+
+/** The problem `type` URI for a code. A URN, because nothing has to be served at it. */
+export function problemType(code: ErrorCode): string {
+  return `urn:spa-auth:problem:${code}`;
+}

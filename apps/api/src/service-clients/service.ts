@@ -1,11 +1,11 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { type CreatedServiceClientResponse, type IntrospectionResponse, ROLE_SCOPES, type ServiceClientInfo } from '@spa-auth/contract';
+import { JWT_ALGORITHM, verifyPinnedJwt } from '@spa-auth/resource-server/verify';
 import jwt from 'jsonwebtoken';
 import { LRUCache } from 'lru-cache';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import type { KeySet } from '../auth/keys.ts';
 import type { RevocationBus, Revocations } from '../auth/revocations.ts';
-import { JWT_ALGORITHM, verifyPinnedJwt } from '../auth/signed-jwt.ts';
 import type { Clock } from '../clock.ts';
 import { generateClientSecret, hashClientSecret } from './format.ts';
 import type { ServiceClientRecord, ServiceClientStore } from './service-clients.ts';
@@ -136,7 +136,7 @@ export function createServiceClientService(deps: {
     async verifyServiceToken(token: string): Promise<ServiceClientRecord | null> {
       const nowSeconds = Math.floor(clock.now() / 1000);
       const verified = verifyPinnedJwt(token, {
-        keys,
+        key: (kid) => keys.verifying.get(kid),
         type: SERVICE_TOKEN_TYPE,
         issuer,
         audience,

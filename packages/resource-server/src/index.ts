@@ -1,0 +1,195 @@
+/**
+ * Accept spa-auth access tokens in another service: the API's own verifier, the API's public keys
+ * from its JWK Set, and (with a service client) revocation through the API's token introspection.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import { createResourceServer } from '@spa-auth/resource-server';
+ *
+ * const tokens = createResourceServer({
+ *   apiUrl: 'http://localhost:3000',
+ *   issuer: 'spa-auth',
+ *   audience: 'notes',
+ *   introspection: { clientId: process.env.SERVICE_CLIENT_ID ?? '', clientSecret: process.env.SERVICE_CLIENT_SECRET ?? '' },
+ * });
+ * const app = express();
+ * app.get('/notes', tokens.requireAuth, (_req, res) => {
+ *   res.json({ owner: res.locals.auth.sub });
+ * });
+ * ```
+ */
+import { problemType } from '@spa-auth/contract/wire';
+import type { RequestHandler, Response } from 'express';
+import { type Clock, createIntrospection, IntrospectionUnavailableError } from './introspection.ts';
+import { createRemoteKeys } from './remote-keys.ts';
+import {
+  ACCESS_TOKEN_TYPE,
+  type AccessTokenClaims,
+  type AccessTokenResult,
+  describeFailure,
+  readPinnedHeader,
+  verifyAccessToken,
+} from './verify.ts';
+
+export type { Clock } from './introspection.ts';
+export type { AccessTokenClaims, Role } from './verify.ts';
+
+declare global {
+  namespace Express {
+    interface Locals {
+      /** Set by requireAuth: the verified access token's claims. */
+      auth: AccessTokenClaims;
+    }
+  }
+}
+
+export type ResourceServerOptions = {
+  /** The spa-auth API's base URL as this service reaches it (its JWK Set and OAuth endpoints are beneath). */
+  apiUrl: string | URL;
+  /** The API's JWT_ISSUER: the `iss` every token must carry. */
+  issuer: string;
+  /** This service's audience: one of the API's JWT_EXTRA_AUDIENCES, so that tokens name this service. */
+  audience: string;
+  /**
+   * The longest access-token lifetime honoured, in seconds: the API's ACCESS_TOKEN_TTL (default 300).
+   * A token that lives longer was not minted by a sign-in of the API.
+   */
+  maxTokenLifetimeSeconds?: number;
+  /** Clock skew allowed for `exp` and `iat`, in seconds: the API's CLOCK_TOLERANCE (default 5). */
+  clockToleranceSeconds?: number;
+  /** JWK Set caching (see RemoteKeysOptions): how long keys are trusted, how often an unknown kid may re-fetch. */
+  keys?: { maxAgeMs?: number; cooldownMs?: number };
+  /**
+   * The service client that asks the API whether a token's session is still live. Without it
+   * (`false`), a token is accepted until its `exp` even after its session was ended: at most one
+   * access-token lifetime. Required unless turned off explicitly.
+   */
+  introspection: { clientId: string; clientSecret: string; cacheMs?: number } | false;
+  clock?: Clock;
+  fetch?: typeof fetch;
+};
+
+export type VerifyOutcome =
+  | { ok: true; claims: AccessTokenClaims }
+  | {
+      ok: false;
+      status: 401 | 503;
+      code: 'token_expired' | 'token_invalid' | 'session_revoked' | 'service_unavailable';
+      description: string;
+    };
+
+export type ResourceServer = {
+  /**
+   * Express middleware: the access token from `Authorization: Bearer` (never the query or body,
+   * RFC 6750 2.1), verified, its session live. On success `res.locals.auth` holds the claims; on
+   * failure an RFC 6750 challenge and an RFC 9457 problem with the API's codes, so the spa-auth
+   * client refreshes and retries exactly as it does against the API.
+   */
+  requireAuth: RequestHandler;
+  /** The same checks without Express. */
+  verify(token: string): Promise<VerifyOutcome>;
+  /** How many introspection requests were sent (0 without introspection). */
+  readonly introspectionRequests: number;
+};
+
+const REALM = 'Bearer realm="spa-auth"';
+const BEARER = /^Bearer (.*)$/is;
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+const TITLES = {
+  token_missing: 'Authentication required',
+  invalid_request: 'Invalid request',
+  token_expired: 'Token expired',
+  token_invalid: 'Invalid token',
+  session_revoked: 'Session revoked',
+  service_unavailable: 'Service unavailable',
+} as const;
+
+function problem(res: Response, status: number, code: keyof typeof TITLES, detail: string, headers: Record<string, string>): void {
+  res
+    .status(status)
+    .set({ ...headers, 'Cache-Control': 'no-store', 'Content-Type': 'application/problem+json' })
+    .send(JSON.stringify({ type: problemType(code), title: TITLES[code], status, detail, code }));
+}
+
+export function createResourceServer(options: ResourceServerOptions): ResourceServer {
+  const apiUrl = new URL(options.apiUrl);
+  const { issuer, audience } = options;
+  const clock = options.clock ?? Date;
+  const maxLifetimeSeconds = options.maxTokenLifetimeSeconds ?? 300;
+  const toleranceSeconds = options.clockToleranceSeconds ?? 5;
+  if (options.introspection === undefined) {
+    throw new Error('createResourceServer: pass introspection credentials, or introspection: false to accept tokens until exp');
+  }
+  const keys = createRemoteKeys({
+    url: new URL('.well-known/jwks.json', withSlash(apiUrl)),
+    ...options.keys,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  const introspection = options.introspection
+    ? createIntrospection({ apiUrl, ...options.introspection, clock, ...(options.fetch ? { fetch: options.fetch } : {}) })
+    : null;
+
+  async function verify(token: string): Promise<VerifyOutcome> {
+    const header = readPinnedHeader(token, ACCESS_TOKEN_TYPE);
+    if (!header.ok) return { ok: false, status: 401, ...describeFailure(header.failure) };
+    const found = await keys.get(header.kid);
+    if (!found.ok && found.failure === 'unavailable') {
+      return { ok: false, status: 503, code: 'service_unavailable', description: 'The signing keys could not be fetched' };
+    }
+    const key = found.ok ? found.key : undefined;
+    const result: AccessTokenResult = verifyAccessToken(token, {
+      key: (kid) => (kid === header.kid ? key : undefined),
+      issuer,
+      audience,
+      maxLifetimeSeconds,
+      toleranceSeconds,
+      nowSeconds: Math.floor(clock.now() / 1000),
+    });
+    if (!result.ok) return { ...result, status: 401 };
+    if (!introspection) return result;
+    try {
+      if (!(await introspection.isActive(token, result.claims.sid))) {
+        return { ok: false, status: 401, code: 'session_revoked', description: 'The session has ended' };
+      }
+    } catch (error) {
+      if (!(error instanceof IntrospectionUnavailableError)) throw error;
+      // Fail closed: without an answer, a revoked session cannot be told from a live one.
+      return { ok: false, status: 503, code: 'service_unavailable', description: 'The session could not be checked' };
+    }
+    return result;
+  }
+
+  const requireAuth: RequestHandler = async (req, res, next) => {
+    const header = req.get('Authorization');
+    const scheme = header?.split(' ', 1)[0] ?? '';
+    if (header === undefined || scheme.toLowerCase() !== 'bearer') {
+      return problem(res, 401, 'token_missing', 'An access token is required', { 'WWW-Authenticate': REALM });
+    }
+    const token = BEARER.exec(header)?.[1] ?? '';
+    if (!JWT_SHAPE.test(token)) {
+      return problem(res, 400, 'invalid_request', 'The Authorization header is malformed', {
+        'WWW-Authenticate': `${REALM}, error="invalid_request"`,
+      });
+    }
+    const outcome = await verify(token);
+    if (outcome.ok) {
+      res.locals.auth = outcome.claims;
+      return next();
+    }
+    if (outcome.status === 503) return problem(res, 503, outcome.code, outcome.description, { 'Retry-After': '1' });
+    problem(res, 401, outcome.code, outcome.description, {
+      'WWW-Authenticate': `${REALM}, error="invalid_token", error_description="${outcome.description}"`,
+    });
+  };
+
+  return {
+    requireAuth,
+    verify,
+    get introspectionRequests() {
+      return introspection?.requests ?? 0;
+    },
+  };
+}
+
+const withSlash = (url: URL) => (url.href.endsWith('/') ? url : new URL(`${url.href}/`));
