@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** The READMEs published with a package: what someone outside the repository copies from. */
-const READMES = ['packages/contract/README.md', 'packages/http-client/README.md'];
+const READMES = ['packages/contract/README.md', 'packages/http-client/README.md', 'packages/resource-server/README.md'];
+/** Those of packages that run in Node, not in a browser: their samples see Node's globals as well. */
+const NODE_READMES = new Set(['packages/resource-server/README.md']);
+const NODE_TYPES = '/// <reference types="node" />\n';
 const tscBin = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
 
 type Sample = { readme: string; line: number; language: 'ts' | 'tsx'; code: string };
@@ -43,7 +46,8 @@ function samplesOf(readme: string, markdown: string): Sample[] {
  */
 function compile(dir: string, samples: readonly Sample[]): string[] {
   const files = samples.map((sample, index) => `sample-${index + 1}.${sample.language}`);
-  for (const [index, sample] of samples.entries()) writeFileSync(join(dir, files[index] as string), sample.code);
+  const prefixes = samples.map((sample) => (NODE_READMES.has(sample.readme) ? NODE_TYPES : ''));
+  for (const [index, sample] of samples.entries()) writeFileSync(join(dir, files[index] as string), `${prefixes[index]}${sample.code}`);
   const tsconfig = {
     compilerOptions: {
       strict: true,
@@ -78,10 +82,13 @@ function compile(dir: string, samples: readonly Sample[]): string[] {
       continue;
     }
     const [, file = '', line = '', column = '', message = ''] = located;
-    const sample = samples[files.indexOf(file)];
+    const index = files.indexOf(file);
+    const sample = samples[index];
+    // The Node reference added above the block is one line the README does not have.
+    const added = index >= 0 && prefixes[index] ? 1 : 0;
     diagnostics.push(
       sample
-        ? `${sample.readme}:${sample.line + Number(line)}:${column} (the block opened at line ${sample.line}): ${message}`
+        ? `${sample.readme}:${sample.line + Number(line) - added}:${column} (the block opened at line ${sample.line}): ${message}`
         : `${relative(repoRoot, resolve(dir, file))}:${line}:${column}: ${message}`,
     );
   }

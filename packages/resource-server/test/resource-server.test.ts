@@ -214,6 +214,22 @@ describe('revocation through introspection', () => {
     expect(counts.token).toBe(1);
   });
 
+  it('when four fifths of the service token lifetime have passed, then one new grant serves the next questions', async () => {
+    const { app, counts } = kit();
+    const user = await registerUser(current.app);
+    await notes(app, user.accessToken).expect(200);
+    expect(counts.token).toBe(1);
+    const lifetime = current.config.serviceTokenTtlMs;
+    current.clock.advance(lifetime * 0.8 - 1);
+    const second = await registerUser(current.app);
+    await notes(app, second.accessToken).expect(200);
+    expect(counts.token).toBe(1);
+    current.clock.advance(1);
+    const third = await registerUser(current.app);
+    await Promise.all([notes(app, third.accessToken).expect(200), notes(app, second.accessToken).expect(200)]);
+    expect(counts.token).toBe(2);
+  });
+
   it('when the session is ended at the API, then the service refuses its token once the cache time has passed, and keeps refusing without asking', async () => {
     const { app, counts } = kit();
     const user = await registerUser(current.app);
