@@ -1,7 +1,9 @@
 // The packed packages used the way an app outside this repository uses them: packs
-// @spa-auth/contract and @spa-auth/http-client, installs the two tarballs into a scratch Vite +
-// React app made in the system's temporary directory, builds it and serves it with vite preview.
-// The Playwright project `consumer` (`npm run test:deploy`) drives it against the real API.
+// @spa-auth/contract, @spa-auth/http-client and @spa-auth/resource-server, installs the tarballs
+// into a scratch Vite + React app made in the system's temporary directory, builds it and serves it
+// with vite preview. The Playwright project `consumer` (`npm run test:deploy`) drives it against the
+// real API. Before that, a small Express service in the same directory, type-checked with Node's
+// types, accepts a token of the real API through the installed kit and refuses an altered one.
 //
 //   VITE_API_URL=http://localhost:3000 node scripts/consumer-app.mjs [port]      (default 4175)
 //
@@ -18,13 +20,16 @@ import { fileURLToPath } from 'node:url';
 import { spawnTool } from './lib/commands.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PACKAGES = ['@spa-auth/contract', '@spa-auth/http-client'];
+const PACKAGES = ['@spa-auth/contract', '@spa-auth/http-client', '@spa-auth/resource-server'];
 // What the repository's web app depends on, at the versions its lockfile installs, so the scratch
 // app meets what the client is tested with (and npm finds them in its cache).
 const WEB_APP_DEPENDENCIES = ['react', 'react-dom', 'axios'];
 // TypeScript and React's types too: the app is type-checked, strictly and without zod, to prove the
 // packed type declarations stand on their own.
 const WEB_APP_DEV_DEPENDENCIES = ['vite', '@vitejs/plugin-react', 'typescript', '@types/react', '@types/react-dom'];
+// The service beside the app: Express (the kit's optional peer) and the types a Node service compiles with.
+const SERVICE_DEPENDENCIES = ['express'];
+const SERVICE_DEV_DEPENDENCIES = ['@types/express', '@types/node'];
 
 const port = Number(process.argv[2] ?? 4175);
 const apiUrl = process.env.VITE_API_URL;
@@ -163,6 +168,65 @@ function checkInstalled() {
   // zod is an optional peer of both: installing them must not bring it.
   if (existsSync(path.join(appDir, 'node_modules', 'zod'))) throw new StepFailed('check the install', 'zod was installed, though optional');
 }
+
+// Run by Node itself (type stripping), after tsc has checked it strictly against the packed declarations.
+const SERVICE_SMOKE_TS = `import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createResourceServer } from '@spa-auth/resource-server';
+import express from 'express';
+
+const apiUrl = process.env.API_URL ?? '';
+// The API's own audience: this API names no other service in its tokens here, and the check is the same.
+const tokens = createResourceServer({ apiUrl, issuer: 'spa-auth', audience: 'spa-auth-api', introspection: false });
+const app = express();
+app.get('/whoami', tokens.requireAuth, (_req, res) => {
+  res.json({ sub: res.locals.auth.sub });
+});
+const server = app.listen(0, '127.0.0.1');
+await once(server, 'listening');
+const base = \`http://127.0.0.1:\${(server.address() as AddressInfo).port}\`;
+
+const signUp = await fetch(\`\${apiUrl}/auth/register\`, {
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', 'X-Requested-With': 'XMLHttpRequest' },
+  body: JSON.stringify({ email: \`kit-\${Date.now()}@example.test\`, password: 'correct-horse-battery', name: 'Kit' }),
+});
+if (signUp.status !== 201) throw new Error(\`the API answered \${signUp.status} to the sign-up\`);
+const { accessToken, user } = (await signUp.json()) as { accessToken: string; user: { id: string } };
+
+const whoami = (token: string) => fetch(\`\${base}/whoami\`, { headers: { Authorization: \`Bearer \${token}\` } });
+const accepted = await whoami(accessToken);
+const body = (await accepted.json()) as { sub?: string };
+if (accepted.status !== 200 || body.sub !== user.id) throw new Error(\`the kit answered \${accepted.status} \${JSON.stringify(body)} to a live token\`);
+const [header, payload, signature] = accessToken.split('.') as [string, string, string];
+const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+const altered = [header, Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url'), signature].join('.');
+const refused = await whoami(altered);
+if (refused.status !== 401) throw new Error(\`the kit answered \${refused.status} to an altered token\`);
+server.close();
+console.log('the kit accepted the live token and refused the altered one');
+`;
+
+const SERVICE_TSCONFIG = `${JSON.stringify(
+  {
+    compilerOptions: {
+      target: 'es2023',
+      lib: ['es2023'],
+      module: 'nodenext',
+      moduleResolution: 'nodenext',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      types: ['node'],
+      erasableSyntaxOnly: true,
+      verbatimModuleSyntax: true,
+    },
+    include: ['.'],
+  },
+  null,
+  2,
+)}
+`;
 
 const MAIN_TSX = `import { ApiError, createApiClient, type Session } from '@spa-auth/http-client';
 import { type FormEvent, StrictMode, useEffect, useState, useSyncExternalStore } from 'react';
@@ -371,8 +435,12 @@ try {
         dependencies: {
           ...Object.fromEntries(PACKAGES.map((name) => [name, fromTarball(name)])),
           ...webAppVersionsOf(lockfile, WEB_APP_DEPENDENCIES),
+          ...webAppVersionsOf(lockfile, SERVICE_DEPENDENCIES),
         },
-        devDependencies: webAppVersionsOf(lockfile, WEB_APP_DEV_DEPENDENCIES),
+        devDependencies: {
+          ...webAppVersionsOf(lockfile, WEB_APP_DEV_DEPENDENCIES),
+          ...webAppVersionsOf(lockfile, SERVICE_DEV_DEPENDENCIES),
+        },
       },
       null,
       2,
@@ -382,6 +450,8 @@ try {
     'src/main.tsx': MAIN_TSX,
     'src/vite-env.d.ts': VITE_ENV,
     'tsconfig.json': TSCONFIG,
+    'service/smoke.ts': SERVICE_SMOKE_TS,
+    'service/tsconfig.json': SERVICE_TSCONFIG,
   });
   const installedFrom = Object.entries(tarballs).map(([name, file]) => `${name} from ${file}`);
   log(`app written: ${installedFrom.join(', ')}`);
@@ -392,6 +462,13 @@ try {
 
   await run('type check', (stdio) =>
     spawn(process.execPath, [path.join(appDir, 'node_modules/typescript/bin/tsc'), '-p', '.'], { cwd: appDir, stdio }),
+  );
+
+  await run('type check the service', (stdio) =>
+    spawn(process.execPath, [path.join(appDir, 'node_modules/typescript/bin/tsc'), '-p', 'service'], { cwd: appDir, stdio }),
+  );
+  await run('the service accepts a real token through the installed kit', (stdio) =>
+    spawn(process.execPath, ['service/smoke.ts'], { cwd: appDir, env: { ...process.env, API_URL: apiUrl }, stdio }),
   );
 
   await run('vite build', (stdio) => startVite(['build'], stdio));

@@ -14,6 +14,9 @@ export type PinnedJwtFailure = 'malformed' | 'algorithm' | 'type' | 'key' | 'exp
 /** Finds the public key for a `kid`: the API's own key set, or a service's copy of the JWK Set. */
 export type KeyLookup = (kid: string) => KeyObject | undefined;
 
+/** A verified JWT's claims, each still to be checked by the caller for its type. */
+export type JwtClaims = { readonly [claim: string]: unknown };
+
 export type PinnedJwtExpectations = {
   key: KeyLookup;
   type: string;
@@ -56,7 +59,7 @@ export function readPinnedHeader(token: string, type: string): DecodedHeader {
 export function verifyPinnedJwt(
   token: string,
   expected: PinnedJwtExpectations,
-): { ok: true; payload: jwt.JwtPayload } | { ok: false; failure: PinnedJwtFailure } {
+): { ok: true; payload: JwtClaims } | { ok: false; failure: PinnedJwtFailure } {
   const header = readPinnedHeader(token, expected.type);
   if (!header.ok) return header;
   const key = expected.key(header.kid);
@@ -68,7 +71,7 @@ export function verifyPinnedJwt(
       audience: expected.audience,
       clockTolerance: expected.toleranceSeconds,
       clockTimestamp: expected.nowSeconds,
-    }) as jwt.JwtPayload;
+    }) as JwtClaims;
     return { ok: true, payload };
   } catch (error) {
     return { ok: false, failure: error instanceof jwt.TokenExpiredError ? 'expired' : 'invalid' };
