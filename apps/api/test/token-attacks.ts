@@ -252,3 +252,21 @@ export function sendAttack(app: Parameters<typeof request>[0], path: string, att
   const url = attack.query ? `${path}?${new URLSearchParams(attack.query)}` : path;
   return attack.body ? request(app).post(url).set(attack.headers).send(attack.body) : request(app).get(url).set(attack.headers);
 }
+
+/**
+ * Sends every attack to `path` and answers what came back beside what the table expects, for one
+ * `toEqual` that names each attack that got another answer. Every refusal must be problem+json with
+ * a Bearer challenge, whichever service gave it.
+ */
+export async function answersTo(app: Parameters<typeof request>[0], path: string, attacks: readonly TokenAttack[]) {
+  const answers: { name: string; status: number; code: string | undefined; problem: boolean }[] = [];
+  for (const attack of attacks) {
+    const res = await sendAttack(app, path, attack.request);
+    const problem =
+      /^application\/problem\+json/.test(res.headers['content-type'] ?? '') &&
+      /^Bearer realm="spa-auth"/.test(res.headers['www-authenticate'] ?? '');
+    answers.push({ name: attack.name, status: res.status, code: res.body.code, problem: res.status === 200 || problem });
+  }
+  const expected = attacks.map(({ name, status, code }) => ({ name, status, code, problem: true }));
+  return { answers, expected };
+}

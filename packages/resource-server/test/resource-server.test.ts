@@ -17,7 +17,7 @@ import {
   testKeys,
   XHR,
 } from '../../../apps/api/test/support.ts';
-import { sendAttack, tokenAttacks } from '../../../apps/api/test/token-attacks.ts';
+import { answersTo, tokenAttacks } from '../../../apps/api/test/token-attacks.ts';
 import { createResourceServer, type ResourceServer, type ResourceServerOptions } from '../src/index.ts';
 
 // The kit against the real API listening on a port (the real app, config parser and database, a
@@ -135,16 +135,8 @@ describe('verification: the API own verifier, the keys from its JWK Set', () => 
       toleranceSeconds: current.config.clockToleranceMs / 1000,
       serviceToken: grant.body.access_token,
     });
-    const answers = [];
-    for (const attack of attacks) {
-      const res = await sendAttack(app, '/notes', attack.request);
-      if (res.status !== 200) {
-        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-        expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="spa-auth"/);
-      }
-      answers.push({ name: attack.name, status: res.status, code: res.body.code });
-    }
-    expect(answers).toEqual(attacks.map(({ name, status, code }) => ({ name, status, code })));
+    const { answers, expected } = await answersTo(app, '/notes', attacks);
+    expect(answers).toEqual(expected);
   });
 
   it('when tokens name made-up keys, then the JWK Set is fetched again at most once per cooldown', async () => {
