@@ -108,6 +108,22 @@ export default defineConfig({
       },
       {
         test: {
+          // The notes example service on the real API listening on a port (the resource-server kit,
+          // a real service client, introspection), and its store's contract in memory and on this
+          // run's PostgreSQL database.
+          name: 'notes',
+          maxWorkers: WORKERS,
+          root: 'apps/notes',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['../api/test/global-setup.ts'],
+          isolate: false,
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           // The root scripts (npm start, npm test): the commands they start on Windows, Linux and macOS.
           name: 'scripts',
           maxWorkers: WORKERS,

@@ -1,0 +1,124 @@
+import type { ErrorCode } from '@spa-auth/contract/wire';
+import { problemType } from '@spa-auth/contract/wire';
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { NotesStoreUnavailableError } from '../notes/notes.ts';
+
+/**
+ * The codes this service answers with: the API's own where the meaning is the same (so a client
+ * switches on one vocabulary), and `note_limit`, which only this service has. The bearer check's
+ * codes (token_missing, token_invalid, ...) come from the resource-server kit, which renders them.
+ */
+export type NotesErrorCode =
+  | Extract<
+      ErrorCode,
+      | 'malformed_json'
+      | 'validation_failed'
+      | 'payload_too_large'
+      | 'unsupported_media_type'
+      | 'not_found'
+      | 'invalid_request'
+      | 'service_unavailable'
+      | 'internal_error'
+    >
+  | 'note_limit';
+
+const TITLES: Record<NotesErrorCode, string> = {
+  malformed_json: 'Malformed JSON',
+  validation_failed: 'Validation failed',
+  payload_too_large: 'Payload too large',
+  unsupported_media_type: 'Unsupported media type',
+  not_found: 'Not found',
+  invalid_request: 'Invalid request',
+  service_unavailable: 'Service unavailable',
+  internal_error: 'Internal error',
+  note_limit: 'Too many notes',
+};
+
+export type FieldError = { path: string; message: string };
+
+/** The one error type of the service: routes throw it, the error handler renders it as RFC 9457 problem+json. */
+export class NotesError extends Error {
+  readonly status: number;
+  readonly code: NotesErrorCode;
+  readonly headers: Record<string, string>;
+  readonly errors: FieldError[] | undefined;
+
+  constructor(
+    status: number,
+    code: NotesErrorCode,
+    detail: string,
+    options: { headers?: Record<string, string>; errors?: FieldError[] } = {},
+  ) {
+    super(detail);
+    this.name = 'NotesError';
+    this.status = status;
+    this.code = code;
+    this.headers = options.headers ?? {};
+    this.errors = options.errors;
+  }
+
+  toProblem() {
+    return {
+      // problemType only formats the URN; `note_limit` is this service's code, not one of the API's.
+      type: problemType(this.code as ErrorCode),
+      title: TITLES[this.code],
+      status: this.status,
+      detail: this.message,
+      code: this.code,
+      ...(this.errors ? { errors: this.errors } : {}),
+    };
+  }
+}
+
+/** body-parser's and router's errors for a client's mistake (the http-errors convention: a 4xx `status`). */
+function fromLibrary(error: { type?: unknown; status?: unknown; statusCode?: unknown }, limit: string): NotesError | null {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new NotesError(400, 'malformed_json', 'The request body is not valid JSON');
+    case 'entity.too.large':
+      return new NotesError(413, 'payload_too_large', `The request body is larger than ${limit}`);
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new NotesError(415, 'unsupported_media_type', 'The request body must be UTF-8 JSON');
+  }
+  const status = error.status ?? error.statusCode;
+  if (typeof status !== 'number' || status < 400 || status > 499) return null;
+  // router decodes path parameters while matching: a bad escape (/notes/%E0%A4%A) is a URIError with status 400.
+  if (error instanceof URIError) return new NotesError(400, 'invalid_request', 'The request path has a malformed percent-escape');
+  // The rest: a body that could not be read or decompressed.
+  return new NotesError(400, 'malformed_json', 'The request body could not be read');
+}
+
+/** Unknown routes: 404 problem+json, as every other answer of the service. */
+export const notFound: RequestHandler = (req) => {
+  throw new NotesError(404, 'not_found', `No route for ${req.method} ${req.path}`);
+};
+
+/**
+ * The one renderer of errors. Unexpected ones are logged with their stack and answered with a
+ * generic 500; a store that cannot be reached is 503 with Retry-After.
+ */
+export function createErrorHandler(logger: Logger, bodyLimit: string): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    let problem: NotesError;
+    if (error instanceof NotesError) problem = error;
+    else if (error && typeof error === 'object' && fromLibrary(error, bodyLimit)) problem = fromLibrary(error, bodyLimit) as NotesError;
+    else if (error instanceof NotesStoreUnavailableError) {
+      logger.warn({ err: error, req }, 'notes store unavailable');
+      problem = new NotesError(503, 'service_unavailable', 'The service is temporarily unavailable; try again shortly', {
+        headers: { 'Retry-After': '5' },
+      });
+    } else {
+      logger.error({ err: error, req }, 'unexpected error');
+      problem = new NotesError(500, 'internal_error', 'Something went wrong on our side');
+    }
+    if (res.headersSent) return;
+    res
+      .status(problem.status)
+      .set(problem.headers)
+      .set('Cache-Control', 'no-store')
+      .type('application/problem+json')
+      .send(JSON.stringify(problem.toProblem()));
+  };
+}
