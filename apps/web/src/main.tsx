@@ -14,17 +14,19 @@ import './styles.css';
 // The only module with side effects: configuration, the one API client, the router, rendering.
 const root = document.getElementById('root') as HTMLElement;
 try {
-  const config = loadWebConfig(import.meta.env);
+  const config = loadWebConfig(import.meta.env, window.location.origin);
   const reauthentication = createReauthenticationBridge();
   const client = createApiClient({
     baseURL: config.apiUrl,
+    // The notes service accepts the same access token (VITE_NOTES_URL).
+    tokenOrigins: config.tokenOrigins,
     // The client reports; the app navigates (requirement 9.8, 9.10).
     onSessionExpired: () => void router.navigate(loginPath(router.state.location), { replace: true }),
     // A sensitive action wants the password again: the dialog asks, and the client sends the action again.
     onReauthenticationRequired: reauthentication.ask,
   });
   const timeline = createTimelineStore(client);
-  const router = createAppRouter();
+  const router = createAppRouter(config);
   createRoot(root).render(
     <StrictMode>
       <AppProvider client={client} timeline={timeline} config={config} queryClient={createQueryClient()}>

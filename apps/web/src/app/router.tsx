@@ -1,4 +1,5 @@
 import { createBrowserRouter, type RouteObject } from 'react-router';
+import type { WebConfig } from '../config.ts';
 import { RestoreGate } from './routes/gate.tsx';
 import { LoginRoute } from './routes/login.tsx';
 import { RequireAuth } from './routes/require-auth.tsx';
@@ -16,7 +17,8 @@ const loading = (
   </main>
 );
 
-export const routes: RouteObject[] = [
+/** The app's routes. A page whose service is not configured has no route: its address is not found. */
+export const createRoutes = (config: Pick<WebConfig, 'notesUrl'>): RouteObject[] => [
   {
     element: <RestoreGate />,
     hydrateFallbackElement: loading,
@@ -48,6 +50,9 @@ export const routes: RouteObject[] = [
           { path: 'activity', lazy: async () => ({ Component: (await import('./routes/activity.tsx')).ActivityRoute }) },
           { path: 'tokens', lazy: async () => ({ Component: (await import('./routes/api-tokens.tsx')).ApiTokensRoute }) },
           { path: 'settings', lazy: async () => ({ Component: (await import('./routes/settings.tsx')).SettingsRoute }) },
+          ...(config.notesUrl
+            ? [{ path: 'notes', lazy: async () => ({ Component: (await import('./routes/notes.tsx')).NotesRoute }) }]
+            : []),
           { path: 'admin', lazy: async () => ({ Component: (await import('./routes/admin.tsx')).AdminRoute }) },
           {
             path: 'admin/users/:id/activity',
@@ -60,4 +65,4 @@ export const routes: RouteObject[] = [
   },
 ];
 
-export const createAppRouter = () => createBrowserRouter(routes);
+export const createAppRouter = (config: Pick<WebConfig, 'notesUrl'>) => createBrowserRouter(createRoutes(config));

@@ -578,6 +578,8 @@ export function installApiDouble() {
     },
     /** The account's tokens that are not revoked (expired ones included), newest first, as GET /api/tokens lists them. */
     apiTokensOf: (user: { id: string }) => listedApiTokensOf(user.id).map(apiTokenInfo),
+    /** The account an access token was issued to, while it is live; what a service that accepts the API's tokens asks. */
+    ownerOfToken: (accessToken: string): string | null => tokens.get(accessToken) ?? null,
     /** Forgets every access token, as a revocation does: the next protected call gets 401 invalid_token. */
     revokeAccessTokens() {
       tokens.clear();

@@ -6,7 +6,8 @@ import { createMemoryRouter } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { onTestFinished, vi } from 'vitest';
 import { AppProvider, createQueryClient } from '../../src/app/provider.tsx';
-import { routes } from '../../src/app/router.tsx';
+import { createRoutes } from '../../src/app/router.tsx';
+import { loadWebConfig } from '../../src/config.ts';
 import { ReauthenticationDialog } from '../../src/features/reauthentication/components/reauthentication-dialog.tsx';
 import { createTimelineStore } from '../../src/features/timeline/timeline-store.ts';
 import { createReauthenticationBridge } from '../../src/lib/reauthentication.ts';
@@ -18,29 +19,30 @@ import { API_URL } from './api-double.ts';
  * routes) at `path`, in a memory router. Only the browser-wide seams (tab channel, page lifecycle)
  * are switched off, so tests do not hear each other. The client talks HTTP to the API double.
  */
-export function renderApp(path: string, options: { showDemoUsers?: boolean } = {}) {
+export function renderApp(path: string, options: { showDemoUsers?: boolean; notesUrl?: string } = {}) {
+  // The real configuration step, as main.tsx runs it: VITE_NOTES_URL decides the Notes page and the token origins.
+  const config = loadWebConfig(
+    { VITE_API_URL: API_URL, VITE_NOTES_URL: options.notesUrl, DEV: options.showDemoUsers ?? false },
+    globalThis.location.origin,
+  );
   const onSessionExpired = vi.fn((_info: { code: string }) => {
     // Exactly what main.tsx does: the client reports, the app navigates.
     void router.navigate(loginPath(router.state.location), { replace: true });
   });
   const reauthentication = createReauthenticationBridge();
   const client = createApiClient({
-    baseURL: API_URL,
+    baseURL: config.apiUrl,
+    tokenOrigins: config.tokenOrigins,
     onSessionExpired,
     onReauthenticationRequired: reauthentication.ask,
     seams: { channel: null, lifecycle: null },
   });
   const timeline = createTimelineStore(client);
-  const router = createMemoryRouter(routes, { initialEntries: [path] });
+  const router = createMemoryRouter(createRoutes(config), { initialEntries: [path] });
   const user = userEvent.setup();
   const view = render(
     <StrictMode>
-      <AppProvider
-        client={client}
-        timeline={timeline}
-        config={{ apiUrl: API_URL, showDemoUsers: options.showDemoUsers ?? false }}
-        queryClient={createQueryClient()}
-      >
+      <AppProvider client={client} timeline={timeline} config={config} queryClient={createQueryClient()}>
         <RouterProvider router={router} />
         <ReauthenticationDialog bridge={reauthentication} />
       </AppProvider>

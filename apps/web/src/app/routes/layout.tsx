@@ -1,9 +1,9 @@
 import { NavLink, Outlet } from 'react-router';
 import { VerificationBanner } from '../../features/email-verification/components/verification-banner.tsx';
-import { useClient, useSession } from '../../lib/services.tsx';
+import { useServices, useSession } from '../../lib/services.tsx';
 
 export function Layout() {
-  const client = useClient();
+  const { client, config } = useServices();
   const session = useSession();
   return (
     <>
@@ -19,6 +19,7 @@ export function Layout() {
           <NavLink to="/sessions">Sessions</NavLink>
           <NavLink to="/activity">Activity</NavLink>
           <NavLink to="/tokens">API tokens</NavLink>
+          {config.notesUrl ? <NavLink to="/notes">Notes</NavLink> : null}
           <NavLink to="/settings">Settings</NavLink>
           <NavLink to="/admin">Admin</NavLink>
         </nav>
