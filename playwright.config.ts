@@ -8,6 +8,9 @@ const HARNESS_URL = 'http://localhost:5179';
 // The end-to-end suite: its own API, and the production build of the web app on another origin, as a cross-origin deployment has it.
 const E2E_API_URL = 'http://localhost:3100';
 const E2E_WEB_URL = 'http://localhost:4173';
+// The notes service (apps/notes), which accepts the e2e API's access tokens: on an origin of its own.
+const E2E_NOTES_PORT = '3102';
+const E2E_NOTES_URL = `http://localhost:${E2E_NOTES_PORT}`;
 // The e2e suite's mail catcher: the API sends to its SMTP port; the tests read its inbox (e2e/mail.ts).
 const E2E_SMTP_PORT = 2525;
 const E2E_MAIL_WEB_PORT = 2580;
@@ -41,6 +44,7 @@ const LIFECYCLE_AND_AUDITS = [
   'admin-controls.spec.ts',
   'api-tokens.spec.ts',
   'accessibility.spec.ts',
+  'notes.spec.ts',
 ];
 
 // Playwright cannot download its own browser on every machine (closed networks), so the system's
@@ -114,6 +118,8 @@ const e2eServers: WebServers = [
       // Real mail to the e2e mail catcher; the links in it open the e2e web app.
       SMTP_URL: E2E_SMTP_URL,
       APP_URL: E2E_WEB_URL,
+      // Its access tokens are good at the notes service too.
+      JWT_EXTRA_AUDIENCES: 'notes',
     },
   },
   {
@@ -130,7 +136,8 @@ const e2eServers: WebServers = [
     url: E2E_WEB_URL,
     reuseExistingServer: !isCI,
     timeout: 120_000,
-    env: { VITE_API_URL: E2E_API_URL },
+    // Always with the Notes page, so that a server left running serves either mode; only test:deploy starts the service.
+    env: { VITE_API_URL: E2E_API_URL, VITE_NOTES_URL: E2E_NOTES_URL },
   },
 ];
 const topologyServer: WebServers[number] = {
@@ -142,6 +149,27 @@ const topologyServer: WebServers[number] = {
   reuseExistingServer: !isCI,
   timeout: 120_000,
   gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+};
+const notesServer: WebServers[number] = {
+  // After the e2e API, which it needs: scripts/notes-service.mjs signs in there as the seeded demo
+  // admin, makes the service client through the admin endpoints and runs the service with it.
+  name: 'e2e notes',
+  command: 'node scripts/notes-service.mjs',
+  url: `${E2E_NOTES_URL}/healthz`,
+  reuseExistingServer: !isCI,
+  gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+  env: {
+    API_URL: E2E_API_URL,
+    SERVICE_CLIENT_NAME: 'notes (e2e)',
+    PORT: E2E_NOTES_PORT,
+    HOST: 'localhost',
+    // The e2e API's token lifetime and tolerance: a token living longer is refused.
+    ACCESS_TOKEN_TTL: '5s',
+    CLOCK_TOLERANCE: '0',
+    CORS_ORIGINS: E2E_WEB_URL,
+    DATABASE_URL: '',
+    LOG_LEVEL: 'warn',
+  },
 };
 const consumerServer: WebServers[number] = {
   // Packs the two packages, installs them in a scratch Vite app in the temporary directory, builds
@@ -237,5 +265,7 @@ export default defineConfig<object, { apiURL: string }>({
           : []),
       ],
   // The consumer last: its npm pack rewrites the packages' manifests for a moment, after the other servers have read them.
-  webServer: isTopology ? [...clientServers, topologyServer, ...e2eServers, consumerServer] : [...clientServers, ...e2eServers],
+  webServer: isTopology
+    ? [...clientServers, topologyServer, ...e2eServers, notesServer, consumerServer]
+    : [...clientServers, ...e2eServers],
 });

@@ -29,7 +29,7 @@ export abstract class SignedInPage {
   }
 
   /** A navigation inside the app, through the header's link (no page load, no start-up refresh). */
-  async openFromNav(link: 'Dashboard' | 'Sessions' | 'Activity' | 'Settings' | 'Admin' | 'API tokens'): Promise<void> {
+  async openFromNav(link: 'Dashboard' | 'Sessions' | 'Activity' | 'Settings' | 'Admin' | 'API tokens' | 'Notes'): Promise<void> {
     await this.nav.getByRole('link', { name: link, exact: true }).click();
   }
 }
