@@ -252,7 +252,7 @@ export default defineConfig<object, { apiURL: string }>({
           testIgnore: [...LIFECYCLE_AND_AUDITS, CONSUMER],
           use: { baseURL: E2E_WEB_URL, screenshot: 'only-on-failure' },
         },
-        // `npm run screenshots` only: the README's pictures, against the same servers as e2e.
+        // `npm run screenshots` only: the README's pictures, against the same servers as e2e and the notes service.
         ...(process.env.SCREENSHOTS
           ? [
               {
@@ -267,5 +267,5 @@ export default defineConfig<object, { apiURL: string }>({
   // The consumer last: its npm pack rewrites the packages' manifests for a moment, after the other servers have read them.
   webServer: isTopology
     ? [...clientServers, topologyServer, ...e2eServers, notesServer, consumerServer]
-    : [...clientServers, ...e2eServers],
+    : [...clientServers, ...e2eServers, ...(process.env.SCREENSHOTS ? [notesServer] : [])],
 });

@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures.ts';
+import { NotesPage } from './pages/notes-page.ts';
 
 // `npm run screenshots`: the README's pictures, taken by the same Playwright set-up as the suite.
 // Not part of `npm test` (it writes into docs/).
@@ -16,4 +17,13 @@ test('the dashboard timeline after a burst on an expired token', async ({ page, 
   await expect(dashboardPage.result).toHaveText('20 of 20 requests succeeded');
   await expect(dashboardPage.timelineEntries('Refresh finished')).toHaveCount(1);
   await page.screenshot({ path: 'docs/screenshots/dashboard-burst.png', fullPage: true });
+});
+
+test('the Notes page, served by another service that takes the same access token', async ({ page, signedIn: _, dashboardPage }) => {
+  const notesPage = new NotesPage(page);
+  await dashboardPage.openFromNav('Notes');
+  for (const text of ['Renew the TLS certificate before Friday', 'Ask the team about the second API instance']) {
+    await notesPage.addNote(text);
+  }
+  await page.screenshot({ path: 'docs/screenshots/notes.png', fullPage: true });
 });
