@@ -17,7 +17,10 @@ const loading = (
   </main>
 );
 
-/** The app's routes. A page whose service is not configured has no route: its address is not found. */
+/** The route when its setting is set; without it there is none, and its address is not found. */
+const ifSet = (setting: string | null, route: RouteObject): RouteObject[] => (setting ? [route] : []);
+
+/** The app's routes, from the configuration: a page whose service is not configured has none. */
 export const createRoutes = (config: Pick<WebConfig, 'notesUrl'>): RouteObject[] => [
   {
     element: <RestoreGate />,
@@ -50,9 +53,7 @@ export const createRoutes = (config: Pick<WebConfig, 'notesUrl'>): RouteObject[]
           { path: 'activity', lazy: async () => ({ Component: (await import('./routes/activity.tsx')).ActivityRoute }) },
           { path: 'tokens', lazy: async () => ({ Component: (await import('./routes/api-tokens.tsx')).ApiTokensRoute }) },
           { path: 'settings', lazy: async () => ({ Component: (await import('./routes/settings.tsx')).SettingsRoute }) },
-          ...(config.notesUrl
-            ? [{ path: 'notes', lazy: async () => ({ Component: (await import('./routes/notes.tsx')).NotesRoute }) }]
-            : []),
+          ...ifSet(config.notesUrl, { path: 'notes', lazy: async () => ({ Component: (await import('./routes/notes.tsx')).NotesRoute }) }),
           { path: 'admin', lazy: async () => ({ Component: (await import('./routes/admin.tsx')).AdminRoute }) },
           {
             path: 'admin/users/:id/activity',
