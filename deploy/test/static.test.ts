@@ -21,7 +21,10 @@ const INSTALL_HINT = 'apt-get install -y --no-install-recommends docker-compose 
 const SECRETS = {
   POSTGRES_PASSWORD: 'static-test-password-3f9a',
   JWT_PRIVATE_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  NOTES_SERVICE_CLIENT_ID: '5f0c7a52-8d0b-4b5e-9f3e-2a1d6c4b7e90',
+  NOTES_SERVICE_CLIENT_SECRET: 'spa_cs_static-test-secret-not-real',
 };
+const without = (name: keyof typeof SECRETS) => Object.fromEntries(Object.entries(SECRETS).filter(([key]) => key !== name));
 
 type ComposeRun = { status: number; stdout: string; stderr: string };
 
@@ -83,24 +86,30 @@ describe('docker-compose.yml', () => {
     config = resolvedCompose(SECRETS);
   });
 
-  it('when validated by docker-compose config -q with .env.example and the two secrets, then it passes', () => {
+  it('when validated by docker-compose config -q with .env.example and the secrets, then it passes', () => {
     const run = compose(['config', '-q'], SECRETS);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
 
   it('when a required secret is missing, then docker-compose refuses and says which one and how to make it', () => {
-    const noKey = compose(['config', '-q'], { POSTGRES_PASSWORD: SECRETS.POSTGRES_PASSWORD });
+    const noKey = compose(['config', '-q'], without('JWT_PRIVATE_KEY'));
     expect(noKey.status).not.toBe(0);
     expect(noKey.stderr).toContain('set JWT_PRIVATE_KEY in .env (npm run keygen >> .env)');
-    const noPassword = compose(['config', '-q'], { JWT_PRIVATE_KEY: SECRETS.JWT_PRIVATE_KEY });
+    const noPassword = compose(['config', '-q'], without('POSTGRES_PASSWORD'));
     expect(noPassword.status).not.toBe(0);
     expect(noPassword.stderr).toContain('set POSTGRES_PASSWORD in .env');
+    for (const name of ['NOTES_SERVICE_CLIENT_ID', 'NOTES_SERVICE_CLIENT_SECRET'] as const) {
+      const run = compose(['config', '-q'], without(name));
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain(`set ${name} in .env`);
+      expect(run.stderr).toContain('deploy/README.md, The notes service');
+    }
   });
 
-  it('when resolved, then it has exactly postgres, redis, api and web outside the dev profile, and pinned images or a build', () => {
+  it('when resolved, then it has exactly postgres, redis, api, notes and web outside the dev profile, and pinned images or a build', () => {
     const production = Object.entries(config.services).filter(([, service]) => !service.profiles?.includes('dev'));
-    expect(production.map(([name]) => name).sort()).toEqual(['api', 'postgres', 'redis', 'web']);
+    expect(production.map(([name]) => name).sort()).toEqual(['api', 'notes', 'postgres', 'redis', 'web']);
     expect(config.services.mail?.profiles).toEqual(['dev']);
     for (const [name, service] of Object.entries(config.services)) {
       if (service.build) continue;
@@ -108,13 +117,16 @@ describe('docker-compose.yml', () => {
       expect(isPinned(service.image ?? ''), `${name}: ${service.image} is not pinned`).toBe(true);
     }
     expect(config.services.api?.build).toBeDefined();
+    expect(config.services.notes?.build).toBeDefined();
     expect(config.services.web?.build).toBeDefined();
   });
 
   it('when resolved, then every dependency waits for a healthy service and postgres and redis have health checks', () => {
-    const { api, web, postgres, redis } = config.services;
+    const { api, notes, web, postgres, redis } = config.services;
     expect(api?.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
-    expect(web?.depends_on).toEqual({ api: { condition: 'service_healthy' } });
+    expect(notes?.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, api: { condition: 'service_healthy' } });
+    // nginx resolves both upstreams' names when it starts.
+    expect(web?.depends_on).toEqual({ api: { condition: 'service_healthy' }, notes: { condition: 'service_healthy' } });
     expect(JSON.stringify(postgres?.healthcheck?.test)).toContain('pg_isready');
     expect(JSON.stringify(redis?.healthcheck?.test)).toContain('ping');
     // The api service's health check is its image's HEALTHCHECK: see the Dockerfile checks below.
@@ -140,9 +152,28 @@ describe('docker-compose.yml', () => {
     expect(env.CORS_ORIGINS).toBe('http://localhost:8080');
     // Only the web service is published.
     expect(api?.ports).toBeUndefined();
+    expect(config.services.notes?.ports).toBeUndefined();
     expect(config.services.postgres?.ports).toBeUndefined();
     expect(config.services.redis?.ports).toBeUndefined();
     expect(JSON.stringify(config.services.web?.ports)).toContain('8080');
+  });
+
+  it("when resolved, then the notes service reaches the API by its service name, shares its database, and checks tokens with the API's own settings", () => {
+    const api = config.services.api?.environment ?? {};
+    const notes = config.services.notes?.environment ?? {};
+    expect(notes.API_URL).toBe('http://api:3000');
+    expect(notes.DATABASE_URL).toBe(api.DATABASE_URL);
+    expect(notes.SERVICE_CLIENT_ID).toBe(SECRETS.NOTES_SERVICE_CLIENT_ID);
+    expect(notes.SERVICE_CLIENT_SECRET).toBe(SECRETS.NOTES_SERVICE_CLIENT_SECRET);
+    expect(notes.INTROSPECTION).toBeUndefined();
+    // The API puts the notes audience in its tokens; the notes service expects exactly that one.
+    expect(api.JWT_EXTRA_AUDIENCES?.split(',')).toContain(notes.NOTES_AUDIENCE);
+    expect(notes.NOTES_AUDIENCE).toBe('notes');
+    // Issuer and lifetime reach both services alike, set or not.
+    expect([notes.JWT_ISSUER, notes.ACCESS_TOKEN_TTL]).toEqual([api.JWT_ISSUER, api.ACCESS_TOKEN_TTL]);
+    const tuned = resolvedCompose({ ...SECRETS, JWT_ISSUER: 'https://auth.example.com', ACCESS_TOKEN_TTL: '10m' }).services;
+    expect([tuned.notes?.environment?.JWT_ISSUER, tuned.notes?.environment?.ACCESS_TOKEN_TTL]).toEqual(['https://auth.example.com', '10m']);
+    expect([tuned.api?.environment?.JWT_ISSUER, tuned.api?.environment?.ACCESS_TOKEN_TTL]).toEqual(['https://auth.example.com', '10m']);
   });
 
   it('when NGINX_HSTS is not set, then the web service runs with HSTS off; when it is on, then the web service gets on', () => {
@@ -150,9 +181,11 @@ describe('docker-compose.yml', () => {
     expect(resolvedCompose({ ...SECRETS, NGINX_HSTS: 'on' }).services.web?.environment?.NGINX_HSTS).toBe('on');
   });
 
-  it('when nginx addresses the replicas, then its upstream names the api service on the port the API image listens on', () => {
+  it('when nginx addresses the replicas, then its upstreams name the api and notes services on the ports their images listen on', () => {
     expect(read('deploy/nginx/upstream.conf')).toMatch(/upstream spa_auth_api \{[^}]*\bserver api:3000;/);
     expect(read('apps/api/Dockerfile')).toMatch(/\bPORT=3000\b/);
+    expect(read('deploy/nginx/upstream.conf')).toMatch(/upstream spa_auth_notes \{[^}]*\bserver notes:3002;/);
+    expect(read('apps/notes/Dockerfile')).toMatch(/\bPORT=3002\b/);
   });
 
   it('when the committed files are read, then no secret value is in them and .env stays out of git and images', () => {
@@ -160,8 +193,9 @@ describe('docker-compose.yml', () => {
     expect(compose).not.toMatch(/BEGIN [A-Z ]*PRIVATE KEY/);
     expect(compose).toMatch(/POSTGRES_PASSWORD: \$\{POSTGRES_PASSWORD:\?/);
     expect(compose).toMatch(/JWT_PRIVATE_KEY: \$\{JWT_PRIVATE_KEY:\?/);
+    expect(compose).toMatch(/SERVICE_CLIENT_SECRET: \$\{NOTES_SERVICE_CLIENT_SECRET:\?/);
     const example = read('.env.example');
-    expect(example).not.toMatch(/^(POSTGRES_PASSWORD|JWT_PRIVATE_KEY)=./m);
+    expect(example).not.toMatch(/^(POSTGRES_PASSWORD|JWT_PRIVATE_KEY|NOTES_SERVICE_CLIENT_ID|NOTES_SERVICE_CLIENT_SECRET)=./m);
     expect(read('.gitignore')).toMatch(/^\.env$/m);
     const ignored = read('.dockerignore').split('\n');
     for (const entry of ['.env', '**/node_modules', '**/.data', '.git']) expect(ignored).toContain(entry);
@@ -184,6 +218,14 @@ describe('nginx configuration', () => {
 
   it.each([false, true])('when rendered for local processes (HSTS on: %s), then nginx -t accepts it', (hsts) => {
     expect(() => checkNginxConfig({ apiOrigins: ['http://127.0.0.1:3001', 'http://127.0.0.1:3002'], webRoot, hsts })).not.toThrow();
+    expect(() =>
+      checkNginxConfig({ apiOrigins: ['http://127.0.0.1:3001'], notesOrigins: ['http://127.0.0.1:3003'], webRoot, hsts }),
+    ).not.toThrow();
+  });
+
+  it('when /notes-api/ is asked for, then the template proxies it to the notes upstream with the prefix removed', () => {
+    const template = readFileSync(NGINX_TEMPLATE, 'utf8');
+    expect(template).toMatch(/location \/notes-api\/ \{\s*proxy_pass http:\/\/spa_auth_notes\/;\s*\}/);
   });
 
   it('when laid out as the web image lays it out (conf.d, templates, the stock http block), then nginx -t accepts it', () => {
@@ -199,7 +241,9 @@ describe('nginx configuration', () => {
       // `api` resolves only on the Compose network; here it stands for a loopback address.
       writeFileSync(
         path.join(etc, 'conf.d', 'upstream.conf'),
-        read('deploy/nginx/upstream.conf').replace('server api:3000;', 'server 127.0.0.1:3000;'),
+        read('deploy/nginx/upstream.conf')
+          .replace('server api:3000;', 'server 127.0.0.1:3000;')
+          .replace('server notes:3002;', 'server 127.0.0.1:3002;'),
       );
       const nginxConf = `pid ${etc}/nginx.pid;
 error_log stderr warn;
@@ -303,7 +347,7 @@ function finalStage(all: Instruction[]): Instruction[] {
   return all.slice(lastFrom);
 }
 
-const DOCKERFILES = ['apps/api/Dockerfile', 'apps/web/Dockerfile', 'packages/mail-catcher/Dockerfile'];
+const DOCKERFILES = ['apps/api/Dockerfile', 'apps/notes/Dockerfile', 'apps/web/Dockerfile', 'packages/mail-catcher/Dockerfile'];
 
 describe.each(DOCKERFILES)('%s', (file) => {
   const text = read(file);
@@ -376,6 +420,98 @@ describe('apps/api/Dockerfile and the sources it copies', () => {
       }
     }
     expect([...missing]).toEqual([]);
+  });
+});
+
+/** Every package name a file imports (not node: builtins, not relative paths). */
+function importedPackages(file: string): string[] {
+  const names: string[] = [];
+  for (const match of read(file).matchAll(/(?:from|import)\s*\(?\s*'([^'.][^']*)'/g)) {
+    const specifier = match[1] ?? '';
+    if (specifier.startsWith('node:')) continue;
+    names.push(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? ''));
+  }
+  return names;
+}
+
+const sourcesIn = (dir: string): string[] =>
+  readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => path.join(dir, name));
+
+/** The workspaces package-lock.json knows: folder and package name. */
+function workspaces(): { dir: string; name: string }[] {
+  const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { name?: string; link?: boolean }> };
+  return Object.entries(lock.packages)
+    .filter(([dir, entry]) => dir !== '' && !dir.includes('node_modules/') && !entry.link)
+    .map(([dir, entry]) => ({ dir, name: entry.name ?? dir }));
+}
+
+describe.each(['apps/api/Dockerfile', 'apps/notes/Dockerfile', 'apps/web/Dockerfile'])('%s and the workspaces', (file) => {
+  it('when npm ci runs in the image, then every workspace manifest the lockfile names is there', () => {
+    const copies = instructions(read(file))
+      .filter((i) => i.keyword === 'COPY')
+      .map((i) => i.args);
+    const missing = workspaces()
+      .map(({ dir }) => `${dir}/package.json ${dir}/`)
+      .filter((copy) => !copies.includes(copy));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe.each([
+  ['apps/api/Dockerfile', 'apps/api'],
+  ['apps/notes/Dockerfile', 'apps/notes'],
+])('%s and the workspace packages it runs', (file, app) => {
+  it('when the image starts, then every workspace package its sources import (and theirs) is copied with its manifest and sources', () => {
+    const byName = new Map(workspaces().map((w) => [w.name, w.dir]));
+    const needed = new Set<string>();
+    const visit = (dir: string) => {
+      for (const source of sourcesIn(`${dir}/src`)) {
+        for (const name of importedPackages(source)) {
+          const linked = byName.get(name);
+          if (linked && !needed.has(linked)) {
+            needed.add(linked);
+            visit(linked);
+          }
+        }
+      }
+    };
+    visit(app);
+    const copies = finalStage(instructions(read(file)))
+      .filter((i) => i.keyword === 'COPY')
+      .map((i) => i.args);
+    for (const dir of [app, ...needed]) {
+      expect(copies, `${file} must copy ${dir}`).toContain(`${dir}/package.json ${dir}/`);
+      expect(copies, `${file} must copy ${dir}/src`).toContain(`${dir}/src ${dir}/src`);
+    }
+    expect(needed.size).toBeGreaterThan(0);
+  });
+});
+
+describe('apps/notes/Dockerfile and the sources it copies', () => {
+  it('when the image runs, then it is node on apps/notes/src/main.ts in production on all interfaces, port 3002, healthy on /healthz', () => {
+    const final = finalStage(instructions(read('apps/notes/Dockerfile')));
+    const env = final
+      .filter((i) => i.keyword === 'ENV')
+      .map((i) => i.args)
+      .join(' ');
+    expect(env).toMatch(/NODE_ENV=production/);
+    expect(env).toMatch(/HOST=0\.0\.0\.0/);
+    expect(final.find((i) => i.keyword === 'CMD')?.args).toBe('["node", "apps/notes/src/main.ts"]');
+    expect(final.find((i) => i.keyword === 'EXPOSE')?.args).toBe('3002');
+    expect(final.find((i) => i.keyword === 'HEALTHCHECK')?.args).toContain('/healthz');
+    expect(read('apps/notes/Dockerfile')).toContain('npm ci --omit=dev --workspace @spa-auth/notes');
+  });
+
+  it('when the service imports a package, then it is a production dependency of @spa-auth/notes, which is all the image installs', () => {
+    const manifest = JSON.parse(read('apps/notes/package.json')) as { dependencies: Record<string, string> };
+    const missing = sourcesIn('apps/notes/src').flatMap((file) =>
+      importedPackages(file)
+        .filter((name) => !(name in manifest.dependencies))
+        .map((name) => `${name} (${file})`),
+    );
+    expect(missing).toEqual([]);
   });
 });
 

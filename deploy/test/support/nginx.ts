@@ -51,21 +51,29 @@ export function renderTemplate(template: string, variables: Record<string, strin
   return text;
 }
 
-/** `server host:port;` lines for the upstream, from origins such as http://127.0.0.1:3001. */
-function upstreamServers(apiOrigins: string[]): string[] {
-  if (apiOrigins.length === 0) throw new Error('startNginx needs at least one API origin');
-  return apiOrigins.map((origin) => {
+/** `server host:port;` lines for an upstream, from origins such as http://127.0.0.1:3001. */
+function upstreamServers(origins: string[], what: string): string[] {
+  if (origins.length === 0) throw new Error(`startNginx needs at least one ${what} origin`);
+  return origins.map((origin) => {
     const url = new URL(origin);
     if (url.protocol !== 'http:' || !url.port || url.pathname !== '/' || url.search) {
-      throw new Error(`API origin must look like http://127.0.0.1:3001, got ${origin}`);
+      throw new Error(`${what} origin must look like http://127.0.0.1:3001, got ${origin}`);
     }
     return `server ${url.host};`;
   });
 }
 
+/**
+ * Where /notes-api/ goes when a test runs no notes service: a port nothing listens on, so such a
+ * request is nginx's own 503 rather than a config error.
+ */
+const NO_NOTES_SERVICE = 'http://127.0.0.1:9';
+
 export type NginxConfigOptions = {
   /** The API processes, e.g. ['http://127.0.0.1:3001', 'http://127.0.0.1:3002']. */
   apiOrigins: string[];
+  /** The notes service processes behind /notes-api/; none by default. */
+  notesOrigins?: string[];
   /** The built SPA (a dist directory with index.html and assets/). */
   webRoot: string;
   /** nginx's `listen` argument: a port, or address:port. */
@@ -81,7 +89,8 @@ export type NginxConfigOptions = {
  */
 export function renderNginxConfig(dir: string, options: NginxConfigOptions): string {
   if (!existsSync(MIME_TYPES)) throw new Error(`${MIME_TYPES} is missing; ${NGINX_INSTALL_HINT}`);
-  const servers = upstreamServers(options.apiOrigins);
+  const servers = upstreamServers(options.apiOrigins, 'API');
+  const notesServers = upstreamServers(options.notesOrigins ?? [NO_NOTES_SERVICE], 'notes');
   const rendered = renderTemplate(readFileSync(NGINX_TEMPLATE, 'utf8'), {
     NGINX_PORT: options.listen,
     WEB_ROOT: path.resolve(options.webRoot),
@@ -117,6 +126,11 @@ http {
     keepalive 16;
     keepalive_timeout 4s;
   }
+  upstream spa_auth_notes {
+    ${notesServers.join('\n    ')}
+    keepalive 16;
+    keepalive_timeout 4s;
+  }
   include ${path.join(dir, 'spa-auth.conf')};
 }
 `;
@@ -129,7 +143,13 @@ http {
  * `nginx -t` on the configuration startNginx would run. Returns nginx's output; throws with that
  * output when the test fails.
  */
-export function checkNginxConfig(options: { apiOrigins: string[]; webRoot: string; port?: number; hsts?: boolean }): string {
+export function checkNginxConfig(options: {
+  apiOrigins: string[];
+  notesOrigins?: string[];
+  webRoot: string;
+  port?: number;
+  hsts?: boolean;
+}): string {
   const nginx = findNginx();
   const dir = mkdtempSync(path.join(tmpdir(), 'spa-auth-nginx-check-'));
   try {
@@ -175,7 +195,13 @@ process.once('exit', () => {
  * await fetch(`${nginx.url}/.well-known/jwks.json`);
  * await nginx.stop();
  */
-export async function startNginx(options: { apiOrigins: string[]; webRoot: string; port?: number; hsts?: boolean }): Promise<RunningNginx> {
+export async function startNginx(options: {
+  apiOrigins: string[];
+  notesOrigins?: string[];
+  webRoot: string;
+  port?: number;
+  hsts?: boolean;
+}): Promise<RunningNginx> {
   const nginx = findNginx();
   const attempts = options.port === undefined ? 3 : 1;
   let lastError: Error | undefined;
@@ -193,7 +219,7 @@ export async function startNginx(options: { apiOrigins: string[]; webRoot: strin
 
 async function launch(
   nginx: string,
-  options: { apiOrigins: string[]; webRoot: string; port: number; hsts?: boolean },
+  options: { apiOrigins: string[]; notesOrigins?: string[]; webRoot: string; port: number; hsts?: boolean },
 ): Promise<RunningNginx> {
   const dir = mkdtempSync(path.join(tmpdir(), 'spa-auth-nginx-'));
   const confPath = renderNginxConfig(dir, { ...options, listen: `127.0.0.1:${options.port}` });

@@ -1,6 +1,7 @@
 // The production topology as local processes: the same `node apps/api/src/main.ts` that the API
-// image runs, on a real PostgreSQL and a real Redis, each started and stopped by the test that
-// needs it. Nothing here stands in for our own server or database.
+// image runs (and `node apps/notes/src/main.ts`, the notes image's), on a real PostgreSQL and a real
+// Redis, each started and stopped by the test that needs it. Nothing here stands in for our own
+// server or database.
 
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -13,6 +14,7 @@ import pg from 'pg';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../../..');
 const API_MAIN = path.join(REPO_ROOT, 'apps/api/src/main.ts');
+const NOTES_MAIN = path.join(REPO_ROOT, 'apps/notes/src/main.ts');
 
 /** A port the OS says is free now. Another process could take it before we bind; tests live with that. */
 export async function freePort(): Promise<number> {
@@ -60,6 +62,7 @@ export function generateSigningKeyPem(): string {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 }
 
+/** One process of ours: an API instance, or the notes service. */
 export type ApiProcess = {
   name: string;
   url: string;
@@ -85,20 +88,40 @@ export async function startApi(options: {
   port?: number;
   ready?: 'readyz' | 'healthz';
 }): Promise<ApiProcess> {
+  return startNodeService(API_MAIN, {
+    ...options,
+    env: {
+      NODE_ENV: 'production',
+      // Production requires it; nginx serves the app and the API on one origin, so none is listed.
+      CORS_ORIGINS: 'none',
+      SEED_DEMO_USERS: 'false',
+      ...options.env,
+    },
+  });
+}
+
+/**
+ * Starts the notes service (`node apps/notes/src/main.ts`, as its image runs) and waits for
+ * /healthz. `env` names at least API_URL and the service client (SERVICE_CLIENT_ID and _SECRET).
+ */
+export async function startNotes(options: { name: string; env: Record<string, string>; port?: number }): Promise<ApiProcess> {
+  return startNodeService(NOTES_MAIN, { ...options, env: { CORS_ORIGINS: 'none', ...options.env }, ready: 'healthz' });
+}
+
+async function startNodeService(
+  main: string,
+  options: { name: string; env: Record<string, string>; port?: number; ready?: 'readyz' | 'healthz' },
+): Promise<ApiProcess> {
   const port = options.port ?? (await freePort());
   const cwd = mkdtempSync(path.join(tmpdir(), `spa-auth-${options.name}-`));
-  const child = spawn(process.execPath, [API_MAIN], {
+  const child = spawn(process.execPath, [main], {
     cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      // Production requires it; nginx serves the app and the API on one origin, so none is listed.
-      CORS_ORIGINS: 'none',
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'info',
-      SEED_DEMO_USERS: 'false',
       ...options.env,
     },
   });
