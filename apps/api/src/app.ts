@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import cors from 'cors';
 import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
 import type { Store as RateLimitStore } from 'express-rate-limit';
@@ -10,12 +11,13 @@ import { createAdminFeature } from './admin/routes.ts';
 import type { ApiTokenStore } from './api-tokens/api-tokens.ts';
 import { createApiTokensFeature } from './api-tokens/routes.ts';
 import { type AccessTokens, createAccessTokens } from './auth/access-tokens.ts';
-import { createRequireAuth, createRequireRecentAuth } from './auth/bearer.ts';
+import { createAdminSecondFactorGuard, createRequireAuth, createRequireRecentAuth, createSecondFactorCheck } from './auth/bearer.ts';
 import type { KeySet } from './auth/keys.ts';
 import { createPasswords, type Passwords } from './auth/passwords.ts';
 import { createRevocations, type RevocationBus } from './auth/revocations.ts';
 import { createAuthRoutes } from './auth/routes.ts';
 import { assertRouteAccessDeclared } from './auth/scopes.ts';
+import type { SecondFactorGate } from './auth/second-factor.ts';
 import { createAuthService } from './auth/service.ts';
 import type { SessionStore } from './auth/session-store.ts';
 import { createVerifiedTokenCache } from './auth/token-cache.ts';
@@ -38,6 +40,7 @@ import {
   createMailLimit,
   createMemoryRateLimitStore,
   createPasswordCheckLimit,
+  createSecondFactorFailureLimit,
   createServiceClientLimit,
   withLocalFallback,
 } from './http/rate-limit.ts';
@@ -47,6 +50,9 @@ import { createOutbox, type Outbox } from './mail/outbox.ts';
 import { subscribeNotifications } from './notifications/notifications.ts';
 import { createPasswordResetFeature } from './password-reset/routes.ts';
 import type { RetentionTask } from './retention.ts';
+import { createSecondFactorFeature } from './second-factor/routes.ts';
+// The port's own module, which imports nothing: the type declarations of Storage stay free of the feature's.
+import type { SecondFactorStore } from './second-factor/second-factor-store.ts';
 import { createServiceClientsFeature } from './service-clients/routes.ts';
 import type { ServiceClientStore } from './service-clients/service-clients.ts';
 import { createSessionsFeature } from './sessions/routes.ts';
@@ -60,6 +66,7 @@ export type Storage = {
   activity: ActivityStore;
   apiTokens: ApiTokenStore;
   serviceClients: ServiceClientStore;
+  secondFactors: SecondFactorStore;
   /** Resolves when the database answers (GET /readyz). */
   ping(): Promise<void>;
   /** True for an error that means the database cannot be reached: answered 503, not 500. */
@@ -72,6 +79,11 @@ export type AppDeps = {
   clock: Clock;
   logger: Logger;
   keys: KeySet;
+  /**
+   * MFA_ENCRYPTION_KEY (32 bytes), which seals second-factor secrets; bootstrap gives the config's or
+   * the development one. Otherwise a key of this app alone: what it seals no other instance can open.
+   */
+  mfaEncryptionKey?: Buffer;
   passwords?: Passwords;
   /** Shared rate-limit counters (Redis); in-process counters on the injected clock otherwise. */
   createRateLimitStore?: (prefix: string) => RateLimitStore;
@@ -98,7 +110,7 @@ export type AppDeps = {
 /** Builds the whole API from its dependencies. No environment, no I/O, no listening: main.ts does that. */
 export function createApp(deps: AppDeps): Express {
   const { config, storage, clock, logger, keys } = deps;
-  const { users, sessions, emailLinks, activity, apiTokens, serviceClients } = storage;
+  const { users, sessions, emailLinks, activity, apiTokens, serviceClients, secondFactors } = storage;
   const passwords = deps.passwords ?? createPasswords();
   const outbox = deps.outbox ?? createOutbox({ transport: undefined, logger });
   const background = deps.background ?? createBackgroundWork(logger);
@@ -118,6 +130,10 @@ export function createApp(deps: AppDeps): Express {
     { clock, max: 10_000 },
   );
   const revocations = createRevocations({ sessions, clock, ...(deps.revocationBus ? { bus: deps.revocationBus } : {}) });
+  // The second factor a feature provides (below); sign-ins read it when they need it.
+  let secondFactorGate: SecondFactorGate | undefined;
+  const secondFactor = () => secondFactorGate;
+  const factorsOf = async (userId: string) => (await secondFactorGate?.factorsOf(userId)) ?? [];
   const auth = createAuthService({
     users,
     sessions,
@@ -128,6 +144,7 @@ export function createApp(deps: AppDeps): Express {
     policy: config,
     events,
     verifiesEmail: outbox.isEnabled,
+    secondFactor,
   });
   const rateLimits = {
     clock,
@@ -176,6 +193,10 @@ export function createApp(deps: AppDeps): Express {
 
   // Every route that checks a signed-in user's password shares these counters (per user and IP).
   const passwordCheckLimit = createPasswordCheckLimit(rateLimits, (req) => req.res?.locals.auth.sub ?? '');
+  // A sign-in with the second factor, at any time of the session (admin routes with
+  // REQUIRE_MFA_FOR_ADMIN) or within REAUTH_MAX_AGE (removing the factor).
+  const secondFactorCheck = createSecondFactorCheck({ clock, factorsOf });
+  const recentSecondFactorCheck = createSecondFactorCheck({ clock, factorsOf, maxAgeMs: config.reauthMaxAgeMs });
 
   // What the features share is built here; each feature is one folder and one line in the list
   // below. Deleting both removes the feature.
@@ -186,8 +207,10 @@ export function createApp(deps: AppDeps): Express {
     activity,
     apiTokens,
     serviceClients,
+    secondFactors,
     clock,
     keys,
+    mfaEncryptionKey: deps.mfaEncryptionKey ?? randomBytes(32),
     tokens,
     jwtIssuer: config.jwtIssuer,
     serviceTokenTtlMs: config.serviceTokenTtlMs,
@@ -203,6 +226,10 @@ export function createApp(deps: AppDeps): Express {
     passwordCheckLimit,
     createBus: deps.createBus,
     requireRecentAuth: createRequireRecentAuth(clock, config.reauthMaxAgeMs),
+    recentSecondFactorCheck,
+    /** REQUIRE_MFA_FOR_ADMIN: an API token with an admin scope is made only with the second factor. */
+    adminScopesNeedSecondFactor: config.requireMfaForAdmin ? secondFactorCheck : undefined,
+    secondFactorFailureLimit: (userOf: (req: Request) => string | null) => createSecondFactorFailureLimit(rateLimits, userOf),
     mailLimit: (kind: string, recipientOf: (req: Request) => string) =>
       createMailLimit({ ...rateLimits, mailLimit: config.mailRateLimit }, kind, recipientOf),
     limitPerToken: (tokenOf: (req: Request) => string | undefined) =>
@@ -221,12 +248,16 @@ export function createApp(deps: AppDeps): Express {
     createActivityFeature(shared),
     createApiTokensFeature(shared),
     createServiceClientsFeature(shared),
+    createSecondFactorFeature(shared),
   ];
+  secondFactorGate = features.find((feature) => feature.secondFactor)?.secondFactor;
   subscribeNotifications(shared);
 
   const bearer = features.find((feature) => feature.bearer)?.bearer;
   const requireAuth = createRequireAuth(tokens, revocations, bearer);
   const guards = features.flatMap((feature) => (feature.guard ? [feature.guard] : []));
+  // REQUIRE_MFA_FOR_ADMIN: every admin route asks an admin's browser sign-in for the second factor.
+  if (config.requireMfaForAdmin) guards.push(createAdminSecondFactorGuard(secondFactorCheck));
 
   // /auth: public, cookie-carrying routes, behind the origin check and the per-IP budget.
   const authRoutes = express.Router();
@@ -238,6 +269,7 @@ export function createApp(deps: AppDeps): Express {
       rateLimits: { ...rateLimits, refreshLimit: config.refreshRateLimit },
       requireAuth,
       passwordCheckLimit,
+      secondFactor,
     }),
   );
 

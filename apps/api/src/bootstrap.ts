@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { openPostgresStorage } from './adapters/postgres/index.ts';
 import { createSmtpTransport } from './adapters/smtp/index.ts';
 import { type AppDeps, createApp, type Storage } from './app.ts';
-import { loadOrCreateDevKey } from './auth/dev-key.ts';
+import { loadOrCreateDevKey, loadOrCreateDevMfaKey } from './auth/dev-key.ts';
 import { createKeySet, type KeySet } from './auth/keys.ts';
 import { createPasswords, type Passwords } from './auth/passwords.ts';
 import { createBackgroundWork } from './background.ts';
@@ -72,6 +72,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   if (config.seedDemoUsers) await seedDemoUsers(storage.users, passwords, clock);
   const keys =
     options.keys ?? createKeySet(config.jwtPrivateKey ?? (await loadOrCreateDevKey(config.dataDir)), config.jwtPreviousPublicKeys);
+  const mfaEncryptionKey = config.mfaEncryptionKey ?? (await loadOrCreateDevMfaKey(config.dataDir));
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const smtp = !options.mailTransport && config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : undefined;
   const outbox = createOutbox({ transport: options.mailTransport ?? smtp, logger });
@@ -85,6 +86,7 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
     clock,
     logger,
     keys,
+    mfaEncryptionKey,
     passwords,
     outbox,
     background,

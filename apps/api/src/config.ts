@@ -62,6 +62,13 @@ export type Config = {
   reauthMaxAgeMs: number;
   /** Requests per API token per RATE_LIMIT_WINDOW. */
   apiTokenRateLimit: number;
+  /**
+   * The AES-256-GCM key that encrypts second-factor secrets (32 bytes). Undefined in development
+   * and test when not given: bootstrap then keeps a generated one in dataDir.
+   */
+  mfaEncryptionKey: Buffer | undefined;
+  /** Every admin route asks an admin's browser sign-in for the second factor. */
+  requireMfaForAdmin: boolean;
 };
 
 export class ConfigError extends Error {
@@ -239,6 +246,24 @@ const EnvSchema = z.object({
   MAIL_RATE_LIMIT: positiveInt('3'),
   REAUTH_MAX_AGE: duration('10m'),
   ACTIVITY_RETENTION: duration('90d'),
+  MFA_ENCRYPTION_KEY: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (!text) return undefined;
+      const value = text.trim();
+      const key = Buffer.from(value, 'base64');
+      // Never echo the value: it is a secret. Strict base64 only, so a typo is not quietly decoded.
+      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || key.length !== 32) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be 32 random bytes in base64 (44 characters): node -e "console.log(crypto.randomBytes(32).toString(\'base64\'))"',
+        });
+        return z.NEVER;
+      }
+      return key;
+    }),
+  REQUIRE_MFA_FOR_ADMIN: boolean,
   JWT_PRIVATE_KEY: z
     .string()
     .optional()
@@ -387,6 +412,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   // Read from the raw value too, so that a production rule is reported even when another variable failed.
   const seedDemoUsers = cleaned.SEED_DEMO_USERS ? parseBoolean(cleaned.SEED_DEMO_USERS) === true : !cleaned.DATABASE_URL && !isProduction;
   if (isProduction && !cleaned.JWT_PRIVATE_KEY) problems.push('JWT_PRIVATE_KEY is required when NODE_ENV=production');
+
   if (isProduction && seedDemoUsers) problems.push('SEED_DEMO_USERS must be false when NODE_ENV=production');
   // The default lists the local development origins; production would trust them without a word.
   if (isProduction && !cleaned.CORS_ORIGINS) {
@@ -450,5 +476,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reauthMaxAgeMs: e.REAUTH_MAX_AGE,
     activityRetentionMs: e.ACTIVITY_RETENTION,
     apiTokenRateLimit: e.API_TOKEN_RATE_LIMIT,
+    mfaEncryptionKey: e.MFA_ENCRYPTION_KEY,
+    requireMfaForAdmin: e.REQUIRE_MFA_FOR_ADMIN ?? false,
   };
 }

@@ -36,7 +36,15 @@ const TITLES: Record<ErrorCode, string> = {
   token_revoked: 'Token revoked',
   api_token_not_allowed: 'API token not allowed',
   api_token_limit: 'Too many API tokens',
+  second_factor_required: 'Second factor required',
+  second_factor_invalid: 'Invalid second factor',
+  second_factor_challenge_invalid: 'Sign-in expired',
+  second_factor_not_enrolled: 'No second factor',
+  second_factor_already_enrolled: 'Second factor already enrolled',
 };
+
+/** Members a problem of some codes adds (RFC 9457 extension members): the second step's challenge. */
+export type ProblemExtensions = Pick<Problem, 'challenge' | 'factors'>;
 
 /**
  * The one error type of the API. Routes and middleware throw it; the error handler renders it
@@ -47,12 +55,13 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly headers: Record<string, string>;
   readonly errors: FieldError[] | undefined;
+  readonly extensions: ProblemExtensions;
 
   constructor(
     status: number,
     code: ErrorCode,
     detail: string,
-    options: { headers?: Record<string, string>; errors?: FieldError[]; cause?: unknown } = {},
+    options: { headers?: Record<string, string>; errors?: FieldError[]; extensions?: ProblemExtensions; cause?: unknown } = {},
   ) {
     super(detail, { cause: options.cause });
     this.name = 'AppError';
@@ -60,6 +69,7 @@ export class AppError extends Error {
     this.code = code;
     this.headers = options.headers ?? {};
     this.errors = options.errors;
+    this.extensions = options.extensions ?? {};
   }
 
   toProblem(): Problem {
@@ -70,6 +80,7 @@ export class AppError extends Error {
       detail: this.message,
       code: this.code,
       ...(this.errors ? { errors: this.errors } : {}),
+      ...this.extensions,
     };
   }
 }

@@ -1,3 +1,4 @@
+import type { SecondFactor } from '@spa-auth/contract';
 import type { BackgroundWork } from './background.ts';
 import type { RequestContext } from './http/request-context.ts';
 import type { UserRecord } from './users/users.ts';
@@ -5,7 +6,7 @@ import type { UserRecord } from './users/users.ts';
 /** What happened to an account, for the features that react to it (notices by mail, the activity log). */
 export type AccountEvent =
   | { type: 'user_registered'; user: UserRecord; sessionId: string }
-  | { type: 'signed_in'; user: UserRecord; sessionId: string; via: 'password' | 'password_reset' }
+  | { type: 'signed_in'; user: UserRecord; sessionId: string; via: 'password' | 'password_reset' | 'second_factor' }
   | { type: 'sign_in_failed'; user: UserRecord }
   | { type: 'sessions_revoked'; userId: string; sessionIds: string[]; by: 'user' | 'admin' }
   | { type: 'password_changed'; user: UserRecord; via: 'change' | 'reset' }
@@ -18,7 +19,18 @@ export type AccountEvent =
   | { type: 'api_token_revoked'; userId: string; tokens: ApiTokenRef[]; by: 'user' | 'admin' | 'account_disabled' | 'password_reset' }
   /** The token's first request from an address it had not been used from; `use` is that request. */
   | { type: 'api_token_used_from_new_ip'; userId: string; token: ApiTokenRef; use: { ip: string; userAgent: string | null } }
-  | { type: 'api_token_expired'; userId: string; token: ApiTokenRef; expiredAt: Date };
+  | { type: 'api_token_expired'; userId: string; token: ApiTokenRef; expiredAt: Date }
+  /** An authenticator app was confirmed as the account's second factor (its recovery codes made with it). */
+  | { type: 'second_factor_enrolled'; user: UserRecord; factor: 'totp' }
+  | { type: 'second_factor_removed'; user: UserRecord; factor: 'totp' }
+  | { type: 'recovery_codes_regenerated'; userId: string }
+  /** A proof of the second factor was accepted: at a sign-in's second step, or with a re-authentication. */
+  | { type: 'second_factor_used'; userId: string; factor: SecondFactor; purpose: SecondFactorPurpose }
+  /** A wrong or used code was given for the account's second factor. */
+  | { type: 'second_factor_failed'; userId: string; factor: SecondFactor; purpose: SecondFactorPurpose };
+
+/** Where a second factor was asked for: a sign-in's second step, or a re-authentication. */
+export type SecondFactorPurpose = 'sign_in' | 'reauthenticate';
 
 /** Which API token an event is about: its id and the name its owner gave it (never the secret). */
 export type ApiTokenRef = { id: string; name: string };

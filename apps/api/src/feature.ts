@@ -1,5 +1,6 @@
 import type { RequestHandler, Router } from 'express';
 import type { ApiTokenAuthenticator } from './auth/bearer.ts';
+import type { SecondFactorGate } from './auth/second-factor.ts';
 import type { RetentionTask } from './retention.ts';
 
 /**
@@ -10,8 +11,8 @@ import type { RetentionTask } from './retention.ts';
  * A feature may also have routes under /oauth (`oauth`: machine endpoints with OAuth's own client
  * authentication, behind neither the origin check nor the bearer check), give the bearer check
  * another kind of token (`bearer`), a middleware every
- * authenticated /api request passes right after the check (`guard`), and periodic clean-up
- * (`tasks`, run by the retention job).
+ * authenticated /api request passes right after the check (`guard`), periodic clean-up
+ * (`tasks`, run by the retention job), and a second factor that sign-ins then ask for (`secondFactor`).
  */
 export type Feature = {
   auth?: Router;
@@ -20,4 +21,5 @@ export type Feature = {
   bearer?: ApiTokenAuthenticator;
   guard?: RequestHandler;
   tasks?: RetentionTask[];
+  secondFactor?: SecondFactorGate;
 };

@@ -343,6 +343,9 @@ describe('keys and token format', () => {
       // No mail server in this app, so a new address counts as verified.
       email_verified: true,
       auth_time: Math.floor(api.clock.now() / 1000),
+      // A password alone (requirement 17.18).
+      amr: ['pwd'],
+      acr: 'urn:spa-auth:acr:pwd',
     });
     const { rows } = await api.db.query<{ id: string }>('SELECT id FROM sessions WHERE user_id = $1', [user.user.id]);
     expect(rows.map((r) => r.id)).toEqual([payload.sid]);

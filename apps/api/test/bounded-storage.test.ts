@@ -131,6 +131,7 @@ describe.each(backends)('bounded refresh-token storage on %s', (_name, open) => 
       userAgent: null,
       token: { selector, verifierHash: createHash('sha256').update(verifier).digest('hex') },
       verifiedPasswordHash: passwordHash,
+      amr: ['pwd'],
     });
     if (!session) throw new Error('no session');
     const legacy = `${selector}.${verifier}`;

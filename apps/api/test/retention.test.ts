@@ -50,6 +50,7 @@ async function newSession(storage: Storage, userId: string, ends: { idle: number
     userAgent: null,
     token: createRefreshToken(),
     verifiedPasswordHash: 'h',
+    amr: ['pwd'],
   });
   if (ends.revokedAt !== undefined) await storage.sessions.revokeSession(id, 'logout', at(ends.revokedAt));
   return id;

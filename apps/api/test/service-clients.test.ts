@@ -199,6 +199,8 @@ describe.each(backends)('service clients on %s', (_name, open) => {
       aud: api.config.jwtAudience,
       token_type: 'Bearer',
       auth_time: claims.auth_time,
+      amr: ['pwd'],
+      acr: 'urn:spa-auth:acr:pwd',
     });
 
     for (const token of ['garbage', (await createApiToken(api.app, person.accessToken)).secret]) {

@@ -33,4 +33,9 @@ export const ERROR_CODES = [
   'token_revoked',
   'api_token_not_allowed',
   'api_token_limit',
+  'second_factor_required',
+  'second_factor_invalid',
+  'second_factor_challenge_invalid',
+  'second_factor_not_enrolled',
+  'second_factor_already_enrolled',
 ] as const;

@@ -13,7 +13,7 @@
 // ships these schemas to the browser). The http-client checks the two responses it reads with
 // plain code instead (its tests hold it to these schemas), and brings no zod at all.
 import * as z from 'zod/mini';
-import { API_TOKEN_LIFETIMES_DAYS, ERROR_CODES, SCOPES } from './wire.ts';
+import { API_TOKEN_LIFETIMES_DAYS, ERROR_CODES, SCOPES, SECOND_FACTORS } from './wire.ts';
 import type * as Wire from './wire-types.ts';
 
 export * from './wire.ts';
@@ -88,11 +88,72 @@ export type ChangeEmailRequest = z.input<typeof ChangeEmailRequest>;
 export const ConfirmEmailChangeRequest = VerifyEmailRequest;
 export type ConfirmEmailChangeRequest = VerifyEmailRequest;
 
-/** Re-authentication before a sensitive action: the password only; the bearer token says who. */
-export const ReauthenticateRequest = z.strictObject({
-  password: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'is too long')),
-});
+/** A code of an authenticator app (RFC 6238): six digits. */
+export const TotpCode = z.string().check(z.regex(/^[0-9]{6}$/, 'must be the 6 digits the authenticator app shows'));
+
+/**
+ * A recovery code as the user types it: `xxxx-xxxx-xxxx`; case, spaces and hyphens do not matter,
+ * so any length up to 64 characters is taken and the server normalises it.
+ */
+export const RecoveryCode = z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(64, 'is too long'));
+
+/** At most one second-factor proof in a body: a code of the authenticator app or a recovery code. */
+const atMostOneProof = z.refine<{ code?: string | undefined; recoveryCode?: string | undefined }>(
+  (body) => body.code === undefined || body.recoveryCode === undefined,
+  'give either code or recoveryCode, not both',
+);
+
+/**
+ * Re-authentication before a sensitive action: the password, and when the account has a second
+ * factor, a code of it (`code`) or a recovery code; the bearer token says who.
+ */
+export const ReauthenticateRequest = z
+  .strictObject({
+    password: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'is too long')),
+    code: z.optional(TotpCode),
+    recoveryCode: z.optional(RecoveryCode),
+  })
+  .check(atMostOneProof);
 export type ReauthenticateRequest = z.input<typeof ReauthenticateRequest>;
+
+/** The kinds of proof the second step of a sign-in takes (the `factors` of `second_factor_required`). */
+export const SecondFactorKind = z.enum(SECOND_FACTORS);
+
+/**
+ * The second step of a sign-in: the challenge the first step answered with, and one proof: a code of
+ * the authenticator app or a recovery code.
+ */
+export const SecondFactorLoginRequest = z
+  .strictObject({
+    challenge: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(128, 'is too long')),
+    code: z.optional(TotpCode),
+    recoveryCode: z.optional(RecoveryCode),
+  })
+  .check(
+    atMostOneProof,
+    z.refine((body) => body.code !== undefined || body.recoveryCode !== undefined, 'give a code or a recoveryCode'),
+  );
+export type SecondFactorLoginRequest = z.input<typeof SecondFactorLoginRequest>;
+
+/** A pending enrolment's secret: base32 to type in, and the otpauth:// URI a QR code carries. */
+export const TotpEnrollmentResponse = z.object({ secret: z.string(), otpauthUri: z.string() });
+export type TotpEnrollmentResponse = z.infer<typeof TotpEnrollmentResponse>;
+
+/** The first code of the authenticator app, which makes the pending enrolment the account's factor. */
+export const ConfirmTotpRequest = z.strictObject({ code: TotpCode });
+export type ConfirmTotpRequest = z.input<typeof ConfirmTotpRequest>;
+
+/** New recovery codes: shown in this answer and never again (the server keeps their SHA-256). */
+export const RecoveryCodesResponse = z.object({ recoveryCodes: z.array(z.string()) });
+export type RecoveryCodesResponse = z.infer<typeof RecoveryCodesResponse>;
+
+/** What second factor the account has: an authenticator app (and since when), a pending enrolment, recovery codes left. */
+export const SecondFactorStatusResponse = z.object({
+  totp: z.nullable(z.object({ enrolledAt: z.string() })),
+  totpPending: z.boolean(),
+  recoveryCodesLeft: z.number(),
+});
+export type SecondFactorStatusResponse = z.infer<typeof SecondFactorStatusResponse>;
 
 export const User = z.object({
   id: z.string(),
@@ -161,6 +222,11 @@ export const ActivityType = z.enum([
   'api_token_used_from_new_ip',
   'api_token_revoked',
   'api_token_expired',
+  'second_factor_enrolled',
+  'second_factor_removed',
+  'recovery_codes_regenerated',
+  'second_factor_used',
+  'second_factor_failed',
 ]);
 export type ActivityType = z.infer<typeof ActivityType>;
 
@@ -268,6 +334,8 @@ export const IntrospectionResponse = z.object({
   aud: z.optional(z.union([z.string(), z.array(z.string())])),
   token_type: z.optional(z.literal('Bearer')),
   auth_time: z.optional(z.number()),
+  amr: z.optional(z.array(z.string())),
+  acr: z.optional(z.string()),
 });
 export type IntrospectionResponse = z.infer<typeof IntrospectionResponse>;
 
@@ -282,6 +350,10 @@ export const Problem = z.object({
   detail: z.string(),
   code: ErrorCode,
   errors: z.optional(z.array(z.object({ path: z.string(), message: z.string() }))),
+  /** `second_factor_required` at sign-in: the single-use challenge the second step sends back. */
+  challenge: z.optional(z.string()),
+  /** `second_factor_required`: the proofs the account can give. */
+  factors: z.optional(z.array(SecondFactorKind)),
 });
 export type Problem = z.infer<typeof Problem>;
 

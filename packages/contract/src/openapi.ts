@@ -26,6 +26,7 @@ import {
   ApiTokensResponse,
   ChangeEmailRequest,
   ChangePasswordRequest,
+  ConfirmTotpRequest,
   CreateApiTokenRequest,
   CreatedApiTokenResponse,
   CreatedServiceClientResponse,
@@ -42,15 +43,20 @@ import {
   Problem,
   REFRESH_COOKIE,
   ReauthenticateRequest,
+  RecoveryCodesResponse,
   RegisterRequest,
   Role,
   Scope,
+  SecondFactorKind,
+  SecondFactorLoginRequest,
+  SecondFactorStatusResponse,
   ServiceClientInfo,
   ServiceClientsResponse,
   ServiceTokenResponse,
   SessionInfo,
   SessionResponse,
   SessionsResponse,
+  TotpEnrollmentResponse,
   UpdateMeRequest,
   UpdateUserAccessRequest,
   User,
@@ -127,8 +133,11 @@ type Credential =
   | { kind: 'none' }
   /** The refresh cookie; `optional` when the route answers the same without one (logout). */
   | { kind: 'refresh-cookie'; optional?: boolean }
-  /** The bearer check; `recentSignIn` for the routes of requirement 11.3. */
-  | { kind: 'bearer'; access: OperationAccess; recentSignIn?: boolean }
+  /**
+   * The bearer check; `recentSignIn` for the routes of requirement 11.3, `secondFactor` for those
+   * that need that recent sign-in to have used the second factor (requirement 17.13).
+   */
+  | { kind: 'bearer'; access: OperationAccess; recentSignIn?: boolean; secondFactor?: boolean }
   /** A service client's id and secret in HTTP Basic (RFC 6749 2.3.1): POST /oauth/token. */
   | { kind: 'client-basic' }
   /** A service client's token from POST /oauth/token, scope introspect. */
@@ -162,6 +171,10 @@ const RESPONSE_SCHEMAS = {
   ServiceTokenResponse,
   OAuthError,
   IntrospectionResponse,
+  SecondFactorKind,
+  TotpEnrollmentResponse,
+  RecoveryCodesResponse,
+  SecondFactorStatusResponse,
   HealthResponse,
   ReadinessResponse,
   JsonWebKeySet,
@@ -179,6 +192,8 @@ const REQUEST_SCHEMAS = {
   UpdateUserAccessRequest,
   CreateApiTokenRequest,
   CreateServiceClientRequest,
+  SecondFactorLoginRequest,
+  ConfirmTotpRequest,
   // The same schema for both emailed links (verification and change of address).
   EmailLinkRequest: VerifyEmailRequest,
   PasswordResetRequest,
@@ -222,6 +237,7 @@ type OperationDefinition = {
 const TAGS = [
   { name: 'session', description: 'Sign-up, sign-in, the refresh cookie and re-authentication (spec sections 5 and 11)' },
   { name: 'account', description: "The signed-in user's own account (spec section 6)" },
+  { name: 'second-factor', description: 'A second factor: an authenticator app (TOTP) and recovery codes (spec section 17)' },
   { name: 'sessions', description: "The signed-in user's sessions (spec section 6)" },
   { name: 'email', description: 'Verifying the address, resetting a forgotten password, changing the address (spec section 10)' },
   { name: 'activity', description: 'The security activity log (spec section 12)' },
@@ -273,8 +289,23 @@ const OPERATIONS: OperationDefinition[] = [
     summary: 'Sign in with email and password',
     credential: { kind: 'none' },
     body: 'LoginRequest',
+    description:
+      'With a second factor enrolled, the right password signs nobody in: 401 `second_factor_required` with `challenge` and `factors`, for `POST /auth/login/second-factor` (spec section 17).',
     success: { status: 200, description: 'Signed in: a new session', schema: 'SessionResponse', session: { cookie: true } },
-    problems: { 401: ['invalid_credentials'], 403: ['account_disabled'] },
+    problems: { 401: ['invalid_credentials', 'second_factor_required'], 403: ['account_disabled'] },
+  },
+  {
+    method: 'post',
+    path: '/auth/login/second-factor',
+    operationId: 'completeLoginWithSecondFactor',
+    tag: 'session',
+    summary: "Sign in's second step: the challenge of the first, and a code of the authenticator app or a recovery code",
+    description:
+      'The challenge works once, for 5 minutes and 5 codes. An unknown, used, expired or dead challenge is 401 `second_factor_challenge_invalid` (start again with the password); a wrong or used code is 401 `second_factor_invalid` (spec section 17).',
+    credential: { kind: 'none' },
+    body: 'SecondFactorLoginRequest',
+    success: { status: 200, description: 'Signed in: a new session', schema: 'SessionResponse', session: { cookie: true } },
+    problems: { 401: ['second_factor_challenge_invalid', 'second_factor_invalid'] },
   },
   {
     method: 'post',
@@ -307,7 +338,7 @@ const OPERATIONS: OperationDefinition[] = [
     tag: 'session',
     summary: 'Prove the password again (step-up, RFC 9470)',
     description:
-      'The session body of the same session with a fresh `auth_time`, and no cookie. A wrong password, or a session that ended meanwhile, is 400 `invalid_credentials` (spec section 11).',
+      'The session body of the same session with a fresh `auth_time`, and no cookie. A wrong password, or a session that ended meanwhile, is 400 `invalid_credentials` (spec section 11). An account with a second factor sends a `code` or `recoveryCode` too (else 400 `second_factor_required`; a wrong one is 400 `second_factor_invalid`), and the token\u2019s `amr` says so (spec section 17).',
     credential: { kind: 'bearer', access: person },
     body: 'ReauthenticateRequest',
     success: {
@@ -316,7 +347,7 @@ const OPERATIONS: OperationDefinition[] = [
       schema: 'SessionResponse',
       session: { cookie: false },
     },
-    problems: { 400: ['invalid_credentials'], 503: ['service_unavailable'] },
+    problems: { 400: ['invalid_credentials', 'second_factor_required', 'second_factor_invalid'], 503: ['service_unavailable'] },
   },
   {
     method: 'get',
@@ -346,6 +377,57 @@ const OPERATIONS: OperationDefinition[] = [
     credential: { kind: 'bearer', access: person, recentSignIn: true },
     success: { status: 204, description: 'Deleted; the cookie cleared', clearsCookie: true },
     problems: { 409: ['admin_lockout'] },
+  },
+  {
+    method: 'get',
+    path: '/api/me/second-factor',
+    operationId: 'getSecondFactor',
+    tag: 'second-factor',
+    summary: 'Which second factor the account has, and how many recovery codes are left',
+    credential: { kind: 'bearer', access: person },
+    success: { status: 200, description: 'The second factor', schema: 'SecondFactorStatusResponse' },
+  },
+  {
+    method: 'post',
+    path: '/api/me/totp',
+    operationId: 'startTotpEnrollment',
+    tag: 'second-factor',
+    summary: 'Start enrolling an authenticator app: a new secret, pending until a first code confirms it',
+    description: 'A new call replaces a pending enrolment. The secret is in this answer only.',
+    credential: { kind: 'bearer', access: person, recentSignIn: true },
+    success: { status: 201, description: 'The pending secret', schema: 'TotpEnrollmentResponse' },
+    problems: { 409: ['second_factor_already_enrolled'] },
+  },
+  {
+    method: 'post',
+    path: '/api/me/totp/confirm',
+    operationId: 'confirmTotpEnrollment',
+    tag: 'second-factor',
+    summary: 'Confirm the enrolment with a first code: the factor is on, and 10 recovery codes are shown once',
+    credential: { kind: 'bearer', access: person },
+    body: 'ConfirmTotpRequest',
+    success: { status: 200, description: 'The recovery codes, shown once', schema: 'RecoveryCodesResponse' },
+    problems: { 400: ['second_factor_invalid'], 409: ['second_factor_not_enrolled'] },
+  },
+  {
+    method: 'delete',
+    path: '/api/me/totp',
+    operationId: 'removeTotp',
+    tag: 'second-factor',
+    summary: 'Turn the authenticator app off; the recovery codes go with it',
+    credential: { kind: 'bearer', access: person, recentSignIn: true, secondFactor: true },
+    success: { status: 204, description: 'Removed' },
+    problems: { 403: ['second_factor_not_enrolled'] },
+  },
+  {
+    method: 'post',
+    path: '/api/me/recovery-codes',
+    operationId: 'regenerateRecoveryCodes',
+    tag: 'second-factor',
+    summary: 'New recovery codes; the old ones stop working',
+    credential: { kind: 'bearer', access: person, recentSignIn: true, secondFactor: true },
+    success: { status: 200, description: 'The recovery codes, shown once', schema: 'RecoveryCodesResponse' },
+    problems: { 403: ['second_factor_not_enrolled'] },
   },
   {
     method: 'put',
@@ -602,8 +684,10 @@ const OPERATIONS: OperationDefinition[] = [
     summary: 'Set a new password with a reset link and sign in; every earlier session ends',
     credential: { kind: 'none' },
     body: 'PasswordResetConfirmRequest',
+    description:
+      'With a second factor enrolled, the password is replaced but nobody is signed in: 401 `second_factor_required` with a challenge for `POST /auth/login/second-factor` (spec section 17).',
     success: { status: 200, description: 'Signed in: a new session', schema: 'SessionResponse', session: { cookie: true } },
-    problems: { 400: LINK_PROBLEMS, 503: ['service_unavailable'] },
+    problems: { 400: LINK_PROBLEMS, 401: ['second_factor_required'], 503: ['service_unavailable'] },
   },
   {
     method: 'post',
@@ -712,9 +796,14 @@ function problemsOf(operation: OperationDefinition): Map<number, Set<ErrorCode>>
     if (path.startsWith('/api/admin/')) {
       add(403, 'insufficient_scope');
       add(403, 'email_unverified');
+      // With REQUIRE_MFA_FOR_ADMIN on (requirement 17.16).
+      add(401, 'insufficient_user_authentication');
+      add(403, 'second_factor_not_enrolled');
     }
     add(403, 'scope' in credential.access ? 'insufficient_scope' : 'api_token_not_allowed');
-    if (credential.recentSignIn) add(401, 'insufficient_user_authentication');
+    if (credential.recentSignIn || credential.secondFactor) add(401, 'insufficient_user_authentication');
+    // With REQUIRE_MFA_FOR_ADMIN on, an admin scope needs the second factor (requirement 17.17).
+    if (operation.operationId === 'createApiToken') add(403, 'second_factor_not_enrolled');
   }
   if (operation.pathParameter) add(400, 'invalid_request');
   if (operation.body) {
@@ -841,7 +930,14 @@ function operationOf(operation: OperationDefinition): OpenApiOperation {
         ? `An API token needs the scope \`${credential.access.scope}\`.`
         : 'A person signed in through the browser: no API token, whatever its scopes.',
     );
-    if (credential.recentSignIn) needs.push('A sign-in within `REAUTH_MAX_AGE`, for a browser sign-in (step-up, requirement 11.3).');
+    if (credential.recentSignIn && credential.secondFactor) {
+      needs.push('A sign-in with the second factor within `REAUTH_MAX_AGE` (step-up, requirement 17.13).');
+    } else if (credential.recentSignIn) {
+      needs.push('A sign-in within `REAUTH_MAX_AGE`, for a browser sign-in (step-up, requirement 11.3).');
+    }
+    if (operation.path.startsWith('/api/admin/')) {
+      needs.push('With `REQUIRE_MFA_FOR_ADMIN`, a browser sign-in that used the second factor (requirement 17.16).');
+    }
   }
   const description = [operation.description, ...needs].filter(Boolean).join(' ');
   return {
@@ -983,7 +1079,7 @@ export function createOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocu
         },
         WwwAuthenticate: {
           description:
-            'The RFC 6750 challenge, realm `spa-auth`: `error="invalid_token"`, `"insufficient_scope"` with `scope=`, or `"insufficient_user_authentication"` with `max_age=` (spec section 4).',
+            'The RFC 6750 challenge, realm `spa-auth`: `error="invalid_token"`, `"insufficient_scope"` with `scope=`, or `"insufficient_user_authentication"` with `max_age=` and, when a second factor is wanted, `acr_values="urn:spa-auth:acr:mfa"` (RFC 9470; spec sections 4 and 17).',
           schema: { type: 'string' },
         },
       },

@@ -1,4 +1,5 @@
 import type { ERROR_CODES } from './error-codes.ts';
+import type { SecondFactor } from './second-factor.ts';
 
 /**
  * The shapes a browser client sends and reads, written out as plain types so that a client which
@@ -22,6 +23,10 @@ export type Problem = {
   detail: string;
   code: ErrorCode;
   errors?: { path: string; message: string }[] | undefined;
+  /** `second_factor_required` at sign-in: the single-use challenge the second step sends back. */
+  challenge?: string | undefined;
+  /** `second_factor_required`: the proofs the account can give (`totp`, `recovery_code`). */
+  factors?: SecondFactor[] | undefined;
 };
 
 export type RegisterRequest = { email: string; password: string; name: string };

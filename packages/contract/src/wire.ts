@@ -13,6 +13,7 @@ import type { ErrorCode } from './wire-types.ts';
 
 export * from './api-tokens.ts';
 export { ERROR_CODES } from './error-codes.ts';
+export * from './second-factor.ts';
 export type * from './wire-types.ts';
 
 /** The header every `/auth/*` POST must carry (requirement 5.2, CSRF). */

@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { ACR_PASSWORD } from '@spa-auth/contract/wire';
 import jwt from 'jsonwebtoken';
 
 /** The one algorithm these tokens are signed with (RFC 8725 3.1: pinned, never read from the token). */
@@ -97,6 +98,17 @@ export type AccessTokenClaims = {
   email_verified: boolean;
   /** When a password last proved the person (seconds since the epoch; RFC 9068 2.2.1, RFC 9470). */
   auth_time: number;
+  /**
+   * How the person proved it at `auth_time` (RFC 8176): `pwd`, and with a second factor also `otp`
+   * (an authenticator app or a recovery code) and `mfa`. A token issued before the claim existed
+   * reads as `['pwd']`.
+   */
+  amr: string[];
+  /**
+   * `urn:spa-auth:acr:mfa` when a second factor was used at `auth_time`, else
+   * `urn:spa-auth:acr:pwd` (RFC 9470's `acr_values` asks for the first).
+   */
+  acr: string;
 };
 
 export type AccessTokenFailureCode = 'token_expired' | 'token_invalid';
@@ -136,7 +148,8 @@ export function verifyAccessToken(token: string, expected: AccessTokenExpectatio
   const invalid = (description: string): AccessTokenResult => ({ ok: false, code: 'token_invalid', description });
   const verified = verifyPinnedJwt(token, { ...expected, type: ACCESS_TOKEN_TYPE });
   if (!verified.ok) return { ok: false, ...describeFailure(verified.failure) };
-  const { sub, sid, role, jti, iat, exp, client_id, email_verified, auth_time, iss, aud } = verified.payload as Partial<AccessTokenClaims>;
+  const { sub, sid, role, jti, iat, exp, client_id, email_verified, auth_time, iss, aud, amr, acr } =
+    verified.payload as Partial<AccessTokenClaims>;
   if (typeof sub !== 'string' || typeof sid !== 'string' || typeof jti !== 'string') return invalid('The token lacks required claims');
   if (role !== 'user' && role !== 'admin') return invalid('The token has no valid role');
   if (typeof iat !== 'number' || typeof exp !== 'number' || iat > now + tolerance) return invalid('The token was issued in the future');
@@ -156,6 +169,9 @@ export function verifyAccessToken(token: string, expected: AccessTokenExpectatio
     client_id,
     email_verified: email_verified === true,
     auth_time: typeof auth_time === 'number' && auth_time <= iat ? auth_time : 0,
+    // A token issued before these claims existed proves a password and nothing more.
+    amr: Array.isArray(amr) && amr.length > 0 && amr.every((method) => typeof method === 'string') ? amr : ['pwd'],
+    acr: typeof acr === 'string' && acr !== '' ? acr : ACR_PASSWORD,
   };
   return { ok: true, claims };
 }

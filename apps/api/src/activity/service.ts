@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { ActivityResponse } from '@spa-auth/contract';
+import type { ActivityResponse, SecondFactor } from '@spa-auth/contract';
 import type { Clock } from '../clock.ts';
-import type { PublishedAccountEvent } from '../events.ts';
+import type { PublishedAccountEvent, SecondFactorPurpose } from '../events.ts';
 import type { ActivityCursor, ActivityRecord, ActivityStore, ActivityType } from './activity.ts';
 
 /** Events per page of the activity log, at most. */
@@ -21,7 +21,7 @@ export function activityOf(event: PublishedAccountEvent): Omit<ActivityRecord, '
     case 'user_registered':
       return entry('registered', event.user.id, event.sessionId);
     case 'signed_in':
-      return entry('signed_in', event.user.id, event.sessionId, event.via === 'password_reset' ? 'with a password reset link' : null);
+      return entry('signed_in', event.user.id, event.sessionId, SIGN_IN_DETAILS[event.via]);
     case 'sign_in_failed':
       return entry('sign_in_failed', event.user.id, null);
     case 'password_changed':
@@ -57,8 +57,26 @@ export function activityOf(event: PublishedAccountEvent): Omit<ActivityRecord, '
       return { ...entry('api_token_used_from_new_ip', event.userId, null, `“${event.token.name}”`), ...event.use };
     case 'api_token_expired':
       return { ...entry('api_token_expired', event.userId, null, `“${event.token.name}”`), occurredAt: event.expiredAt };
+    case 'second_factor_enrolled':
+      return entry('second_factor_enrolled', event.user.id, null, 'an authenticator app, with 10 recovery codes');
+    case 'second_factor_removed':
+      return entry('second_factor_removed', event.user.id, null, 'the authenticator app and its recovery codes');
+    case 'recovery_codes_regenerated':
+      return entry('recovery_codes_regenerated', event.userId, null, 'the earlier codes no longer work');
+    case 'second_factor_used':
+      return entry('second_factor_used', event.userId, null, `${FACTOR_NAMES[event.factor]}, ${PURPOSES[event.purpose]}`);
+    case 'second_factor_failed':
+      return entry('second_factor_failed', event.userId, null, `a wrong or used ${FACTOR_NAMES[event.factor]}, ${PURPOSES[event.purpose]}`);
   }
 }
+
+const SIGN_IN_DETAILS: Record<Extract<PublishedAccountEvent, { type: 'signed_in' }>['via'], string | null> = {
+  password: null,
+  password_reset: 'with a password reset link',
+  second_factor: 'with a second factor',
+};
+const FACTOR_NAMES: Record<SecondFactor, string> = { totp: 'authenticator code', recovery_code: 'recovery code' };
+const PURPOSES: Record<SecondFactorPurpose, string> = { sign_in: 'to sign in', reauthenticate: 'to confirm it was you' };
 
 /** Opaque to clients: base64url of the last event's time and id. */
 export const encodeCursor = (c: ActivityCursor) => Buffer.from(`${c.occurredAt.toISOString()}|${c.id}`).toString('base64url');

@@ -1,6 +1,6 @@
 import { CreateApiTokenRequest } from '@spa-auth/contract';
 import { type Request, type RequestHandler, Router } from 'express';
-import { requireRole, requireVerifiedEmail } from '../auth/bearer.ts';
+import { requireRole, requireVerifiedEmail, type SecondFactorCheck } from '../auth/bearer.ts';
 import type { RevocationBus } from '../auth/revocations.ts';
 import { personOnly, sessionCaller } from '../auth/scopes.ts';
 import type { BackgroundWork } from '../background.ts';
@@ -33,6 +33,11 @@ export function createApiTokensFeature(deps: {
   requireRecentAuth: RequestHandler;
   /** Requests per token per window, with RateLimit headers (http/rate-limit.ts). */
   limitPerToken: (tokenOf: (req: Request) => string | undefined) => RequestHandler;
+  /**
+   * REQUIRE_MFA_FOR_ADMIN: a token with an admin scope is made only by a sign-in with the second
+   * factor, since the admin routes let API tokens through without asking for one.
+   */
+  adminScopesNeedSecondFactor?: SecondFactorCheck | undefined;
 }): Feature {
   const authentication = createApiTokenAuthentication({
     store: deps.apiTokens,
@@ -58,7 +63,14 @@ export function createApiTokensFeature(deps: {
     res.json({ tokens: await service.list(res.locals.auth.sub) });
   });
   router.post('/tokens', deps.requireRecentAuth, requireJson, jsonBody, async (req, res) => {
-    const created = await service.create(sessionCaller(res.locals.auth), parseBody(CreateApiTokenRequest, req.body));
+    const request = parseBody(CreateApiTokenRequest, req.body);
+    const caller = sessionCaller(res.locals.auth);
+    // Only a scope the role carries gets this far in service.create; the check comes first so a
+    // user's own scopes never wait on it.
+    if (deps.adminScopesNeedSecondFactor && caller.role === 'admin' && request.scopes.some((scope) => scope.startsWith('admin:'))) {
+      await deps.adminScopesNeedSecondFactor(caller);
+    }
+    const created = await service.create(caller, request);
     res.status(201).json(created);
   });
   router.delete('/tokens/:id', async (req, res) => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Role } from '@spa-auth/contract';
+import { ACR_MFA, ACR_PASSWORD, type Role } from '@spa-auth/contract';
 import {
   ACCESS_TOKEN_TYPE,
   type AccessTokenClaims,
@@ -23,11 +23,16 @@ export type AccessTokens = {
     emailVerified?: boolean;
     /** Milliseconds since the epoch; defaults to now (a fresh sign-in). */
     authenticatedAt?: number;
+    /** How the person signed in at `authenticatedAt` (RFC 8176); defaults to a password alone. */
+    amr?: readonly string[];
   }): { token: string; expiresIn: number };
   verifyAccessToken(token: string): VerifyResult;
 };
 
 export const CLIENT_ID = BROWSER_CLIENT_ID;
+
+/** The `acr` of a sign-in made as `amr` says: a second factor (`mfa`) or a password alone. */
+export const acrOf = (amr: readonly string[]): string => (amr.includes('mfa') ? ACR_MFA : ACR_PASSWORD);
 
 /**
  * The one place that signs access tokens (RFC 9068). Verification is the shared verifier of
@@ -54,7 +59,7 @@ export function createAccessTokens(options: {
   const key = (kid: string) => keys.verifying.get(kid);
 
   return {
-    signAccessToken({ userId, sessionId, role, emailVerified = false, authenticatedAt = clock.now() }) {
+    signAccessToken({ userId, sessionId, role, emailVerified = false, authenticatedAt = clock.now(), amr = ['pwd'] }) {
       const iat = Math.floor(clock.now() / 1000);
       const claims: AccessTokenClaims = {
         iss: issuer,
@@ -68,6 +73,8 @@ export function createAccessTokens(options: {
         role,
         email_verified: emailVerified,
         auth_time: Math.floor(authenticatedAt / 1000),
+        amr: [...amr],
+        acr: acrOf(amr),
       };
       const token = jwt.sign(claims, keys.signing.privateKey, {
         algorithm: JWT_ALGORITHM,

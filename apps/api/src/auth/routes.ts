@@ -5,6 +5,7 @@ import { jsonBody, parseBody, requireJson } from '../http/body.ts';
 import { createLoginFailureLimit, createRefreshLimit, type PasswordCheckLimit, type RateLimitOptions } from '../http/rate-limit.ts';
 import { type CookiePolicy, clearRefreshCookie, readRefreshCookies, setRefreshCookie } from './cookies.ts';
 import { personOnly, sessionCaller } from './scopes.ts';
+import { proofIn, type SecondFactorGate, type SecondStepRequired } from './second-factor.ts';
 import type { AuthService, IssuedSession, RefreshFailure, RefreshLookup } from './service.ts';
 
 const REFRESH_DETAILS: Record<RefreshFailure, string> = {
@@ -25,10 +26,27 @@ export function sendSession(res: Response, cookies: CookiePolicy, status: number
 export const userAgentOf = (ua: string | undefined) => (ua ? ua.slice(0, 512) : null);
 
 /**
+ * The first step of a sign-in for an account with a second factor: 401 second_factor_required with
+ * the challenge the second step (POST /auth/login/second-factor) sends back, and the proofs the
+ * account can give. No session, no cookie.
+ */
+export function secondStepRequired(step: SecondStepRequired): AppError {
+  return new AppError(401, 'second_factor_required', 'The password is right; now give a code of your second factor', {
+    extensions: step.secondFactor,
+  });
+}
+
+/**
  * /auth/*: HTTP only. The per-IP budget and the origin check are mounted in front of this router;
  * the limits that need what a route reads (the email of a login, the session of a refresh) are
  * built here, next to that route.
  */
+/** 400, not 401, at re-authentication: the token is fine, the body lacks the second factor. */
+const secondFactorMissing = (factors: SecondStepRequired['secondFactor']['factors']) =>
+  new AppError(400, 'second_factor_required', 'This account has a second factor: send a code of it or a recovery code with the password', {
+    ...(factors.length > 0 ? { extensions: { factors } } : {}),
+  });
+
 export function createAuthRoutes(deps: {
   auth: AuthService;
   cookies: CookiePolicy;
@@ -36,6 +54,8 @@ export function createAuthRoutes(deps: {
   /** The bearer check, for the one /auth route that needs a signed-in caller (re-authentication). */
   requireAuth: RequestHandler;
   passwordCheckLimit: PasswordCheckLimit;
+  /** The second factor's gate, when a feature provides one (read per request). */
+  secondFactor?: () => SecondFactorGate | undefined;
 }) {
   const { auth, cookies, rateLimits } = deps;
   const router = Router();
@@ -66,6 +86,7 @@ export function createAuthRoutes(deps: {
     loginLimit,
     async (req, res) => {
       const result = await auth.login(req.body, userAgentOf(req.get('User-Agent')));
+      if ('secondFactor' in result) throw secondStepRequired(result);
       if ('failure' in result && result.failure === 'account_disabled') {
         throw new AppError(403, 'account_disabled', 'This account is disabled; ask an administrator');
       }
@@ -110,9 +131,22 @@ export function createAuthRoutes(deps: {
       req.body = parseBody(ReauthenticateRequest, req.body);
       next();
     },
+    // An account with a second factor that sent none is told so before any hashing: no password is
+    // checked, and nothing counts as a wrong one.
+    async (req, res, next) => {
+      const gate = deps.secondFactor?.();
+      const factors = gate && !proofIn(req.body) ? await gate.factorsOf(res.locals.auth.sub) : [];
+      if (factors.length > 0) throw secondFactorMissing(factors);
+      next();
+    },
     ...deps.passwordCheckLimit.failures,
     async (req, res) => {
-      const result = await auth.reauthenticate(res.locals.auth.sub, sessionCaller(res.locals.auth).sid, req.body.password);
+      const { password } = req.body;
+      const result = await auth.reauthenticate(res.locals.auth.sub, sessionCaller(res.locals.auth).sid, password, proofIn(req.body));
+      if ('failure' in result && result.failure === 'second_factor_required') throw secondFactorMissing([]);
+      if ('failure' in result && result.failure === 'second_factor_invalid') {
+        throw new AppError(400, 'second_factor_invalid', 'The code is wrong or was used already');
+      }
       if ('failure' in result) throw new AppError(400, 'invalid_credentials', 'The password is wrong');
       res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(result);
     },

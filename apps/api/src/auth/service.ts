@@ -7,6 +7,7 @@ import type { AccessTokens } from './access-tokens.ts';
 import type { Passwords } from './passwords.ts';
 import { createRefreshToken, type PresentedRefreshToken, parseRefreshToken, provenFamily, verifyRefreshToken } from './refresh-tokens.ts';
 import type { Revocations } from './revocations.ts';
+import { combineMethods, type SecondFactorGate, type SecondFactorProof, type SecondStepRequired } from './second-factor.ts';
 import {
   MAX_TOKENS_PER_GENERATION,
   type NewRefreshToken,
@@ -115,16 +116,27 @@ export function createAuthService(deps: {
    * nothing could verify it, and routes that require a verified address would lock everyone out.
    */
   verifiesEmail?: boolean;
+  /**
+   * The second factor, when a feature provides one: read at each sign-in, as the features are built
+   * after this service. Without it a password alone signs in.
+   */
+  secondFactor?: () => SecondFactorGate | undefined;
 }) {
   const { users, sessions, clock, tokens, passwords, revocations, policy } = deps;
 
-  const issue = (user: PublicUserRecord, session: Pick<SessionRecord, 'id' | 'authenticatedAt'>, refreshToken: string, endsAt: number) => {
+  const issue = (
+    user: PublicUserRecord,
+    session: Pick<SessionRecord, 'id' | 'authenticatedAt' | 'amr'>,
+    refreshToken: string,
+    endsAt: number,
+  ) => {
     const { token, expiresIn } = tokens.signAccessToken({
       userId: user.id,
       sessionId: session.id,
       role: user.role,
       emailVerified: user.emailVerifiedAt !== null,
       authenticatedAt: session.authenticatedAt.getTime(),
+      amr: session.amr,
     });
     return {
       sessionId: session.id,
@@ -134,8 +146,11 @@ export function createAuthService(deps: {
     };
   };
 
-  /** Null when the user's password changed after `user` was read: the caller's check no longer holds. */
-  async function startSession(user: UserRecord, userAgent: string | null): Promise<IssuedSession | null> {
+  /**
+   * Null when the user's password changed after `user` was read: the caller's check no longer holds.
+   * `amr` says how the person signed in (RFC 8176): a password alone unless a second step says more.
+   */
+  async function startSession(user: UserRecord, userAgent: string | null, amr: readonly string[] = ['pwd']): Promise<IssuedSession | null> {
     const now = clock.now();
     const absoluteEnd = now + policy.sessionMaxAgeMs;
     const idleEnd = Math.min(now + policy.refreshIdleTtlMs, absoluteEnd);
@@ -149,8 +164,20 @@ export function createAuthService(deps: {
       userAgent,
       token: refresh,
       verifiedPasswordHash: user.passwordHash,
+      amr,
     });
     return session ? issue(user, session, refresh.value, idleEnd) : null;
+  }
+
+  /**
+   * The password was right: a session, or when the account has a second factor no session but a
+   * challenge for the second step (bound to the password hash just checked). Null as startSession.
+   */
+  async function signInOrChallenge(user: UserRecord, userAgent: string | null): Promise<IssuedSession | SecondStepRequired | null> {
+    const gate = deps.secondFactor?.();
+    const factors = gate ? await gate.factorsOf(user.id) : [];
+    if (gate && factors.length > 0) return { secondFactor: { challenge: await gate.issueChallenge(user), factors } };
+    return startSession(user, userAgent);
   }
 
   /** One cookie value: its stored token if it verifies, else the session its family proves, else nothing. */
@@ -218,33 +245,55 @@ export function createAuthService(deps: {
     },
 
     /**
-     * Step-up: the password again, for a session that is already signed in. The session's
-     * authenticated_at moves to now and a new access token carries it as auth_time; the refresh
-     * token and the cookie stay as they are.
+     * Step-up: the password again, for a session that is already signed in, and the second factor
+     * when the account has one. The session's authenticated_at moves to now and its amr to what was
+     * proved now; a new access token carries both (auth_time, amr, acr); the refresh token and the
+     * cookie stay as they are.
      */
     async reauthenticate(
       userId: string,
       sessionId: string,
       password: string,
-    ): Promise<SessionResponse | { failure: 'invalid_credentials' }> {
+      proof?: SecondFactorProof,
+    ): Promise<SessionResponse | { failure: 'invalid_credentials' | 'second_factor_required' | 'second_factor_invalid' }> {
+      const gate = deps.secondFactor?.();
+      // A step-up never proves less than the account's sign-in does: with a factor, it takes the factor.
+      if (!proof && gate && (await gate.factorsOf(userId)).length > 0) return { failure: 'second_factor_required' };
       const user = await users.findUserById(userId);
       if (!user || !(await passwords.verifyPassword(user.passwordHash, password))) return { failure: 'invalid_credentials' };
+      let amr = ['pwd'];
+      if (proof) {
+        const factor = 'code' in proof ? 'totp' : 'recovery_code';
+        const methods = gate ? await gate.verifyProof(userId, proof) : null;
+        if (!methods) {
+          deps.events?.publish({ type: 'second_factor_failed', userId, factor, purpose: 'reauthenticate' });
+          return { failure: 'second_factor_invalid' };
+        }
+        deps.events?.publish({ type: 'second_factor_used', userId, factor, purpose: 'reauthenticate' });
+        amr = combineMethods('pwd', ...methods);
+      }
       const now = clock.now();
       // The session ended while the password was checked: there is nothing to step up.
-      if (!(await sessions.markSessionAuthenticated(sessionId, new Date(now)))) return { failure: 'invalid_credentials' };
-      return issue(user, { id: sessionId, authenticatedAt: new Date(now) }, '', now).body;
+      if (!(await sessions.markSessionAuthenticated(sessionId, new Date(now), amr))) return { failure: 'invalid_credentials' };
+      return issue(user, { id: sessionId, authenticatedAt: new Date(now), amr }, '', now).body;
     },
 
     /**
-     * A new session for a user whose identity another step proved (a password reset link). Null
-     * when the password changed after `user` was read.
+     * A new session for a user whose identity another step proved (the second step of a sign-in),
+     * with how it was proved (`amr`). Null when the password changed after `user` was read.
      */
     signIn: startSession,
+
+    /**
+     * A session for a user whose password a step just checked or set (a password reset), or the
+     * second step's challenge when the account has a second factor.
+     */
+    signInOrChallenge,
 
     async login(
       input: LoginRequest,
       userAgent: string | null,
-    ): Promise<IssuedSession | { failure: 'invalid_credentials' } | { failure: 'account_disabled' }> {
+    ): Promise<IssuedSession | SecondStepRequired | { failure: 'invalid_credentials' } | { failure: 'account_disabled' }> {
       const user = await users.findUserByEmail(input.email);
       const isValid = await passwords.verifyPassword(user?.passwordHash ?? null, input.password);
       if (!user || !isValid) {
@@ -254,8 +303,10 @@ export function createAuthService(deps: {
       // Said only to whoever knows the password, so it tells an attacker nothing new.
       if (user.disabledAt) return { failure: 'account_disabled' };
       // The password changed (or the account was disabled) while it was being checked.
-      const issued = await startSession(user, userAgent);
+      const issued = await signInOrChallenge(user, userAgent);
       if (!issued) return { failure: 'invalid_credentials' };
+      // With a second factor, the sign-in is recorded when its second step completes it.
+      if ('secondFactor' in issued) return issued;
       deps.events?.publish({ type: 'signed_in', user, sessionId: issued.sessionId, via: 'password' });
       return issued;
     },

@@ -14,6 +14,8 @@ export type SessionRecord = {
   userAgent: string | null;
   /** When a password last proved the person behind it (access tokens carry it as auth_time). */
   authenticatedAt: Date;
+  /** How it was proved then (RFC 8176: `pwd`, with a second factor also `otp` and `mfa`); access tokens carry it as amr. */
+  amr: string[];
 };
 
 export type RefreshTokenRecord = {
@@ -72,6 +74,8 @@ export type SessionStore = {
      * user's hash when the row is written, so a login that raced a password change cannot outlive it.
      */
     verifiedPasswordHash: string;
+    /** How the person signed in (RFC 8176 amr values). */
+    amr: readonly string[];
   }): Promise<SessionRecord | null>;
   findSession(id: string): Promise<SessionRecord | null>;
   /** The token, its session and the session's user, in one statement and without a lock. */
@@ -95,8 +99,11 @@ export type SessionStore = {
     selector: string,
     decide: (state: RefreshState | null) => RefreshDecision,
   ): Promise<{ decision: RefreshDecision; state: RefreshState | null }>;
-  /** Records a new proof of the password (re-authentication); false when the session is not active. */
-  markSessionAuthenticated(sessionId: string, now: Date): Promise<boolean>;
+  /**
+   * Records a new proof of the person (re-authentication), and how it was made (amr): false when
+   * the session is not active.
+   */
+  markSessionAuthenticated(sessionId: string, now: Date, amr: readonly string[]): Promise<boolean>;
   /** The user's sessions that are neither revoked nor expired, most recently used first. */
   listActiveSessions(userId: string, now: Date): Promise<SessionRecord[]>;
   /** Revokes one active session; only the user's own when userId is given. True if it was active. */

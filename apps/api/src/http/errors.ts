@@ -1,6 +1,13 @@
+import type { ErrorCode } from '@spa-auth/contract';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, ServiceBusyError } from '../errors.ts';
+
+/** The problem code each response was answered with, for limiters that count some failures only. */
+const answeredCodes = new WeakMap<object, ErrorCode>();
+
+/** The problem `code` the error handler answered `res` with, or undefined (a success, or not answered yet). */
+export const problemCodeOf = (res: object): ErrorCode | undefined => answeredCodes.get(res);
 
 type LibraryError = { type?: unknown; status?: unknown; statusCode?: unknown };
 
@@ -116,6 +123,7 @@ export function createErrorHandler(logger: Logger, isStorageUnavailable: (error:
       problem = new AppError(500, 'internal_error', 'Something went wrong on our side');
     }
     if (res.headersSent) return;
+    answeredCodes.set(res, problem.code);
     // An error is about this request at this moment: no browser or shared cache may replay it.
     res
       .status(problem.status)

@@ -3,6 +3,7 @@ import { type ClientRateLimitInfo, ipKeyGenerator, rateLimit, type Store } from 
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
+import { problemCodeOf } from './errors.ts';
 
 /**
  * express-rate-limit's own MemoryStore reads the wall clock; this one reads the injected clock, so
@@ -133,8 +134,35 @@ export function createLoginFailureLimit(options: RateLimitOptions, emailOf: (req
     // ipKeyGenerator groups an IPv6 address by its /56, so one host cannot rotate addresses.
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${emailOf(req)}`,
     skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+    // The right password of an account with a second factor is a 401 too (second_factor_required),
+    // and no failure: only a wrong email or password counts.
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401 || problemCodeOf(res) !== 'invalid_credentials',
   });
+}
+
+/**
+ * Failed second steps of a sign-in (POST /auth/login/second-factor answered 401: a wrong code, or
+ * a challenge that is unknown, used or dead), as the password checks count wrong passwords: per
+ * user (LOGIN_MAX_FAILURES per window) and per IP (four times that). Once either count is reached,
+ * the second step is refused before the code is looked at, the right code included. `userOf` names
+ * the challenge's user, or null for a challenge that names nobody (counted per IP only).
+ */
+export function createSecondFactorFailureLimit(options: RateLimitOptions, userOf: (req: Request) => string | null): RequestHandler[] {
+  const onlyFailures = {
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req: Request, res: { statusCode: number }) => res.statusCode !== 401,
+  };
+  return [
+    limiter(options, 'second-factor-ip:', options.loginMaxFailures * 4, {
+      keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+      ...onlyFailures,
+    }),
+    limiter(options, 'second-factor-user:', options.loginMaxFailures, {
+      skip: (req) => userOf(req) === null,
+      keyGenerator: (req) => `user:${userOf(req)}`,
+      ...onlyFailures,
+    }),
+  ];
 }
 
 /**

@@ -95,3 +95,15 @@ export const refreshReusedMessage = (to: string, name: string) =>
       'If you did not just lose a session yourself, change your password and check the sessions of your account.',
     ],
   });
+
+export const secondFactorChangedMessage = (to: string, name: string, change: 'added' | 'removed') =>
+  render(to, {
+    subject: change === 'added' ? 'A second factor was added to your account' : 'The second factor of your account was removed',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      change === 'added'
+        ? 'An authenticator app was set up as the second factor of your account: signing in now asks for one of its codes after the password.'
+        : 'The authenticator app was removed from your account, with its recovery codes: signing in asks for the password alone.',
+      'If this was not you, reset your password now and check the sessions and the activity of your account.',
+    ],
+  });

@@ -1,6 +1,6 @@
 import type { AccountEvents } from '../events.ts';
 import type { Outbox } from '../mail/outbox.ts';
-import { emailChangedMessage, passwordChangedMessage, refreshReusedMessage } from '../mail/templates.ts';
+import { emailChangedMessage, passwordChangedMessage, refreshReusedMessage, secondFactorChangedMessage } from '../mail/templates.ts';
 import type { UserStore } from '../users/users.ts';
 
 /**
@@ -18,6 +18,9 @@ export function subscribeNotifications(deps: { events: AccountEvents; outbox: Ou
     } else if (event.type === 'refresh_reused') {
       const user = await users.findUserById(event.userId);
       if (user) outbox.enqueue('refresh_reused', refreshReusedMessage(user.email, user.name));
+    } else if (event.type === 'second_factor_enrolled' || event.type === 'second_factor_removed') {
+      const change = event.type === 'second_factor_enrolled' ? 'added' : 'removed';
+      outbox.enqueue(`second_factor_${change}`, secondFactorChangedMessage(event.user.email, event.user.name, change));
     }
   });
 }

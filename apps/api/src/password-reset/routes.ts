@@ -1,7 +1,7 @@
 import { PasswordResetConfirmRequest, PasswordResetRequest } from '@spa-auth/contract';
 import { type Request, type RequestHandler, Router } from 'express';
 import type { CookiePolicy } from '../auth/cookies.ts';
-import { sendSession, userAgentOf } from '../auth/routes.ts';
+import { secondStepRequired, sendSession, userAgentOf } from '../auth/routes.ts';
 import type { BackgroundWork } from '../background.ts';
 import { LINK_PROBLEM_DETAILS } from '../email-links/email-links.ts';
 import { AppError } from '../errors.ts';
@@ -46,6 +46,7 @@ export function createPasswordResetFeature(
     const { token, newPassword } = parseBody(PasswordResetConfirmRequest, req.body);
     const result = await service.reset(token, newPassword, userAgentOf(req.get('User-Agent')));
     if (!result.ok) throw new AppError(400, result.code, LINK_PROBLEM_DETAILS[result.code]);
+    if ('secondFactor' in result.session) throw secondStepRequired(result.session);
     sendSession(res, deps.cookies, 200, result.session);
   });
 

@@ -1,5 +1,6 @@
 import type { Passwords } from '../auth/passwords.ts';
 import type { Revocations } from '../auth/revocations.ts';
+import type { SecondStepRequired } from '../auth/second-factor.ts';
 import type { AuthService, IssuedSession } from '../auth/service.ts';
 import type { Clock } from '../clock.ts';
 import { type EmailLinkCheck, type EmailLinkStore, issueLink, passwordFingerprint, useLink } from '../email-links/email-links.ts';
@@ -21,7 +22,7 @@ export function createPasswordResetService(deps: {
   events: AccountEvents;
   passwords: Passwords;
   revocations: Revocations;
-  auth: Pick<AuthService, 'signIn'>;
+  auth: Pick<AuthService, 'signInOrChallenge'>;
   clock: Clock;
   appUrl: string;
 }) {
@@ -48,13 +49,14 @@ export function createPasswordResetService(deps: {
 
     /**
      * Sets the new password, ends every session of the user (whoever knew the old password, or
-     * holds a session, is out) and starts a new one for this browser.
+     * holds a session, is out) and starts a new one for this browser; for an account with a second
+     * factor, no session but the second step's challenge: a mailbox alone must not get past it.
      */
     async reset(
       token: string,
       newPassword: string,
       userAgent: string | null,
-    ): Promise<{ ok: true; session: IssuedSession } | Extract<EmailLinkCheck, { ok: false }>> {
+    ): Promise<{ ok: true; session: IssuedSession | SecondStepRequired } | Extract<EmailLinkCheck, { ok: false }>> {
       // Hashed first: when the password threads are full (503), the link is not used up.
       const newHash = await passwords.hashPassword(newPassword);
       const now = new Date(clock.now());
@@ -75,9 +77,10 @@ export function createPasswordResetService(deps: {
       const user = await users.findUserById(userId);
       if (!user) return { ok: false, code: 'link_invalid' };
       events.publish({ type: 'password_changed', user, via: 'reset' });
-      const session = await auth.signIn(user, userAgent);
+      const session = await auth.signInOrChallenge(user, userAgent);
       // The password changed again in the instant since: that change wins, and this browser signs in with it.
       if (!session) return { ok: false, code: 'link_invalid' };
+      if ('secondFactor' in session) return { ok: true, session };
       events.publish({ type: 'signed_in', user, sessionId: session.sessionId, via: 'password_reset' });
       return { ok: true, session };
     },

@@ -175,6 +175,8 @@ export function createServiceClientService(deps: {
         aud: claims.aud,
         token_type: 'Bearer',
         auth_time: claims.auth_time,
+        amr: claims.amr,
+        acr: claims.acr,
       };
     },
   };

@@ -3,6 +3,7 @@ import { createPostgresStorage } from '../../src/adapters/postgres/index.ts';
 import { testActivityStore } from '../ports/activity-store.ts';
 import { testApiTokenStore } from '../ports/api-token-store.ts';
 import { testEmailLinkStore } from '../ports/email-link-store.ts';
+import { testSecondFactorStore } from '../ports/second-factor-store.ts';
 import { testSessionStore } from '../ports/session-store.ts';
 import { testUserStore } from '../ports/user-store.ts';
 import { realBackends } from '../support.ts';
@@ -37,6 +38,7 @@ describe.each(backends)('the PostgreSQL adapter on %s', (_name, open) => {
   testEmailLinkStore(setup);
   testActivityStore(setup);
   testApiTokenStore(setup);
+  testSecondFactorStore(setup);
 
   it('when pinged, then it resolves', async () => {
     await expect((await setup()).ping()).resolves.toBeUndefined();

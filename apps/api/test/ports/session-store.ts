@@ -38,6 +38,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       userAgent: 'vitest',
       token,
       verifiedPasswordHash: 'hash',
+      amr: ['pwd'],
     });
     if (!session) throw new Error('no session');
     return { session, token };
@@ -64,6 +65,29 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       expect(found?.token).toMatchObject({ selector: token.selector, verifierHash: token.verifierHash, generation: 0 });
       expect(await sessions.findRefreshToken('no-such-selector')).toBeNull();
       expect(await sessions.findSession('not-a-uuid')).toBeNull();
+    });
+
+    it('when a session is created with how the person signed in, then its amr is kept, and a re-authentication replaces it with its time', async () => {
+      const { users, sessions } = await setup();
+      const user = await newUser(users);
+      const { session, token } = await newSession(sessions, user?.id as string);
+      expect(session.amr).toEqual(['pwd']);
+      expect(await sessions.markSessionAuthenticated(session.id, later(1000), ['pwd', 'otp', 'mfa'])).toBe(true);
+      const found = await sessions.findRefreshToken(token.selector);
+      expect(found?.session).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], authenticatedAt: later(1000) });
+      expect((await sessions.findSession(session.id))?.amr).toEqual(['pwd', 'otp', 'mfa']);
+      const withFactor = await sessions.createSession({
+        id: randomUUID(),
+        userId: user?.id as string,
+        now: T0,
+        idleExpiresAt: later(DAY),
+        absoluteExpiresAt: later(DAY),
+        userAgent: null,
+        token: createRefreshToken(),
+        verifiedPasswordHash: 'hash',
+        amr: ['pwd', 'otp', 'mfa'],
+      });
+      expect(withFactor?.amr).toEqual(['pwd', 'otp', 'mfa']);
     });
 
     it('when decideRefreshUnderLock rotates, then the new token and the session generation are written together', async () => {
@@ -176,6 +200,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
           userAgent: null,
           token,
           verifiedPasswordHash: 'hash',
+          amr: ['pwd'],
         }),
       ).rejects.toThrow();
       expect(await sessions.findSession(id)).toBeNull();
@@ -198,6 +223,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
         userAgent: null,
         token: createRefreshToken(),
         verifiedPasswordHash: 'hash',
+        amr: ['pwd'],
       });
       expect(stale).toBeNull();
       expect(await sessions.findSession(id)).toBeNull();

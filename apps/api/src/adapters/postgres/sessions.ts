@@ -13,7 +13,8 @@ import { one, UUID } from './query.ts';
 // Prefixed with a table alias where sessions are joined with other tables.
 const sessionColumns = (t = '') => `${t}id, ${t}user_id AS "userId", ${t}created_at AS "createdAt", ${t}last_used_at AS "lastUsedAt",
   ${t}idle_expires_at AS "idleExpiresAt", ${t}absolute_expires_at AS "absoluteExpiresAt", ${t}generation,
-  ${t}rotated_at AS "rotatedAt", ${t}revoked_at AS "revokedAt", ${t}user_agent AS "userAgent", ${t}authenticated_at AS "authenticatedAt"`;
+  ${t}rotated_at AS "rotatedAt", ${t}revoked_at AS "revokedAt", ${t}user_agent AS "userAgent", ${t}authenticated_at AS "authenticatedAt",
+  ${t}amr`;
 const SESSION_COLUMNS = sessionColumns();
 // Token, session and user in one row, so the refresh hot path pays one round trip for all three.
 const REFRESH_STATE_FROM = `SELECT ${sessionColumns('s.')}, t.selector, t.verifier_hash AS "verifierHash",
@@ -82,7 +83,7 @@ const rotateParams = (sessionId: string, expectedGeneration: number, r: Rotation
 /** The sessions port on PostgreSQL (a server through pg, or embedded PGlite). */
 export function createPostgresSessionStore(db: Database): SessionStore {
   return {
-    createSession: ({ id, userId, now, idleExpiresAt, absoluteExpiresAt, userAgent, token, verifiedPasswordHash }) =>
+    createSession: ({ id, userId, now, idleExpiresAt, absoluteExpiresAt, userAgent, token, verifiedPasswordHash, amr }) =>
       // One statement writes both rows or neither; the token's foreign key is checked at its end.
       // FOR SHARE holds the user row against a concurrent password change (changePassword); if the
       // change committed first, PostgreSQL re-reads the row, the hash no longer matches, and no
@@ -92,13 +93,13 @@ export function createPostgresSessionStore(db: Database): SessionStore {
         `WITH u AS (
            SELECT id FROM users WHERE id = $2 AND password_hash = $9 AND disabled_at IS NULL FOR SHARE
          ), s AS (
-           INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at, rotated_at, user_agent, authenticated_at)
-           SELECT $1, u.id, $3, $3, $4, $5, $3, $6, $3 FROM u RETURNING ${SESSION_COLUMNS}
+           INSERT INTO sessions (id, user_id, created_at, last_used_at, idle_expires_at, absolute_expires_at, rotated_at, user_agent, authenticated_at, amr)
+           SELECT $1, u.id, $3, $3, $4, $5, $3, $6, $3, $10 FROM u RETURNING ${SESSION_COLUMNS}
          ), t AS (
            INSERT INTO refresh_tokens (selector, session_id, verifier_hash, generation, created_at) SELECT $7, id, $8, 0, $3 FROM s
          )
          SELECT * FROM s`,
-        [id, userId, now, idleExpiresAt, absoluteExpiresAt, userAgent, token.selector, token.verifierHash, verifiedPasswordHash],
+        [id, userId, now, idleExpiresAt, absoluteExpiresAt, userAgent, token.selector, token.verifierHash, verifiedPasswordHash, [...amr]],
       ),
 
     findSession: async (id) =>
@@ -139,12 +140,12 @@ export function createPostgresSessionStore(db: Database): SessionStore {
         return { decision, state };
       }),
 
-    async markSessionAuthenticated(sessionId, now) {
+    async markSessionAuthenticated(sessionId, now, amr) {
       if (!UUID.test(sessionId)) return false;
-      const { rows } = await db.query('UPDATE sessions SET authenticated_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id', [
-        sessionId,
-        now,
-      ]);
+      const { rows } = await db.query(
+        'UPDATE sessions SET authenticated_at = $2, amr = $3 WHERE id = $1 AND revoked_at IS NULL RETURNING id',
+        [sessionId, now, [...amr]],
+      );
       return rows.length > 0;
     },
 

@@ -21,6 +21,11 @@ const EVENT_NAMES: Record<ActivityType, string> = {
   api_token_used_from_new_ip: 'API token used from a new IP',
   api_token_revoked: 'API token revoked',
   api_token_expired: 'API token expired',
+  second_factor_enrolled: 'Second factor added',
+  second_factor_removed: 'Second factor removed',
+  recovery_codes_regenerated: 'New recovery codes',
+  second_factor_used: 'Second factor used',
+  second_factor_failed: 'Wrong second factor',
 };
 
 /** The time in the reader's own locale and time zone, with the date: events span days. */
