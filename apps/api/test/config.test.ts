@@ -1,5 +1,9 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEV_MFA_KEY_FILE, loadOrCreateDevMfaKey } from '../src/auth/dev-key.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { parseDuration } from '../src/duration.ts';
 
@@ -285,5 +289,38 @@ describe('configuration', () => {
     expect(loadConfig({ ...production, APP_URL: 'http://localhost:8080' }).appUrl).toBe('http://localhost:8080');
     expect(problemOf({ APP_URL: 'app.example.com' })).toContain('APP_URL');
     expect(problemOf({ MAIL_RATE_LIMIT: '0' })).toContain('MAIL_RATE_LIMIT');
+  });
+
+  it('when MFA_ENCRYPTION_KEY is 32 bytes of base64, then it is the key; anything else is refused by name, never echoed', () => {
+    const key = randomBytes(32);
+    expect(loadConfig({ MFA_ENCRYPTION_KEY: key.toString('base64') }).mfaEncryptionKey?.equals(key)).toBe(true);
+    expect(loadConfig({}).mfaEncryptionKey).toBeUndefined();
+    for (const bad of [randomBytes(16).toString('base64'), `${key.toString('base64')}!`, 'not a key at all']) {
+      const message = problemOf({ MFA_ENCRYPTION_KEY: bad });
+      expect(message).toContain('MFA_ENCRYPTION_KEY must be 32 random bytes in base64');
+      expect(message).not.toContain(bad);
+    }
+  });
+
+  it('when REQUIRE_MFA_FOR_ADMIN is set, then it is a boolean, off by default', () => {
+    expect(loadConfig({}).requireMfaForAdmin).toBe(false);
+    expect(loadConfig({ REQUIRE_MFA_FOR_ADMIN: 'yes' }).requireMfaForAdmin).toBe(true);
+    expect(problemOf({ REQUIRE_MFA_FOR_ADMIN: 'sometimes' })).toContain('REQUIRE_MFA_FOR_ADMIN must be true or false');
+  });
+
+  it('when no MFA_ENCRYPTION_KEY is given in development, then one is made once and kept in DATA_DIR, readable by its owner only', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'spa-auth-mfa-key-'));
+    try {
+      const first = await loadOrCreateDevMfaKey(dir);
+      expect(first).toHaveLength(32);
+      expect((await loadOrCreateDevMfaKey(dir)).equals(first)).toBe(true);
+      const file = path.join(dir, DEV_MFA_KEY_FILE);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      expect(Buffer.from((await readFile(file, 'utf8')).trim(), 'base64').equals(first)).toBe(true);
+      // memory:// keeps nothing: a new key each time.
+      expect((await loadOrCreateDevMfaKey('memory://')).equals(await loadOrCreateDevMfaKey('memory://'))).toBe(false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,13 +1,17 @@
 import { ACR_MFA, ACR_PASSWORD, RECOVERY_CODE_COUNT } from '@spa-auth/contract';
+import jwt from 'jsonwebtoken';
 import { Secret, TOTP } from 'otpauth';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createAccessTokens } from '../src/auth/access-tokens.ts';
 import {
   bearer,
   claimsOf,
   createApiToken,
+  createMailingTestApi,
   createTestApi,
   expectProblem,
+  linkTokenIn,
   mailSettled,
   PASSWORD,
   realBackends,
@@ -17,6 +21,7 @@ import {
   registerUser,
   setCookieLine,
   type TestApi,
+  useMailCatcher,
   XHR,
 } from './support.ts';
 
@@ -407,5 +412,62 @@ describe.each(backends)('REQUIRE_MFA_FOR_ADMIN on %s', (_name, open) => {
     const token = await createApiToken(api.app, stepped.body.accessToken, { scopes: ['admin:read'] });
     // The token was made with the second factor, so the admin routes take it.
     await users(token.secret).expect(200);
+  });
+});
+
+describe('mail and the password reset of an account with a second factor', () => {
+  const mail = useMailCatcher();
+
+  it('when the factor is added or removed, then the owner is mailed, and a reset link alone signs nobody in', async () => {
+    const db = (await backends[0]?.[1]()) as TestApi['db'];
+    const api = await createMailingTestApi(mail.current(), { MFA_ENCRYPTION_KEY: SHARED_KEY }, { db });
+    const user = await enrolledUser(api);
+    const added = await mail.current().nextMessage((m) => m.to.includes(user.email) && /second factor was added/.test(m.subject));
+    expect(added.text).toContain('authenticator app');
+
+    await request(api.app).post('/auth/password-reset').set(XHR).send({ email: user.email }).expect(202);
+    const link = await mail.current().nextMessage((m) => m.to.includes(user.email) && /Reset your password/.test(m.subject));
+    const reset = await request(api.app)
+      .post('/auth/password-reset/confirm')
+      .set(XHR)
+      .send({ token: linkTokenIn(link, '/reset-password'), newPassword: 'a-brand-new-password-9' });
+    // The password is replaced, but a mailbox alone does not get past the second factor.
+    const problem = expectProblem(reset, 401, 'second_factor_required');
+    expect(setCookieLine(reset)).toBeUndefined();
+    expectProblem(await login(api, user.email), 401, 'invalid_credentials');
+    const signedIn = await secondStep(api, { challenge: problem.challenge, code: codeAt(user.secret, api.clock.now()) }).expect(200);
+
+    const stepped = await reauthenticate(api, signedIn.body.accessToken, {
+      password: 'a-brand-new-password-9',
+      recoveryCode: user.recoveryCodes[0],
+    }).expect(200);
+    await request(api.app).delete('/api/me/totp').set(bearer(stepped.body.accessToken)).expect(204);
+    const removed = await mail
+      .current()
+      .nextMessage((m) => m.to.includes(user.email) && /second factor of your account was removed/.test(m.subject));
+    expect(removed.text).toContain('If this was not you');
+  });
+});
+
+describe('access tokens issued before amr and acr', () => {
+  it('when a token lacks them, then the verifier reads a password alone, which no second-factor route accepts', async () => {
+    const api = await createTestApi();
+    const user = await registerUser(api.app);
+    const { amr: _amr, acr: _acr, ...legacy } = claimsOf(user.accessToken);
+    const token = jwt.sign(legacy, api.keys.signing.privateKey, {
+      algorithm: 'ES256',
+      header: { alg: 'ES256', typ: 'at+jwt', kid: api.keys.signing.kid },
+    });
+    const tokens = createAccessTokens({
+      keys: api.keys,
+      issuer: 'spa-auth',
+      audience: 'spa-auth-api',
+      ttlMs: 300_000,
+      clockToleranceMs: 5000,
+      clock: api.clock,
+    });
+    const verified = tokens.verifyAccessToken(token);
+    expect(verified).toMatchObject({ ok: true, claims: { amr: ['pwd'], acr: ACR_PASSWORD } });
+    await request(api.app).get('/api/me').set(bearer(token)).expect(200);
   });
 });
