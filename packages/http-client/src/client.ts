@@ -96,7 +96,9 @@ export type ApiClientOptions = {
    * `error="insufficient_user_authentication"`, RFC 9470): a refresh would not help, since it proves
    * the cookie, not the person. Ask for the password, call `client.reauthenticate(password)`, and
    * resolve true once it succeeded (the request is then sent again, once), or false if the user gave
-   * up (the request rejects with that code). Concurrent requests share one call.
+   * up (the request rejects with that code). Concurrent requests share one call. `acrValues` is the
+   * challenge's `acr_values`: with `urn:spa-auth:acr:mfa` the route wants the second factor too, so
+   * ask for a code and call `client.reauthenticate(password, { code })`.
    *
    * @example
    * ```ts
@@ -107,7 +109,7 @@ export type ApiClientOptions = {
    * // passwordDialog: on submit `await client.reauthenticate(password)` then resolve true; on cancel resolve false
    * ```
    */
-  onReauthenticationRequired?: (info: { maxAgeSeconds: number | undefined }) => Promise<boolean>;
+  onReauthenticationRequired?: (info: { maxAgeSeconds: number | undefined; acrValues: string[] | undefined }) => Promise<boolean>;
   /** Extra axios defaults for the instance (timeout, headers). */
   axios?: CreateAxiosDefaults;
   /** Replace browser features (tests, non-browser hosts). */
@@ -157,8 +159,10 @@ export type ApiClient = {
   /**
    * Proves the password again for the signed-in session (POST /auth/reauthenticate) and adopts the
    * access token it answers with, whose `auth_time` is now, as a refresh does: the other tabs take it
-   * too. The refresh cookie stays as it is. Rejects with `ApiError`: `invalid_credentials` (wrong
-   * password, try again), `rate_limited` (see `retryAfter`).
+   * too. The refresh cookie stays as it is. An account with a second factor sends a code of it, or a
+   * recovery code, as `secondFactor`. Rejects with `ApiError`: `invalid_credentials` (wrong
+   * password, try again), `second_factor_required` (the account has a second factor: ask for a
+   * code), `second_factor_invalid` (wrong or used code), `rate_limited` (see `retryAfter`).
    *
    * @example
    * ```ts
@@ -171,7 +175,7 @@ export type ApiClient = {
    * }
    * ```
    */
-  reauthenticate(password: string): Promise<Session>;
+  reauthenticate(password: string, secondFactor?: { code: string } | { recoveryCode: string }): Promise<Session>;
   /** Ends the session here, on the server and in the other tabs. */
   logout(): Promise<void>;
   /** The current session, or null. The same object until the session changes (for useSyncExternalStore). */
@@ -467,8 +471,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         state.reauthenticated = true;
         if (state.sentWithTokenVersion >= reauthenticatedAtVersion) {
           const maxAge = /max_age=(\d+)/.exec(challenge)?.[1];
+          const acrValues = /acr_values="([^"]*)"/.exec(challenge)?.[1]?.split(' ');
           const ask = async () =>
-            (await options.onReauthenticationRequired?.({ maxAgeSeconds: maxAge ? Number(maxAge) : undefined })) === true;
+            (await options.onReauthenticationRequired?.({ maxAgeSeconds: maxAge ? Number(maxAge) : undefined, acrValues })) === true;
           reauthenticating ??= ask()
             .catch(() => false)
             .finally(() => {
@@ -556,13 +561,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       await refresh('requested');
       return session;
     },
-    async reauthenticate(password) {
+    async reauthenticate(password, secondFactor) {
       try {
         // The prompt may have stayed open past the token's expiry.
         if (!token || isExpiring(token)) await refresh('expiring');
         const headers = { Authorization: `Bearer ${(token as Token).value}` };
         // The one /auth route that takes the token: it proves who asks, the password proves it is still them.
-        const fresh = acceptSession((await http.post('/auth/reauthenticate', { password }, { headers })).data);
+        const fresh = acceptSession((await http.post('/auth/reauthenticate', { password, ...secondFactor }, { headers })).data);
         reauthenticatedAtVersion = tokenVersion;
         return fresh;
       } catch (error) {

@@ -7,15 +7,23 @@ const t = useFakeApi();
 
 const STEP_UP_CHALLENGE =
   'Bearer realm="spa-auth", error="insufficient_user_authentication", error_description="This needs a sign-in within the last 600 seconds", max_age=600';
+/** RFC 9470's challenge for a route that wants the second factor (requirement 17.15). */
+const SECOND_FACTOR_CHALLENGE =
+  'Bearer realm="spa-auth", error="insufficient_user_authentication", error_description="This needs a sign-in with a second factor", acr_values="urn:spa-auth:acr:mfa"';
 
 /**
  * A sensitive route and POST /auth/reauthenticate, as the API has them: the route takes only a token
  * the re-authentication issued (a sign-in that counts as recent), and says so with RFC 9470's challenge.
  */
-function useStepUpRoutes(options: { alwaysStale?: boolean } = {}) {
+function useStepUpRoutes(options: { alwaysStale?: boolean; challenge?: string } = {}) {
   const fresh = new Set<string>();
   const sensitive: Array<{ authorization: string | null; body: unknown }> = [];
-  const reauthentications: Array<{ authorization: string | null; requestedWith: string | null; password: string }> = [];
+  const reauthentications: Array<{
+    authorization: string | null;
+    requestedWith: string | null;
+    password: string;
+    code?: string;
+  }> = [];
   let gate: Promise<void> | undefined;
   t.server.use(
     http.post(`${API}/api/sensitive`, async ({ request }) => {
@@ -26,7 +34,7 @@ function useStepUpRoutes(options: { alwaysStale?: boolean } = {}) {
         if (authorization !== `Bearer ${t.api.current}`)
           return problem(401, 'token_expired', { 'WWW-Authenticate': CHALLENGE.invalidToken });
         if (options.alwaysStale || !fresh.has(t.api.current ?? '')) {
-          return problem(401, 'insufficient_user_authentication', { 'WWW-Authenticate': STEP_UP_CHALLENGE });
+          return problem(401, 'insufficient_user_authentication', { 'WWW-Authenticate': options.challenge ?? STEP_UP_CHALLENGE });
         }
         return new HttpResponse(null, { status: 204 });
       };
@@ -36,8 +44,8 @@ function useStepUpRoutes(options: { alwaysStale?: boolean } = {}) {
     }),
     http.post(`${API}/auth/reauthenticate`, async ({ request }) => {
       const authorization = request.headers.get('authorization');
-      const { password } = (await request.json()) as { password: string };
-      reauthentications.push({ authorization, requestedWith: request.headers.get('x-requested-with'), password });
+      const { password, ...secondFactor } = (await request.json()) as { password: string; code?: string };
+      reauthentications.push({ authorization, requestedWith: request.headers.get('x-requested-with'), password, ...secondFactor });
       if (authorization !== `Bearer ${t.api.current}`) return problem(401, 'token_expired', { 'WWW-Authenticate': CHALLENGE.invalidToken });
       if (password !== PASSWORD) return problem(400, 'invalid_credentials');
       const body = t.api.session();
@@ -62,14 +70,14 @@ function useStepUpRoutes(options: { alwaysStale?: boolean } = {}) {
 
 /** The app's side of the prompt: counts the prompts and answers each with `answer(tab)`. */
 function promptAnswering(answer: (tab: Tab) => Promise<boolean>) {
-  const prompts: Array<{ maxAgeSeconds: number | undefined }> = [];
+  const prompts: Array<{ maxAgeSeconds: number | undefined; acrValues: string[] | undefined }> = [];
   let tab: Tab | undefined;
   return {
     prompts,
     bind(bound: Tab) {
       tab = bound;
     },
-    onReauthenticationRequired: (info: { maxAgeSeconds: number | undefined }) => {
+    onReauthenticationRequired: (info: { maxAgeSeconds: number | undefined; acrValues: string[] | undefined }) => {
       prompts.push(info);
       return answer(tab as Tab);
     },
@@ -87,11 +95,31 @@ describe('step-up re-authentication (RFC 9470)', () => {
 
     expect(t.api.refreshCalls).toBe(0);
     expect(tab.count('refresh-started')).toBe(0);
-    expect(prompt.prompts).toEqual([{ maxAgeSeconds: 600 }]);
+    expect(prompt.prompts).toEqual([{ maxAgeSeconds: 600, acrValues: undefined }]);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ code: 'insufficient_user_authentication', status: 401 });
     expect(routes.sensitive).toHaveLength(1);
     expect(tab.client.getSession()).not.toBeNull();
+  });
+
+  it('when the route wants the second factor (acr_values), then the app is told so, and a re-authentication with a code sends the request again', async () => {
+    const routes = useStepUpRoutes({ challenge: SECOND_FACTOR_CHALLENGE });
+    const prompt = promptAnswering(async (tab) => {
+      await tab.client.reauthenticate(PASSWORD, { code: '123456' });
+      return true;
+    });
+    const tab = t.browser.openTab({ onReauthenticationRequired: prompt.onReauthenticationRequired });
+    prompt.bind(tab);
+    await signIn(tab);
+
+    const response = await tab.client.http.post('/api/sensitive', { keep: 'me' });
+
+    expect(response.status).toBe(204);
+    expect(prompt.prompts).toEqual([{ maxAgeSeconds: undefined, acrValues: ['urn:spa-auth:acr:mfa'] }]);
+    expect(routes.reauthentications).toEqual([
+      { authorization: 'Bearer at-1', requestedWith: 'XMLHttpRequest', password: PASSWORD, code: '123456' },
+    ]);
+    expect(t.api.refreshCalls).toBe(0);
   });
 
   it('when the app re-authenticates and answers true, then the request is sent again once, with its body, on the new token', async () => {
