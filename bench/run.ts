@@ -5,6 +5,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
@@ -31,6 +32,11 @@ type Results = {
   naiveVsPublic: number | null;
   /** A protected /api route called with 1,000 distinct API tokens, as a ratio of /healthz. */
   patVsPublic: number | null;
+  /**
+   * The notes service (apps/notes, the resource-server kit: the API's JWK Set and introspection)
+   * answering GET /notes with 1,000 access tokens, as a ratio of its own /healthz.
+   */
+  resourceServerVsPublic: number | null;
   /** From revoking an API token on one instance to another instance (no Redis, under API-token load) refusing it. */
   patRevocationMs: number | null;
   refreshPerSecond: { postgres: number | null; embedded: number | null };
@@ -51,6 +57,7 @@ const results: Results = {
   protectedVsPublic: null,
   naiveVsPublic: null,
   patVsPublic: null,
+  resourceServerVsPublic: null,
   patRevocationMs: null,
   refreshPerSecond: { postgres: null, embedded: null },
   refreshErrors: null,
@@ -411,6 +418,94 @@ async function patVsPublic(api: Api, secrets: string[]): Promise<void> {
   detail.pat = `${median(runs.map((r) => r['/api/bench/protected'])).toFixed(0)} req/s vs ${median(runs.map((r) => r['/healthz'])).toFixed(0)}`;
 }
 
+/** An admin of the API (role and verified address set in the database, then a fresh sign-in) makes a service client. */
+async function makeServiceClient(api: Api, databaseUrl: string): Promise<{ id: string; secret: string }> {
+  const admin = await register(api, 'admin');
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query("UPDATE users SET role = 'admin', email_verified_at = now() WHERE email = $1", [admin.email]);
+  } finally {
+    await db.end();
+  }
+  const login = await postJson(api, '/auth/login', { email: admin.email, password: PASSWORD });
+  const headers = { Authorization: `Bearer ${accessTokenOf(login)}`, 'Content-Type': 'application/json' };
+  const made = await post(api, '/api/admin/service-clients', headers, JSON.stringify({ name: 'notes (bench)' }));
+  if (made.status !== 201) throw new Error(`POST /api/admin/service-clients answered ${made.status}: ${made.body}`);
+  const body = JSON.parse(made.body) as { client: { id: string }; clientSecret: string };
+  return { id: body.client.id, secret: body.clientSecret };
+}
+
+/** A port free now; the notes service binds it a moment later. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = http.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** `node apps/notes/src/main.ts` (through bench/notes-server.ts) against `api`. */
+async function startNotes(api: Api, env: Record<string, string>): Promise<Api> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench/notes-server.ts')], {
+    // Not the repository: main.ts reads a .env in its working directory, and a developer's must not count.
+    cwd: os.tmpdir(),
+    stdio: ['pipe', 'ignore', 'inherit'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      API_URL: api.url,
+      LOG_LEVEL: 'warn',
+      CORS_ORIGINS: 'none',
+      ...env,
+    },
+  });
+  children.add(child);
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the notes service exited (code ${child.exitCode})`);
+    const ok = await fetch(`${url}/healthz`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return { url, child };
+    if (Date.now() > deadline) throw new Error('the notes service did not answer within 15 s');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * The notes service's GET /notes next to its /healthz, with the same 1,000 tokens and load as
+ * protectedVsPublic: what the resource-server kit's bearer check costs a service (ES256 against the
+ * API's JWK Set, then introspection at the API, cached per session for 2 s). The notes are kept in
+ * memory, so that, as with /bench/protected, the route adds no database read of its own.
+ */
+async function resourceServerVsPublic(api: Api, databaseUrl: string, tokens: string[]): Promise<void> {
+  const client = await makeServiceClient(api, databaseUrl);
+  const notes = await startNotes(api, {
+    SERVICE_CLIENT_ID: client.id,
+    SERVICE_CLIENT_SECRET: client.secret,
+    // The bench API's own lifetime (startApi): the kit refuses tokens that live longer than this.
+    ACCESS_TOKEN_TTL: '1h',
+  });
+  try {
+    const runs = await ratioRuns(notes, ['/healthz', '/notes'], tokens);
+    results.resourceServerVsPublic = round(median(runs.map((r) => r['/notes'] / r['/healthz'])), 2);
+    const sessions = new Set(
+      tokens.map((t) => (JSON.parse(Buffer.from(t.split('.')[1] ?? '', 'base64url').toString()) as { sid: string }).sid),
+    );
+    detail.resourceServer = `${median(runs.map((r) => r['/notes'])).toFixed(0)} req/s vs ${median(runs.map((r) => r['/healthz'])).toFixed(0)}; ${sessions.size} sessions`;
+  } finally {
+    await stopChild(notes.child);
+  }
+}
+
 /**
  * A second instance on the same database and no Redis, kept busy with API-token requests; one token
  * it has cached is revoked through the first instance, and the second is asked every 25 ms until it
@@ -588,7 +683,9 @@ async function onPostgres(): Promise<void> {
   } finally {
     await admin.end();
   }
-  const api = await startApi({ DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}` });
+  // JWT_EXTRA_AUDIENCES: the notes service's audience in every token, as in a deployment that runs it.
+  const databaseUrl = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const api = await startApi({ DATABASE_URL: databaseUrl, JWT_EXTRA_AUDIENCES: 'notes' });
   log(`API on PostgreSQL (${name}) at ${api.url}`);
   const users = await registerMany(api, 50);
   const emails = users.map((u) => u.email);
@@ -617,13 +714,16 @@ async function onPostgres(): Promise<void> {
   await phase('protected and naive vs public: 3 runs x 3 routes x 2 s, 50 connections', () =>
     protectedVsPublic(api, tokens.slice(0, 1_000)),
   );
+  await phase('resource server vs public: the notes service, 1,000 tokens, 3 runs x 2 routes x 2 s, 50 connections', () =>
+    resourceServerVsPublic(api, databaseUrl, tokens.slice(0, 1_000)),
+  );
   await phase('API tokens vs public: 1,000 tokens, 3 runs x 2 routes x 2 s; then a revocation seen by a second instance', async () => {
     const apiTokens = await createApiTokens(api, users, 1_000);
     await patVsPublic(
       api,
       apiTokens.map((t) => t.secret),
     );
-    await patRevocation(api, { DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}` }, apiTokens);
+    await patRevocation(api, { DATABASE_URL: databaseUrl, JWT_EXTRA_AUDIENCES: 'notes' }, apiTokens);
   });
   await phase('refresh on PostgreSQL: 50 sessions, 4 s', async () => {
     const r = await refreshRun(api, users, 4_000);
@@ -664,6 +764,12 @@ function table(): string {
     ],
     ['naiveVsPublic', `${show(r.naiveVsPublic)}  (${detail.naive ?? '?'})`, 'for comparison', '-'],
     ['patVsPublic', `${show(r.patVsPublic)}  (${detail.pat ?? '?'})`, '>= 0.6', met(check(r.patVsPublic, (n) => n >= 0.6))],
+    [
+      'resourceServerVsPublic',
+      `${show(r.resourceServerVsPublic)}  (${detail.resourceServer ?? '?'})`,
+      '>= 0.7',
+      met(check(r.resourceServerVsPublic, (n) => n >= 0.7)),
+    ],
     [
       'patRevocationMs',
       `${show(r.patRevocationMs)}  (${detail.patRevocation ?? '?'})`,
