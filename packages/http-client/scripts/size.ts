@@ -5,7 +5,13 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'rolldown';
 
-export const SIZE_BUDGET_BYTES = 4096;
+// 4 kB (4,096 B) held the client until the second step of a sign-in. Measured by this script:
+// 3,991 B before; 4,025 B with the passkeys' problem codes and factor kind in the contract (the
+// client bundles ERROR_CODES and SECOND_FACTORS); 4,130 B once `problemOf` keeps a problem's
+// `challenge` and `factors` and `completeSignIn()` posts the second step. Squeezing that code
+// (spreads instead of checks, a shared list helper) saved nothing or grew it. So the budget rose by
+// 64 B: the 34 B over, and 30 B for the next few problem codes. Past that is a decision again.
+export const SIZE_BUDGET_BYTES = 4160;
 
 export type SizeReport = {
   /** min+gzip bytes of the client with everything but axios: its code, the contract's wire module, and any other import. */

@@ -26,6 +26,17 @@ export type Session = {
 };
 
 /**
+ * A proof of the second factor: a code of the authenticator app, or one of the recovery codes. The
+ * `factors` of a `second_factor_required` problem say which the account can give.
+ *
+ * @example
+ * ```ts
+ * const proof: SecondFactorProof = usingRecoveryCode ? { recoveryCode: typed } : { code: typed };
+ * ```
+ */
+export type SecondFactorProof = { code: string } | { recoveryCode: string };
+
+/**
  * Why this tab refreshed: at start-up, before an expiring token is sent, after a 401, on resume, or
  * because the app asked (`refreshSession()`).
  *
@@ -129,7 +140,32 @@ export type ApiClient = {
   readonly http: AxiosInstance;
   /** Start-up: restores the session from the refresh cookie. Single-flight: every call shares one refresh. */
   restore(): Promise<Session | null>;
+  /**
+   * Signs in with the password (POST /auth/login). For an account with a second factor the API
+   * starts no session: this rejects with `ApiError` code `second_factor_required`, whose `problem`
+   * carries the single-use `challenge` and the `factors` the account can give; finish with
+   * `completeSignIn`.
+   */
   login(input: LoginRequest): Promise<Session>;
+  /**
+   * The second step of a sign-in (POST /auth/login/second-factor): the `challenge` of the
+   * `second_factor_required` answer and a proof of the second factor. Adopts the session in every
+   * tab, as `login` does. Rejects with `ApiError`: `second_factor_invalid` (wrong or used code: ask
+   * again), `second_factor_challenge_invalid` (expired, used or spent: start again with the
+   * password), `rate_limited` (`retryAfter`), `validation_failed`.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await client.login({ email, password });
+   * } catch (error) {
+   *   if (!(error instanceof ApiError) || error.code !== 'second_factor_required') throw error;
+   *   const code = await askForCode(error.problem?.factors);
+   *   await client.completeSignIn(error.problem?.challenge ?? '', { code });
+   * }
+   * ```
+   */
+  completeSignIn(challenge: string, proof: SecondFactorProof): Promise<Session>;
   register(input: RegisterRequest): Promise<Session>;
   /**
    * Sets a new password with the token of an emailed reset link (POST /auth/password-reset/confirm)
@@ -175,7 +211,7 @@ export type ApiClient = {
    * }
    * ```
    */
-  reauthenticate(password: string, secondFactor?: { code: string } | { recoveryCode: string }): Promise<Session>;
+  reauthenticate(password: string, secondFactor?: SecondFactorProof): Promise<Session>;
   /** Ends the session here, on the server and in the other tabs. */
   logout(): Promise<void>;
   /** The current session, or null. The same object until the session changes (for useSyncExternalStore). */
@@ -525,7 +561,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     if (token && (from === 'bfcache' || isExpiring(token))) refresh('resume').catch(() => {});
   });
 
-  async function start(path: string, body: LoginRequest | RegisterRequest | PasswordResetConfirmRequest): Promise<Session> {
+  async function start(
+    path: string,
+    body: LoginRequest | RegisterRequest | PasswordResetConfirmRequest | ({ challenge: string } & SecondFactorProof),
+  ): Promise<Session> {
     try {
       return acceptSession((await http.post(path, body)).data);
     } catch (error) {
@@ -552,6 +591,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       return restoring;
     },
     login: (input) => start('/auth/login', input),
+    completeSignIn: (challenge, proof) => start('/auth/login/second-factor', { challenge, ...proof }),
     register: (input) => start('/auth/register', input),
     resetPassword: (input) => start('/auth/password-reset/confirm', input),
     async refreshSession() {

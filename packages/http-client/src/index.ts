@@ -9,7 +9,15 @@
  * await client.restore();
  * ```
  */
-export { type ApiClient, type ApiClientOptions, type ClientEvent, createApiClient, type RefreshReason, type Session } from './client.ts';
+export {
+  type ApiClient,
+  type ApiClientOptions,
+  type ClientEvent,
+  createApiClient,
+  type RefreshReason,
+  type SecondFactorProof,
+  type Session,
+} from './client.ts';
 export { ApiError, type ClientErrorCode } from './errors.ts';
 export {
   type Channel,

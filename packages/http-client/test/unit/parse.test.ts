@@ -18,6 +18,16 @@ const PROBLEM = {
   code: 'validation_failed',
   errors: [{ path: 'email', message: 'must be a valid email address' }],
 };
+/** The first step of a sign-in with a second factor: the extension members the second step needs. */
+const SECOND_FACTOR_PROBLEM = {
+  type: 'urn:spa-auth:problem:second_factor_required',
+  title: 'Unauthorized',
+  status: 401,
+  detail: 'Enter a code of your authenticator app to finish signing in',
+  code: 'second_factor_required',
+  challenge: 'q2Xz8Yp0e3bQ1uT9r4LkWm7vN6sA5dF0gH2jK8lPz3c',
+  factors: ['totp', 'recovery_code'],
+};
 
 // Values a field can take that a broken or hostile API might send.
 const ODD_VALUES: unknown[] = [
@@ -35,6 +45,8 @@ const ODD_VALUES: unknown[] = [
   'admin',
   'root',
   'not_found',
+  'totp',
+  'passkey',
   true,
   false,
   [],
@@ -69,6 +81,7 @@ function variantsOf(valid: unknown): unknown[] {
 const CASES: [string, (body: unknown) => unknown, { safeParse(value: unknown): { success: boolean; data?: unknown } }, unknown][] = [
   ['SessionResponse', sessionResponseOf, SessionResponse, SESSION],
   ['Problem', problemOf, Problem, PROBLEM],
+  ['Problem with a challenge', problemOf, Problem, SECOND_FACTOR_PROBLEM],
 ];
 
 describe("the response checks against the contract's zod schemas", () => {
@@ -95,6 +108,12 @@ describe("the response checks against the contract's zod schemas", () => {
     expect(problem).toStrictEqual({ ...PROBLEM, errors: [{ path: 'email', message: 'm' }] });
     const session = sessionResponseOf({ ...SESSION, refreshToken: 'secret', user: { ...SESSION.user, passwordHash: 'x' } });
     expect(session).toStrictEqual(SESSION);
+  });
+
+  it('when a problem carries the challenge and factors of second_factor_required, then they are kept, and other members are not', () => {
+    const problem = problemOf({ ...SECOND_FACTOR_PROBLEM, instance: '/auth/login', hint: 'x' });
+    expect(problem).toStrictEqual(SECOND_FACTOR_PROBLEM);
+    expect(problem?.factors).not.toBe(SECOND_FACTOR_PROBLEM.factors);
   });
 
   it('when a problem has no errors, then none are added', () => {
