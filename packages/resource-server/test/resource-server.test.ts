@@ -157,6 +157,22 @@ describe('verification: the API own verifier, the keys from its JWK Set', () => 
   });
 });
 
+describe('the verified-token cache', () => {
+  it('when a token comes again, then it is remembered once, within the bound, and an altered copy is verified and refused', async () => {
+    const { app, tokens } = kit({ verifiedTokenCacheSize: 2 });
+    const users = [await registerUser(current.app), await registerUser(current.app), await registerUser(current.app)];
+    const first = users[0] as Awaited<ReturnType<typeof registerUser>>;
+    await Promise.all(Array.from({ length: 10 }, () => notes(app, first.accessToken).expect(200)));
+    expect(tokens.verifiedTokens).toBe(1);
+    for (const user of users) await notes(app, user.accessToken).expect(200);
+    expect(tokens.verifiedTokens).toBe(2);
+    const [header, payload, signature] = first.accessToken.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const altered = `${header}.${Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url')}.${signature}`;
+    expectProblem(await notes(app, altered), 401, 'token_invalid');
+  });
+});
+
 describe('key rotation', () => {
   it('when the API starts signing with a new key, then its tokens pass at once, the old ones too while published, and none once the old key is gone', async () => {
     const original = current;
