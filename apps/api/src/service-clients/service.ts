@@ -56,6 +56,7 @@ export function createServiceClientService(deps: {
   const audience = `${issuer}/oauth/introspect`;
   const cache = new LRUCache<string, Entry>({ max: 10_000 });
   const lastWritten = new LRUCache<string, number>({ max: 10_000 });
+  const verifiedServiceTokens = new LRUCache<string, { clientId: string; validFrom: number; validUntil: number }>({ max: 1_000 });
   const forgetLocally = (ids: string[]) => {
     for (const id of ids) cache.delete(id);
   };
@@ -134,14 +135,20 @@ export function createServiceClientService(deps: {
 
     /** The live client a service token was issued to, or null for anything else. */
     async verifyServiceToken(token: string): Promise<ServiceClientRecord | null> {
-      const nowSeconds = Math.floor(clock.now() / 1000);
+      const now = clock.now();
+      // A service asks many times with one token: its ES256 check is done once, as the bearer check's
+      // cache does for access tokens (same rules: the exact string, successes only, between iat and
+      // exp). The client's liveness is still read for every question, through its 2 s cache.
+      const cached = verifiedServiceTokens.get(token);
+      if (cached && now >= cached.validFrom && now < cached.validUntil) return liveClient(cached.clientId);
+      if (cached) verifiedServiceTokens.delete(token);
       const verified = verifyPinnedJwt(token, {
         key: (kid) => keys.verifying.get(kid),
         type: SERVICE_TOKEN_TYPE,
         issuer,
         audience,
         toleranceSeconds: tolerance,
-        nowSeconds,
+        nowSeconds: Math.floor(now / 1000),
       });
       if (!verified.ok) return null;
       const { payload } = verified;
@@ -149,6 +156,9 @@ export function createServiceClientService(deps: {
       if (typeof client_id !== 'string' || sub !== undefined || typeof scope !== 'string') return null;
       if (!scope.split(' ').includes(SERVICE_TOKEN_SCOPE)) return null;
       if (typeof iat !== 'number' || typeof exp !== 'number' || exp - iat > ttl + tolerance) return null;
+      if (now >= iat * 1000 && now < exp * 1000) {
+        verifiedServiceTokens.set(token, { clientId: client_id, validFrom: iat * 1000, validUntil: exp * 1000 });
+      }
       return liveClient(client_id);
     },
 
