@@ -32,6 +32,8 @@ export type Introspection = {
    * `sid` is its session. Throws IntrospectionUnavailableError when the API cannot answer.
    */
   isActive(token: string, sid: string): Promise<boolean>;
+  /** The cached answer for the token's session with no waiting, or undefined when it must be asked. */
+  knownActive(token: string, sid: string): boolean | undefined;
   /** How many introspection requests were sent: a service's metrics, and how tests see the cache. */
   readonly requests: number;
 };
@@ -60,7 +62,7 @@ export function createIntrospection(options: IntrospectionOptions): Introspectio
   const introspectUrl = new URL('oauth/introspect', withSlash(options.apiUrl));
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`;
 
-  const live = new LRUCache<string, { checkedAt: number; answer: Promise<boolean> }>({ max: 50_000 });
+  const live = new LRUCache<string, { checkedAt: number; answer: Promise<boolean>; active?: boolean }>({ max: 50_000 });
   // No expiry needed: a token past its `exp` is refused by the verifier before it gets here.
   const refused = new LRUCache<string, true>({ max: 50_000 });
   let serviceToken: Promise<ServiceToken> | undefined;
@@ -134,10 +136,11 @@ export function createIntrospection(options: IntrospectionOptions): Introspectio
       const now = clock.now();
       const cached = live.get(sid);
       if (cached && now - cached.checkedAt < cacheMs && (await cached.answer.catch(() => false))) return true;
-      const entry = { checkedAt: now, answer: introspect(token) };
+      const entry: { checkedAt: number; answer: Promise<boolean>; active?: boolean } = { checkedAt: now, answer: introspect(token) };
       live.set(sid, entry);
       try {
         const active = await entry.answer;
+        entry.active = active;
         if (!active) {
           if (live.peek(sid) === entry) live.delete(sid);
           refused.set(token, true);
@@ -147,6 +150,12 @@ export function createIntrospection(options: IntrospectionOptions): Introspectio
         if (live.peek(sid) === entry) live.delete(sid);
         throw error;
       }
+    },
+    knownActive(token, sid) {
+      if (refused.has(token)) return false;
+      const cached = live.get(sid);
+      if (cached?.active === true && clock.now() - cached.checkedAt < cacheMs) return true;
+      return undefined;
     },
     get requests() {
       return requests;

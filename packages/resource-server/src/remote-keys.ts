@@ -25,6 +25,11 @@ export type KeyFailure = 'unknown' | 'unavailable';
 export type RemoteKeys = {
   /** The public key with this `kid` from the API's key set, fetched or re-fetched as needed. */
   get(kid: string): Promise<{ ok: true; key: KeyObject } | { ok: false; failure: KeyFailure }>;
+  /**
+   * True when `key` is known, with no waiting, to be the set's key for `kid` still: `get` answered it
+   * since the set was last fetched, and the set is not stale. False means "ask `get`", not "gone".
+   */
+  isCurrent(kid: string, key: KeyObject): boolean;
 };
 
 /**
@@ -33,10 +38,17 @@ export type RemoteKeys = {
  * is how a new signing key is picked up during a rotation.
  */
 export function createRemoteKeys(options: RemoteKeysOptions): RemoteKeys {
+  const request = options.fetch ?? fetch;
+  // The keys `get` answered since the set was last fetched. jose changes its set only by fetching,
+  // so these are still in it until the next fetch starts, which forgets them all.
+  const confirmed = new Map<string, KeyObject>();
   const keySet = createRemoteJWKSet(options.url, {
     cacheMaxAge: options.maxAgeMs ?? 5 * 60_000,
     cooldownDuration: options.cooldownMs ?? 30_000,
-    ...(options.fetch ? { [customFetch]: options.fetch } : {}),
+    [customFetch]: (url, init) => {
+      confirmed.clear();
+      return request(url, init);
+    },
   });
   // jose hands back the same CryptoKey for a key while it stays in the set; the verifier wants a
   // KeyObject, so each is converted once.
@@ -56,7 +68,11 @@ export function createRemoteKeys(options: RemoteKeysOptions): RemoteKeys {
         key = KeyObject.from(cryptoKey);
         converted.set(cryptoKey, key);
       }
+      confirmed.set(kid, key);
       return { ok: true, key };
+    },
+    isCurrent(kid, key) {
+      return keySet.fresh && !keySet.reloading && confirmed.get(kid) === key;
     },
   };
 }
