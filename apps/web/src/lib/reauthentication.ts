@@ -1,5 +1,8 @@
-/** What the API said about the sign-in it wants: how recent it must be, when it said so. */
-export type ReauthenticationRequest = { maxAgeSeconds: number | undefined };
+/**
+ * What the API said about the sign-in it wants (RFC 9470): how recent it must be (`max_age`), and the
+ * level (`acr_values`: `urn:spa-auth:acr:mfa` wants the second factor too), when it said so.
+ */
+export type ReauthenticationRequest = { maxAgeSeconds: number | undefined; acrValues?: string[] | undefined };
 
 /**
  * Joins the API client, created before React, to the password dialog rendered inside it. The client

@@ -1,4 +1,5 @@
 import {
+  ACR_MFA,
   type ActivityEvent,
   type ActivityResponse,
   type ActivityType,
@@ -18,9 +19,13 @@ import {
   type PasswordResetConfirmRequest,
   type PasswordResetRequest,
   problemType,
+  RECOVERY_CODE_COUNT,
   type ReauthenticateRequest,
   type RegisterRequest,
   ROLE_SCOPES,
+  type SecondFactor,
+  type SecondFactorLoginRequest,
+  type SecondFactorStatusResponse,
   type SessionResponse,
   type SessionsResponse,
   type UpdateUserAccessRequest,
@@ -41,6 +46,17 @@ export const api = (path: string) => `${API_URL}${path}`;
 export const server = setupServer();
 
 type Account = User & { password: string; emailVerified: boolean };
+/**
+ * An authenticator app as the double keeps it. The real codes are RFC 6238's, computed from the
+ * secret and the time; here the app's code is a function of its step, and the step moves on when a
+ * code is used, so a used code is refused afterwards as the API refuses it (requirement 17.1).
+ */
+type Totp = { secret: string; step: number; enrolledAt: string | null; recoveryCodes: Set<string> };
+/** A sign-in waiting for its second step (requirement 17.7): whose, whether it was used, the codes it took. */
+type SignInChallenge = { accountId: string; used: boolean; attempts: number; expired: boolean };
+/** The double's stand-in for the app's code at a step: six digits that differ from step to step. */
+const totpCodeAt = (step: number) => String(100_000 + ((step * 7919 + 4242) % 900_000));
+const TOTP_CODE = /^[0-9]{6}$/;
 type LinkPurpose = 'verify_email' | 'reset_password' | 'change_email';
 /** `newEmail`: the address a change_email link makes the account's. */
 type EmailLink = { purpose: LinkPurpose; accountId: string; state: 'fresh' | 'expired' | 'used'; newEmail?: string };
@@ -78,7 +94,13 @@ function corsHeaders(): Record<string, string> {
 export function problem(
   status: number,
   code: ErrorCode,
-  init: { detail?: string; headers?: Record<string, string>; errors?: { path: string; message: string }[] } = {},
+  init: {
+    detail?: string;
+    headers?: Record<string, string>;
+    errors?: { path: string; message: string }[];
+    /** Extension members, such as the `challenge` and `factors` of second_factor_required. */
+    extra?: Record<string, unknown>;
+  } = {},
 ) {
   return HttpResponse.json(
     {
@@ -88,6 +110,7 @@ export function problem(
       detail: init.detail ?? `The request failed: ${code}`,
       code,
       ...(init.errors ? { errors: init.errors } : {}),
+      ...init.extra,
     },
     { status, headers: { 'Content-Type': 'application/problem+json', ...corsHeaders(), ...init.headers } },
   );
@@ -136,6 +159,14 @@ export function installApiDouble() {
   const mailbox: { to: string; token: string }[] = [];
   /** Every API token made, newest first. Revoked ones stay here, unlisted; a secret is answered once and never kept. */
   const apiTokens: StoredApiToken[] = [];
+  /** Each account's authenticator app, confirmed (enrolledAt set) or pending. */
+  const totps = new Map<string, Totp>();
+  /** The challenges of sign-ins waiting for their second step, by challenge. */
+  const signInChallenges = new Map<string, SignInChallenge>();
+  /** The access tokens of sign-ins and re-authentications that used the second factor (`acr` mfa). */
+  const mfaTokens = new Set<string>();
+  /** REQUIRE_MFA_FOR_ADMIN: every admin route wants a sign-in with the second factor (requirement 17.16). */
+  let mfaForAdmins = false;
 
   // The session's user (login, refresh) is the public view; /api/me and the admin list add the account's own state.
   const publicUser = ({ id, email, name, role }: Account): User => ({ id, email, name, role });
@@ -151,6 +182,60 @@ export function installApiDouble() {
     if (cookie === account.id) cookie = null;
   };
 
+  /** The confirmed authenticator app of the account, or null. */
+  const enrolledTotp = (account: Account) => {
+    const totp = totps.get(account.id);
+    return totp?.enrolledAt ? totp : null;
+  };
+  /** The proofs the account can give at a second step (the `factors` of second_factor_required). */
+  const factorsOf = (totp: Totp): SecondFactor[] => (totp.recoveryCodes.size > 0 ? ['totp', 'recovery_code'] : ['totp']);
+  /** Checks a proof once, as the API does: a right code moves the app's step on, a recovery code is used up. */
+  function acceptProof(totp: Totp, proof: { code?: string | undefined; recoveryCode?: string | undefined }): boolean {
+    if (proof.code !== undefined && proof.code === totpCodeAt(totp.step)) {
+      totp.step += 1;
+      return true;
+    }
+    const recovery = proof.recoveryCode?.trim().toLowerCase();
+    if (recovery !== undefined && totp.recoveryCodes.delete(recovery)) return true;
+    return false;
+  }
+  function newRecoveryCodes(): Set<string> {
+    const part = () =>
+      Array.from(crypto.getRandomValues(new Uint8Array(4)), (byte) => 'abcdefghijklmnopqrstuvwxyz234567'[byte % 32]).join('');
+    return new Set(Array.from({ length: RECOVERY_CODE_COUNT }, () => `${part()}-${part()}-${part()}`));
+  }
+  /** 401 second_factor_required with a new challenge, and no session (requirement 17.7). */
+  function secondStepRequired(account: Account, totp: Totp) {
+    const challenge = `challenge-${signInChallenges.size + 1}`.padEnd(43, 'c');
+    signInChallenges.set(challenge, { accountId: account.id, used: false, attempts: 0, expired: false });
+    return problem(401, 'second_factor_required', {
+      detail: 'This account has a second factor: finish signing in with a code',
+      extra: { challenge, factors: factorsOf(totp) },
+    });
+  }
+  /** RFC 9470's challenge for a sign-in with the second factor (requirement 17.15). */
+  const secondFactorChallenge = () => {
+    const description = 'This needs a sign-in with a second factor';
+    return problem(401, 'insufficient_user_authentication', {
+      detail: description,
+      headers: {
+        'WWW-Authenticate': `${CHALLENGE}, error="insufficient_user_authentication", error_description="${description}", acr_values="${ACR_MFA}"`,
+      },
+    });
+  };
+  /**
+   * The caller of a route that wants a recent sign-in with the second factor (removing it, new
+   * recovery codes): 403 without a factor, 401 with acr_values when the token did not use it.
+   */
+  function mfaCaller(request: Request): Account | Response {
+    const who = caller(request);
+    if (who instanceof Response) return who;
+    if (!enrolledTotp(who)) return problem(403, 'second_factor_not_enrolled', { detail: 'This account has no authenticator app' });
+    const token = request.headers.get('Authorization')?.slice('Bearer '.length) ?? '';
+    if (!mfaTokens.has(token) || (signInsAreOld && !recentTokens.has(token))) return secondFactorChallenge();
+    return who;
+  }
+
   const apiTokenInfo = ({ ownerId: _owner, revoked: _revoked, ...info }: StoredApiToken): ApiTokenInfo => info;
   const listedApiTokensOf = (accountId: string) => apiTokens.filter((t) => t.ownerId === accountId && !t.revoked);
 
@@ -164,10 +249,17 @@ export function installApiDouble() {
   /** The caller, when it is an admin; else the API's 403 (or 401 for a token problem). */
   function adminCaller(request: Request, recent = false): Account | Response {
     const who = recent ? recentCaller(request) : caller(request);
-    if (who instanceof Response || who.role === 'admin') return who;
-    return problem(403, 'insufficient_scope', {
-      headers: { 'WWW-Authenticate': `${CHALLENGE}, error="insufficient_scope", scope="admin"` },
-    });
+    if (who instanceof Response) return who;
+    if (who.role !== 'admin') {
+      return problem(403, 'insufficient_scope', {
+        headers: { 'WWW-Authenticate': `${CHALLENGE}, error="insufficient_scope", scope="admin"` },
+      });
+    }
+    // REQUIRE_MFA_FOR_ADMIN, after the role: an admin must have used the second factor in this session.
+    if (!mfaForAdmins) return who;
+    if (!enrolledTotp(who))
+      return problem(403, 'second_factor_not_enrolled', { detail: 'Admin routes need a second factor: add one first' });
+    return mfaTokens.has(request.headers.get('Authorization')?.slice('Bearer '.length) ?? '') ? who : secondFactorChallenge();
   }
 
   function activityPage(accountId: string, request: Request) {
@@ -175,16 +267,21 @@ export function installApiDouble() {
     return json({ events: page.items, nextCursor: page.nextCursor } satisfies ActivityResponse);
   }
 
-  function issueToken(account: Account): SessionResponse {
+  /** A new access token; `mfa`: its sign-in used the second factor (a refresh keeps that, as `amr` is kept). */
+  function issueToken(account: Account, mfa = false): SessionResponse {
     issued += 1;
     const accessToken = `at-${issued}.${account.id}.signature`;
     tokens.set(accessToken, account.id);
+    if (mfa) mfaTokens.add(accessToken);
     return { accessToken, tokenType: 'Bearer', expiresIn: 300, user: publicUser(account) };
   }
 
-  function startSession(account: Account, status = 200) {
+  /** Whether the browser's session signed in with the second factor. */
+  let cookieMfa = false;
+  function startSession(account: Account, status = 200, mfa = false) {
     cookie = account.id;
-    return json(issueToken(account), status, { 'Cache-Control': 'no-store' });
+    cookieMfa = mfa;
+    return json(issueToken(account, mfa), status, { 'Cache-Control': 'no-store' });
   }
 
   /** Requirement 5.2: every /auth/* POST carries X-Requested-With, or it is refused. */
@@ -242,7 +339,7 @@ export function installApiDouble() {
     http.post(api('/auth/refresh'), ({ request }) => {
       if (!isCsrfSafe(request)) return csrfRejected();
       const account = find(cookie);
-      return account ? startSession(account) : problem(401, 'refresh_missing');
+      return account ? startSession(account, 200, cookieMfa) : problem(401, 'refresh_missing');
     }),
     http.post(api('/auth/login'), async ({ request }) => {
       if (!isCsrfSafe(request)) return csrfRejected();
@@ -250,7 +347,80 @@ export function installApiDouble() {
       const account = accounts.find((a) => a.email === body.email?.trim().toLowerCase());
       if (!account || account.password !== body.password) return problem(401, 'invalid_credentials');
       if (disabled.has(account.id)) return problem(403, 'account_disabled', { detail: 'This account is disabled; ask an administrator' });
-      return startSession(account);
+      const totp = enrolledTotp(account);
+      return totp ? secondStepRequired(account, totp) : startSession(account);
+    }),
+    // In the API's order: the body, the challenge (and its five attempts), the proof, then the session.
+    http.post(api('/auth/login/second-factor'), async ({ request }) => {
+      if (!isCsrfSafe(request)) return csrfRejected();
+      const body = (await request.json()) as Partial<SecondFactorLoginRequest>;
+      if (body.code !== undefined && !TOTP_CODE.test(body.code)) {
+        return problem(400, 'validation_failed', {
+          errors: [{ path: 'code', message: 'must be the 6 digits the authenticator app shows' }],
+        });
+      }
+      const challenge = signInChallenges.get(String(body.challenge));
+      const account = find(challenge?.accountId ?? null);
+      const totp = account ? enrolledTotp(account) : null;
+      if (!challenge || !account || !totp || challenge.used || challenge.expired || challenge.attempts >= 5) {
+        return problem(401, 'second_factor_challenge_invalid', {
+          detail: 'This sign-in expired or was used already; sign in with the password again',
+        });
+      }
+      challenge.attempts += 1;
+      if (!acceptProof(totp, body)) return problem(401, 'second_factor_invalid', { detail: 'The code is wrong or was used already' });
+      challenge.used = true;
+      return startSession(account, 200, true);
+    }),
+    http.get(api('/api/me/second-factor'), ({ request }) => {
+      const who = caller(request);
+      if (who instanceof Response) return who;
+      const totp = totps.get(who.id);
+      return json({
+        totp: totp?.enrolledAt ? { enrolledAt: totp.enrolledAt } : null,
+        totpPending: Boolean(totp && !totp.enrolledAt),
+        recoveryCodesLeft: totp?.enrolledAt ? totp.recoveryCodes.size : 0,
+      } satisfies SecondFactorStatusResponse);
+    }),
+    http.post(api('/api/me/totp'), ({ request }) => {
+      const who = recentCaller(request);
+      if (who instanceof Response) return who;
+      if (enrolledTotp(who)) return problem(409, 'second_factor_already_enrolled', { detail: 'An authenticator app is set up already' });
+      const secret = `JBSWY3DPEHPK3PXP${totps.size}`.padEnd(32, 'A');
+      totps.set(who.id, { secret, step: 1, enrolledAt: null, recoveryCodes: new Set() });
+      const otpauthUri = `otpauth://totp/spa-auth:${encodeURIComponent(who.email)}?secret=${secret}&issuer=spa-auth&algorithm=SHA1&digits=6&period=30`;
+      return json({ secret, otpauthUri }, 201, { 'Cache-Control': 'no-store' });
+    }),
+    http.post(api('/api/me/totp/confirm'), async ({ request }) => {
+      const who = caller(request);
+      if (who instanceof Response) return who;
+      const { code } = (await request.json()) as { code?: string };
+      if (!code || !TOTP_CODE.test(code)) {
+        return problem(400, 'validation_failed', {
+          errors: [{ path: 'code', message: 'must be the 6 digits the authenticator app shows' }],
+        });
+      }
+      const totp = totps.get(who.id);
+      if (!totp || totp.enrolledAt)
+        return problem(409, 'second_factor_not_enrolled', { detail: 'No authenticator app is waiting to be confirmed' });
+      if (!acceptProof(totp, { code }))
+        return problem(400, 'second_factor_invalid', { detail: 'The code is wrong: check the time of the device' });
+      totp.enrolledAt = '2025-01-02T10:00:00.000Z';
+      totp.recoveryCodes = newRecoveryCodes();
+      return json({ recoveryCodes: [...totp.recoveryCodes] }, 200, { 'Cache-Control': 'no-store' });
+    }),
+    http.delete(api('/api/me/totp'), ({ request }) => {
+      const who = mfaCaller(request);
+      if (who instanceof Response) return who;
+      totps.delete(who.id);
+      return noContent();
+    }),
+    http.post(api('/api/me/recovery-codes'), ({ request }) => {
+      const who = mfaCaller(request);
+      if (who instanceof Response) return who;
+      const totp = enrolledTotp(who) as Totp;
+      totp.recoveryCodes = newRecoveryCodes();
+      return json({ recoveryCodes: [...totp.recoveryCodes] }, 200, { 'Cache-Control': 'no-store' });
     }),
     http.post(api('/auth/register'), async ({ request }) => {
       if (!isCsrfSafe(request)) return csrfRejected();
@@ -307,18 +477,30 @@ export function installApiDouble() {
       const account = applyLink(body.token, 'reset_password');
       if (account instanceof Response) return account;
       account.password = body.newPassword as string;
-      // Every session of the account ends; the browser that reset is signed in afresh.
+      // Every session of the account ends; the browser that reset is signed in afresh, after the second step if it has one.
       for (const [token, owner] of tokens) if (owner === account.id) tokens.delete(token);
-      return startSession(account);
+      const totp = enrolledTotp(account);
+      return totp ? secondStepRequired(account, totp) : startSession(account);
     }),
     http.post(api('/auth/reauthenticate'), async ({ request }) => {
       if (!isCsrfSafe(request)) return csrfRejected();
       const who = caller(request);
       if (who instanceof Response) return who;
       const body = (await request.json()) as Partial<ReauthenticateRequest>;
+      // An account with a second factor must give a proof: asked before the password is checked (requirement 17.14).
+      const totp = enrolledTotp(who);
+      if (totp && body.code === undefined && body.recoveryCode === undefined) {
+        return problem(400, 'second_factor_required', {
+          detail: 'Give a code of your second factor too',
+          extra: { factors: factorsOf(totp) },
+        });
+      }
       if (body.password !== who.password) return problem(400, 'invalid_credentials', { detail: 'The password is wrong' });
-      const session = issueToken(who);
+      if (totp && !acceptProof(totp, body))
+        return problem(400, 'second_factor_invalid', { detail: 'The code is wrong or was used already' });
+      const session = issueToken(who, Boolean(totp));
       recentTokens.add(session.accessToken);
+      if (totp) cookieMfa = true;
       return json(session, 200, { 'Cache-Control': 'no-store' });
     }),
     http.post(api('/api/sessions/revoke-others'), ({ request }) => {
@@ -583,6 +765,31 @@ export function installApiDouble() {
     /** Forgets every access token, as a revocation does: the next protected call gets 401 invalid_token. */
     revokeAccessTokens() {
       tokens.clear();
+    },
+    /**
+     * The account has an authenticator app, confirmed earlier (in another browser); the browser's
+     * session, if any, did not use it. Returns its recovery codes, as the user saved them.
+     */
+    enrolTotp(user: { id: string }): string[] {
+      const recoveryCodes = newRecoveryCodes();
+      totps.set(user.id, { secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', step: 1, enrolledAt: '2025-01-02T10:00:00.000Z', recoveryCodes });
+      return [...recoveryCodes];
+    },
+    /** The code the account's authenticator app shows now; it works once, then the app shows the next. */
+    totpCodeOf: (user: { id: string }) => totpCodeAt(totps.get(user.id)?.step ?? 0),
+    /** The secret of the account's app, confirmed or pending, as the API answered it. */
+    totpSecretOf: (user: { id: string }) => totps.get(user.id)?.secret,
+    /** Whether the account has a confirmed authenticator app. */
+    hasTotp: (user: { id: string }) => Boolean(totps.get(user.id)?.enrolledAt),
+    /** The recovery codes the account has left. */
+    recoveryCodesOf: (user: { id: string }) => [...(totps.get(user.id)?.recoveryCodes ?? [])],
+    /** Every sign-in challenge waiting now is past its five minutes. */
+    expireSignInChallenges() {
+      for (const challenge of signInChallenges.values()) challenge.expired = true;
+    },
+    /** REQUIRE_MFA_FOR_ADMIN is on: every admin route wants a sign-in with the second factor. */
+    requireMfaForAdmins() {
+      mfaForAdmins = true;
     },
   };
 }

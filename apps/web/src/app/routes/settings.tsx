@@ -3,12 +3,14 @@ import { DeleteAccountForm } from '../../features/account/components/delete-acco
 import { NameForm } from '../../features/account/components/name-form.tsx';
 import { PasswordForm } from '../../features/account/components/password-form.tsx';
 import { ChangeEmailForm } from '../../features/email-change/components/change-email-form.tsx';
+import { TwoFactorSettings } from '../../features/second-factor/components/two-factor-settings.tsx';
 
 export function SettingsRoute() {
   return (
     <Page title="Settings">
       <NameForm />
       <PasswordForm />
+      <TwoFactorSettings />
       <ChangeEmailForm />
       <DeleteAccountForm />
     </Page>

@@ -7,6 +7,7 @@ import { Page } from '../../../components/ui/page.tsx';
 import { activityLogQuery } from '../../../lib/activity.ts';
 import { useClient } from '../../../lib/services.tsx';
 import { ForbiddenPage } from './forbidden-page.tsx';
+import { SecondFactorNeededPage, secondFactorNeededBy } from './second-factor-needed-page.tsx';
 
 /**
  * What the users list hands to this page with the link: the address, for the heading. Only in the
@@ -32,6 +33,8 @@ export function UserActivityPage(props: { userId: string }) {
     }),
   );
   if (log.error instanceof ApiError && log.error.code === 'insufficient_scope') return <ForbiddenPage />;
+  const need = secondFactorNeededBy(log.error);
+  if (need) return <SecondFactorNeededPage need={need} onRetry={() => void log.refetch()} />;
   return (
     <Page title={email ? `Activity of ${email}` : 'Activity of a user'}>
       <p>

@@ -9,6 +9,7 @@ import { toFormProblem } from '../../../lib/problem.ts';
 import { useClient, useSession } from '../../../lib/services.tsx';
 import { ADMIN_USERS_KEY, adminUsersQuery, endUserSessions, revokeUserApiTokens, updateUserAccess } from '../api/users.ts';
 import { ForbiddenPage } from './forbidden-page.tsx';
+import { SecondFactorNeededPage, secondFactorNeededBy } from './second-factor-needed-page.tsx';
 import { activityState } from './user-activity-page.tsx';
 import './users-page.css';
 
@@ -21,6 +22,7 @@ type Action = { user: AdminUser } & (
 // admin_lockout's own detail says why (yourself, or the last admin), so it is shown as the API words it.
 const MESSAGES = {
   insufficient_user_authentication: 'The change needs your password again; it was not made.',
+  second_factor_not_enrolled: 'The change needs two-factor authentication on your account: set it up in Settings. It was not made.',
 };
 
 /** What an action did, in words, once the API has done it. */
@@ -35,7 +37,9 @@ function doneMessage(action: Action): string {
 
 /**
  * Every account, searchable and page by page, with an admin's controls over each. For a non-admin
- * the API answers 403: a Forbidden page, no refresh, and the user stays signed in.
+ * the API answers 403: a Forbidden page, no refresh, and the user stays signed in. With
+ * REQUIRE_MFA_FOR_ADMIN, an admin whose sign-in did not use the second factor is asked for it (the
+ * re-authentication dialog) before the list shows, and one without a factor is sent to Settings.
  */
 export function AdminUsersPage() {
   const client = useClient();
@@ -59,6 +63,8 @@ export function AdminUsersPage() {
   });
 
   if (users.error instanceof ApiError && users.error.code === 'insufficient_scope') return <ForbiddenPage />;
+  const need = secondFactorNeededBy(users.error);
+  if (need) return <SecondFactorNeededPage need={need} onRetry={() => void users.refetch()} />;
 
   const onSearch = (event: FormEvent) => {
     event.preventDefault();

@@ -23,6 +23,8 @@ const MESSAGES = {
   insufficient_user_authentication: 'The token was not created: creating one needs your password.',
   // The role changed since the page was loaded: the checkboxes offered a scope it no longer carries.
   insufficient_scope: 'Your role does not allow one of the chosen scopes. Reload the page to see the scopes you may give.',
+  // REQUIRE_MFA_FOR_ADMIN: a token with an admin scope needs a sign-in with the second factor (requirement 17.17).
+  second_factor_not_enrolled: 'The token was not created: admin scopes need two-factor authentication, which you can set up in Settings.',
 };
 
 /** The checked scopes, from the form's space-separated value. */

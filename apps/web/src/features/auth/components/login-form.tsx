@@ -1,7 +1,9 @@
 import { DEMO_USERS } from '@spa-auth/contract/demo';
+import { useEffect, useRef } from 'react';
 import { Link } from 'react-router';
 import { EmailField, PasswordField } from '../../../components/ui/account-fields.tsx';
 import { FormStatus } from '../../../components/ui/form-status.tsx';
+import { type SignInChallenge, signInChallengeOf } from '../../../lib/second-factor.ts';
 import { useServices } from '../../../lib/services.tsx';
 import { useForm } from '../../../lib/use-form.ts';
 
@@ -10,20 +12,51 @@ const DEMO_BUTTONS = [
   { label: 'Fill in the demo admin', account: DEMO_USERS.admin },
 ];
 
-/** Signs in; the sign-in page then follows the new session to returnTo. */
-export function LoginForm(props: { registerHref: string }) {
+/**
+ * Signs in; the sign-in page then follows the new session to returnTo. For an account with a second
+ * factor the right password starts no session: the API's challenge goes to `onSecondFactorRequired`,
+ * with the address, for the page to ask for the second step. `email` fills the form in again when the
+ * user comes back from that step; the password is then the field to type.
+ */
+export function LoginForm(props: {
+  registerHref: string;
+  email?: string;
+  onSecondFactorRequired: (challenge: SignInChallenge, email: string) => void;
+}) {
   const { client, config } = useServices();
-  const form = useForm({ email: '', password: '' });
+  const form = useForm({ email: props.email ?? '', password: '' });
+  const password = useRef<HTMLInputElement | null>(null);
+  const passwordField = form.field('password');
+  const comesBack = props.email !== undefined;
+
+  useEffect(() => {
+    if (comesBack) password.current?.focus();
+  }, [comesBack]);
 
   const submit = form.handleSubmit(async (credentials) => {
-    await client.login(credentials);
+    try {
+      await client.login(credentials);
+    } catch (error) {
+      const challenge = signInChallengeOf(error);
+      if (!challenge) throw error;
+      props.onSecondFactorRequired(challenge, credentials.email);
+    }
+    return undefined;
   });
 
   return (
     <form onSubmit={submit} noValidate aria-describedby={form.status.error ? 'login-problem' : undefined}>
       <FormStatus {...form.status} id="login-problem" />
       <EmailField {...form.field('email')} required />
-      <PasswordField {...form.field('password')} purpose="current" required />
+      <PasswordField
+        {...passwordField}
+        ref={(element) => {
+          passwordField.ref(element);
+          password.current = element;
+        }}
+        purpose="current"
+        required
+      />
       <p>
         <Link to="/forgot-password">Forgot your password?</Link>
       </p>

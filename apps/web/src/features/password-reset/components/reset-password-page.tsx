@@ -6,6 +6,7 @@ import { Alert } from '../../../components/ui/alert.tsx';
 import { FormStatus } from '../../../components/ui/form-status.tsx';
 import { Page } from '../../../components/ui/page.tsx';
 import { useLinkToken } from '../../../lib/link-token.ts';
+import { type SignInChallenge, signInChallengeOf } from '../../../lib/second-factor.ts';
 import { useClient } from '../../../lib/services.tsx';
 import { useForm } from '../../../lib/use-form.ts';
 
@@ -28,8 +29,10 @@ function linkProblemOf(error: unknown): LinkProblem | null {
 /**
  * Where the emailed reset link leads: the token from the fragment and a new password set the
  * password and sign this browser in (every other session of the account ends), then the dashboard.
+ * An account with a second factor is not signed in by a mailbox alone (requirement 17.12): the
+ * password is set, and the API's challenge goes to `onSecondFactorRequired` for the second step.
  */
-export function ResetPasswordPage() {
+export function ResetPasswordPage(props: { onSecondFactorRequired: (challenge: SignInChallenge) => void }) {
   const client = useClient();
   const navigate = useNavigate();
   const token = useLinkToken();
@@ -45,6 +48,11 @@ export function ResetPasswordPage() {
     try {
       await client.resetPassword({ token: token ?? '', newPassword });
     } catch (error) {
+      const challenge = signInChallengeOf(error);
+      if (challenge) {
+        props.onSecondFactorRequired(challenge);
+        return undefined;
+      }
       const problem = linkProblemOf(error);
       if (!problem) throw error;
       setLinkProblem(problem);
