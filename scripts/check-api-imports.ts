@@ -28,6 +28,7 @@ const PORTS = [
   'api-tokens/api-tokens.ts',
   'service-clients/service-clients.ts',
   'second-factor/second-factor-store.ts',
+  'passkeys/passkey-store.ts',
 ];
 /** Who may import each composition file. */
 const IMPORTED_BY: Record<string, string> = { 'bootstrap.ts': 'main.ts', 'app.ts': 'bootstrap.ts' };

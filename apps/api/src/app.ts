@@ -17,7 +17,7 @@ import { createPasswords, type Passwords } from './auth/passwords.ts';
 import { createRevocations, type RevocationBus } from './auth/revocations.ts';
 import { createAuthRoutes } from './auth/routes.ts';
 import { assertRouteAccessDeclared } from './auth/scopes.ts';
-import type { SecondFactorGate } from './auth/second-factor.ts';
+import { combineSecondFactors, type SecondFactorGate } from './auth/second-factor.ts';
 import { createAuthService } from './auth/service.ts';
 import type { SessionStore } from './auth/session-store.ts';
 import { createVerifiedTokenCache } from './auth/token-cache.ts';
@@ -39,6 +39,7 @@ import {
   createClientAuthFailureLimit,
   createMailLimit,
   createMemoryRateLimitStore,
+  createPasskeyFailureLimit,
   createPasswordCheckLimit,
   createSecondFactorFailureLimit,
   createServiceClientLimit,
@@ -48,6 +49,8 @@ import { createRequestContext } from './http/request-context.ts';
 import { createRequestLog } from './http/request-log.ts';
 import { createOutbox, type Outbox } from './mail/outbox.ts';
 import { subscribeNotifications } from './notifications/notifications.ts';
+import type { PasskeyStore } from './passkeys/passkey-store.ts';
+import { createPasskeysFeature } from './passkeys/routes.ts';
 import { createPasswordResetFeature } from './password-reset/routes.ts';
 import type { RetentionTask } from './retention.ts';
 import { createSecondFactorFeature } from './second-factor/routes.ts';
@@ -67,6 +70,7 @@ export type Storage = {
   apiTokens: ApiTokenStore;
   serviceClients: ServiceClientStore;
   secondFactors: SecondFactorStore;
+  passkeys: PasskeyStore;
   /** Resolves when the database answers (GET /readyz). */
   ping(): Promise<void>;
   /** True for an error that means the database cannot be reached: answered 503, not 500. */
@@ -110,7 +114,7 @@ export type AppDeps = {
 /** Builds the whole API from its dependencies. No environment, no I/O, no listening: main.ts does that. */
 export function createApp(deps: AppDeps): Express {
   const { config, storage, clock, logger, keys } = deps;
-  const { users, sessions, emailLinks, activity, apiTokens, serviceClients, secondFactors } = storage;
+  const { users, sessions, emailLinks, activity, apiTokens, serviceClients, secondFactors, passkeys } = storage;
   const passwords = deps.passwords ?? createPasswords();
   const outbox = deps.outbox ?? createOutbox({ transport: undefined, logger });
   const background = deps.background ?? createBackgroundWork(logger);
@@ -130,7 +134,7 @@ export function createApp(deps: AppDeps): Express {
     { clock, max: 10_000 },
   );
   const revocations = createRevocations({ sessions, clock, ...(deps.revocationBus ? { bus: deps.revocationBus } : {}) });
-  // The second factor a feature provides (below); sign-ins read it when they need it.
+  // The second factor the features provide (below), combined; sign-ins read it when they need it.
   let secondFactorGate: SecondFactorGate | undefined;
   const secondFactor = () => secondFactorGate;
   const factorsOf = async (userId: string) => (await secondFactorGate?.factorsOf(userId)) ?? [];
@@ -208,6 +212,7 @@ export function createApp(deps: AppDeps): Express {
     apiTokens,
     serviceClients,
     secondFactors,
+    passkeys,
     clock,
     keys,
     mfaEncryptionKey: deps.mfaEncryptionKey ?? randomBytes(32),
@@ -230,6 +235,9 @@ export function createApp(deps: AppDeps): Express {
     /** REQUIRE_MFA_FOR_ADMIN: an API token with an admin scope is made only with the second factor. */
     adminScopesNeedSecondFactor: config.requireMfaForAdmin ? secondFactorCheck : undefined,
     secondFactorFailureLimit: (userOf: (req: Request) => string | null) => createSecondFactorFailureLimit(rateLimits, userOf),
+    secondFactor,
+    webauthn: config.webauthn,
+    passkeyFailureLimit: createPasskeyFailureLimit(rateLimits),
     mailLimit: (kind: string, recipientOf: (req: Request) => string) =>
       createMailLimit({ ...rateLimits, mailLimit: config.mailRateLimit }, kind, recipientOf),
     limitPerToken: (tokenOf: (req: Request) => string | undefined) =>
@@ -249,8 +257,9 @@ export function createApp(deps: AppDeps): Express {
     createApiTokensFeature(shared),
     createServiceClientsFeature(shared),
     createSecondFactorFeature(shared),
+    createPasskeysFeature(shared),
   ];
-  secondFactorGate = features.find((feature) => feature.secondFactor)?.secondFactor;
+  secondFactorGate = combineSecondFactors(features.flatMap((feature) => (feature.secondFactor ? [feature.secondFactor] : [])));
   subscribeNotifications(shared);
 
   const bearer = features.find((feature) => feature.bearer)?.bearer;

@@ -69,6 +69,11 @@ export type Config = {
   mfaEncryptionKey: Buffer | undefined;
   /** Every admin route asks an admin's browser sign-in for the second factor. */
   requireMfaForAdmin: boolean;
+  /**
+   * The WebAuthn relying party of passkeys: its id (a domain the web app's origins are on), the
+   * name authenticators show, and the exact origins whose ceremonies are accepted.
+   */
+  webauthn: { rpId: string; rpName: string; origins: string[] };
 };
 
 export class ConfigError extends Error {
@@ -171,6 +176,9 @@ const origin = (text: string): boolean => {
   }
 };
 
+/** Whether a page on `host` may use the relying party id `rpId`: its host is it, or a subdomain of it. */
+const onRpId = (host: string, rpId: string): boolean => host === rpId || host.endsWith(`.${rpId}`);
+
 /** http://localhost:8080 and the like: a link that only works on this machine anyway. */
 const isLoopbackUrl = (text: string): boolean => URL.canParse(text) && isLoopbackHost(new URL(text).hostname.replace(/^\[|\]$/g, ''));
 
@@ -264,6 +272,37 @@ const EnvSchema = z.object({
       return key;
     }),
   REQUIRE_MFA_FOR_ADMIN: boolean,
+  WEBAUTHN_RP_ID: z
+    .string()
+    .default('localhost')
+    .transform((text) => text.trim())
+    .refine(
+      (text) => /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(text),
+      'must be a domain name in lower case, without scheme, port or path, like example.com or localhost',
+    ),
+  WEBAUTHN_RP_NAME: z
+    .string()
+    .default('spa-auth')
+    .transform((text) => text.trim())
+    .refine((text) => text.length > 0 && text.length <= 100, 'must be 1 to 100 characters'),
+  WEBAUTHN_ORIGINS: z
+    .string()
+    .default('http://localhost:5173,http://localhost:4173')
+    .transform((text, ctx) => {
+      const list = text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const bad = list.filter((o) => !origin(o));
+      if (list.length === 0 || bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a comma-separated list of the web app's origins, like https://app.example.com (no path, no trailing slash, no *)${bad.length > 0 ? `; bad: ${bad.join(', ')}` : ''}`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(list)];
+    }),
   JWT_PRIVATE_KEY: z
     .string()
     .optional()
@@ -435,6 +474,26 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       'APP_URL is required when NODE_ENV=production and SMTP_URL is set: the https:// URL of the web app, which the links in emails point to (http:// only for localhost)',
     );
   }
+  // The default lists the local development origins, where no production page is served.
+  if (isProduction && !cleaned.WEBAUTHN_ORIGINS) {
+    problems.push(
+      'WEBAUTHN_ORIGINS is required when NODE_ENV=production: list the origins the web app is served from (https://app.example.com), where passkeys are used',
+    );
+  }
+  // A browser only lets a page use an RP ID its own host is, or ends with: anything else could never sign in.
+  const offRpId = e ? e.WEBAUTHN_ORIGINS.filter((o) => !onRpId(new URL(o).hostname, e.WEBAUTHN_RP_ID)) : [];
+  if (e && offRpId.length > 0) {
+    problems.push(
+      `WEBAUTHN_ORIGINS has origins not on WEBAUTHN_RP_ID ${e.WEBAUTHN_RP_ID} (their host must be it or end with .${e.WEBAUTHN_RP_ID}): ${offRpId.join(', ')}`,
+    );
+  }
+  // WebAuthn needs a secure context: https, or http on the local machine only.
+  const insecure = e ? e.WEBAUTHN_ORIGINS.filter((o) => o.startsWith('http://') && !isLoopbackUrl(o)) : [];
+  if (e && insecure.length > 0) {
+    problems.push(
+      `WEBAUTHN_ORIGINS must be https:// (http:// only for localhost), as browsers offer passkeys only there: ${insecure.join(', ')}`,
+    );
+  }
   if (e && e.REFRESH_IDLE_TTL > e.SESSION_MAX_AGE) problems.push('REFRESH_IDLE_TTL must not be longer than SESSION_MAX_AGE');
   if (e && e.ACCESS_TOKEN_TTL > e.REFRESH_IDLE_TTL) problems.push('ACCESS_TOKEN_TTL must not be longer than REFRESH_IDLE_TTL');
   // One line per problem, each readable on its own in a log.
@@ -478,5 +537,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     apiTokenRateLimit: e.API_TOKEN_RATE_LIMIT,
     mfaEncryptionKey: e.MFA_ENCRYPTION_KEY,
     requireMfaForAdmin: e.REQUIRE_MFA_FOR_ADMIN ?? false,
+    webauthn: { rpId: e.WEBAUTHN_RP_ID, rpName: e.WEBAUTHN_RP_NAME, origins: e.WEBAUTHN_ORIGINS },
   };
 }

@@ -41,6 +41,12 @@ const TITLES: Record<ErrorCode, string> = {
   second_factor_challenge_invalid: 'Sign-in expired',
   second_factor_not_enrolled: 'No second factor',
   second_factor_already_enrolled: 'Second factor already enrolled',
+  passkey_challenge_invalid: 'Passkey ceremony expired',
+  passkey_invalid: 'Invalid passkey',
+  passkey_unknown: 'Unknown passkey',
+  passkey_cloned: 'Passkey counter went back',
+  passkey_limit: 'Too many passkeys',
+  passkey_already_registered: 'Passkey already registered',
 };
 
 /** Members a problem of some codes adds (RFC 9457 extension members): the second step's challenge. */

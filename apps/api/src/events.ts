@@ -6,7 +6,14 @@ import type { UserRecord } from './users/users.ts';
 /** What happened to an account, for the features that react to it (notices by mail, the activity log). */
 export type AccountEvent =
   | { type: 'user_registered'; user: UserRecord; sessionId: string }
-  | { type: 'signed_in'; user: UserRecord; sessionId: string; via: 'password' | 'password_reset' | 'second_factor' }
+  | {
+      type: 'signed_in';
+      user: UserRecord;
+      sessionId: string;
+      via: 'password' | 'password_reset' | 'second_factor' | 'passkey';
+      /** With `via: 'passkey'`: which one. */
+      passkey?: PasskeyRef;
+    }
   | { type: 'sign_in_failed'; user: UserRecord }
   | { type: 'sessions_revoked'; userId: string; sessionIds: string[]; by: 'user' | 'admin' }
   | { type: 'password_changed'; user: UserRecord; via: 'change' | 'reset' }
@@ -27,7 +34,18 @@ export type AccountEvent =
   /** A proof of the second factor was accepted: at a sign-in's second step, or with a re-authentication. */
   | { type: 'second_factor_used'; userId: string; factor: SecondFactor; purpose: SecondFactorPurpose }
   /** A wrong or used code was given for the account's second factor. */
-  | { type: 'second_factor_failed'; userId: string; factor: SecondFactor; purpose: SecondFactorPurpose };
+  | { type: 'second_factor_failed'; userId: string; factor: SecondFactor; purpose: SecondFactorPurpose }
+  | { type: 'passkey_added'; user: UserRecord; passkey: PasskeyRef }
+  | { type: 'passkey_renamed'; userId: string; passkey: PasskeyRef; previousName: string }
+  /** Passkeys removed by their owner, or all of them as the password was reset (an account taken back). */
+  | { type: 'passkey_removed'; user: UserRecord; passkeys: PasskeyRef[]; by: 'user' | 'password_reset' }
+  /** A sign-in with this passkey (no email typed) was refused: its answer did not verify, or the account is disabled. */
+  | { type: 'passkey_failed'; userId: string; passkey: PasskeyRef }
+  /** A passkey's signature counter did not move forward: a copy of it may exist. The assertion was refused. */
+  | { type: 'passkey_cloned'; userId: string; passkey: PasskeyRef; storedCounter: number; presentedCounter: number };
+
+/** Which passkey an event is about: its id and the name its owner gave it (never its key). */
+export type PasskeyRef = { id: string; name: string };
 
 /** Where a second factor was asked for: a sign-in's second step, or a re-authentication. */
 export type SecondFactorPurpose = 'sign_in' | 'reauthenticate';

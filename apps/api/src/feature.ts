@@ -1,6 +1,6 @@
 import type { RequestHandler, Router } from 'express';
 import type { ApiTokenAuthenticator } from './auth/bearer.ts';
-import type { SecondFactorGate } from './auth/second-factor.ts';
+import type { SecondFactorPart } from './auth/second-factor.ts';
 import type { RetentionTask } from './retention.ts';
 
 /**
@@ -12,7 +12,8 @@ import type { RetentionTask } from './retention.ts';
  * authentication, behind neither the origin check nor the bearer check), give the bearer check
  * another kind of token (`bearer`), a middleware every
  * authenticated /api request passes right after the check (`guard`), periodic clean-up
- * (`tasks`, run by the retention job), and a second factor that sign-ins then ask for (`secondFactor`).
+ * (`tasks`, run by the retention job), and a part of the second factor (`secondFactor`: the
+ * authenticator app's, the passkeys'), which app.ts combines into the gate sign-ins ask.
  */
 export type Feature = {
   auth?: Router;
@@ -21,5 +22,5 @@ export type Feature = {
   bearer?: ApiTokenAuthenticator;
   guard?: RequestHandler;
   tasks?: RetentionTask[];
-  secondFactor?: SecondFactorGate;
+  secondFactor?: SecondFactorPart;
 };

@@ -13,6 +13,9 @@ const pem = (curve: string) =>
 const publicPem = (curve: string) =>
   generateKeyPairSync('ec', { namedCurve: curve }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
+/** What production needs for passkeys besides the rest (requirement 2.39): the web app's origin on its RP ID. */
+const PASSKEYS = { WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://app.example.com' };
+
 function problemOf(env: Record<string, string>): string {
   try {
     loadConfig(env);
@@ -102,7 +105,9 @@ describe('configuration', () => {
     expect(problemOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' })).toContain('JWT_PRIVATE_KEY is required');
     const message = problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), SEED_DEMO_USERS: 'true' });
     expect(message).toContain('SEED_DEMO_USERS');
-    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none' }).seedDemoUsers).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PASSKEYS, CORS_ORIGINS: 'none' }).seedDemoUsers).toBe(
+      false,
+    );
   });
 
   it('when JWT_PRIVATE_KEY is not a P-256 key, then the message names it without printing it', () => {
@@ -210,20 +215,24 @@ describe('configuration', () => {
   });
 
   it('when NODE_ENV is production and CORS_ORIGINS is not set, then it is refused, saying to list the origins or write none', () => {
-    const message = problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256') });
+    const message = problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PASSKEYS });
     expect(message.split('\n')).toHaveLength(1);
     expect(message).toContain('CORS_ORIGINS is required when NODE_ENV=production');
     expect(message).toContain('none');
     // Empty counts as unset, so it cannot silently mean "none" either.
-    expect(problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: '' })).toContain('CORS_ORIGINS is required');
+    expect(problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PASSKEYS, CORS_ORIGINS: '' })).toContain(
+      'CORS_ORIGINS is required',
+    );
   });
 
   it('when CORS_ORIGINS is none, then no origin is trusted, in production and in development', () => {
-    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none' }).corsOrigins).toEqual([]);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PASSKEYS, CORS_ORIGINS: 'none' }).corsOrigins).toEqual(
+      [],
+    );
     expect(loadConfig({ CORS_ORIGINS: ' None ' }).corsOrigins).toEqual([]);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'https://app.example' }).corsOrigins).toEqual([
-      'https://app.example',
-    ]);
+    expect(
+      loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PASSKEYS, CORS_ORIGINS: 'https://app.example' }).corsOrigins,
+    ).toEqual(['https://app.example']);
     expect(problemOf({ CORS_ORIGINS: 'none,https://app.example' })).toContain('CORS_ORIGINS');
   });
 
@@ -254,16 +263,25 @@ describe('configuration', () => {
     expect(loadConfig({ HOST: 'dev.example.com' }).cookieSecure).toBe(true);
     expect(loadConfig({ HOST: '127.0.0.1.example.com' }).cookieSecure).toBe(true);
     expect(loadConfig({ NODE_ENV: 'test' }).cookieSecure).toBe(true);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none' }).cookieSecure).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PASSKEYS, CORS_ORIGINS: 'none' }).cookieSecure).toBe(
+      true,
+    );
     expect(
-      loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none', HOST: '127.0.0.1' }).cookieSecure,
+      loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PASSKEYS, CORS_ORIGINS: 'none', HOST: '127.0.0.1' })
+        .cookieSecure,
     ).toBe(true);
   });
 
   it('when COOKIE_SECURE is set, then it wins outside production, and false is refused in production', () => {
     expect(loadConfig({ COOKIE_SECURE: 'true' }).cookieSecure).toBe(true);
     expect(loadConfig({ HOST: '0.0.0.0', COOKIE_SECURE: 'false' }).cookieSecure).toBe(false);
-    const message = problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none', COOKIE_SECURE: 'false' });
+    const message = problemOf({
+      NODE_ENV: 'production',
+      JWT_PRIVATE_KEY: pem('P-256'),
+      ...PASSKEYS,
+      CORS_ORIGINS: 'none',
+      COOKIE_SECURE: 'false',
+    });
     expect(message.split('\n')).toHaveLength(1);
     expect(message).toContain('COOKIE_SECURE=false is refused when NODE_ENV=production');
     expect(message).toContain('HTTPS');
@@ -281,6 +299,7 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       JWT_PRIVATE_KEY: pem('P-256'),
       CORS_ORIGINS: 'none',
+      ...PASSKEYS,
       SMTP_URL: 'smtp://mail.example.com:587',
     };
     expect(problemOf(production)).toContain('APP_URL is required');
@@ -289,6 +308,46 @@ describe('configuration', () => {
     expect(loadConfig({ ...production, APP_URL: 'http://localhost:8080' }).appUrl).toBe('http://localhost:8080');
     expect(problemOf({ APP_URL: 'app.example.com' })).toContain('APP_URL');
     expect(problemOf({ MAIL_RATE_LIMIT: '0' })).toContain('MAIL_RATE_LIMIT');
+  });
+
+  it('when WEBAUTHN_* are set, then passkeys use that relying party; production needs the origins, each on the RP ID and secure', () => {
+    expect(loadConfig({}).webauthn).toEqual({
+      rpId: 'localhost',
+      rpName: 'spa-auth',
+      origins: ['http://localhost:5173', 'http://localhost:4173'],
+    });
+    const custom = loadConfig({
+      WEBAUTHN_RP_ID: 'example.com',
+      WEBAUTHN_RP_NAME: ' Example ',
+      WEBAUTHN_ORIGINS: 'https://example.com, https://app.example.com,https://example.com',
+    });
+    expect(custom.webauthn).toEqual({
+      rpId: 'example.com',
+      rpName: 'Example',
+      origins: ['https://example.com', 'https://app.example.com'],
+    });
+
+    const missing = problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none' });
+    expect(missing.split('\n')).toHaveLength(1);
+    expect(missing).toContain('WEBAUTHN_ORIGINS is required when NODE_ENV=production');
+    expect(
+      loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none', ...PASSKEYS }).webauthn.origins,
+    ).toEqual(['https://app.example.com']);
+    // A browser lets a page use only its own host or a parent of it as the RP ID.
+    expect(problemOf({ WEBAUTHN_ORIGINS: 'https://app.example.com' })).toContain(
+      'WEBAUTHN_ORIGINS has origins not on WEBAUTHN_RP_ID localhost (their host must be it or end with .localhost): https://app.example.com',
+    );
+    expect(problemOf({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://notexample.com' })).toContain('not on WEBAUTHN_RP_ID');
+    expect(problemOf({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'http://app.example.com' })).toContain(
+      'WEBAUTHN_ORIGINS must be https:// (http:// only for localhost)',
+    );
+    for (const origins of ['http://localhost:5173/', 'localhost', 'ftp://localhost']) {
+      expect(problemOf({ WEBAUTHN_ORIGINS: origins })).toContain(`WEBAUTHN_ORIGINS must be a comma-separated list`);
+    }
+    for (const rpId of ['https://example.com', 'Example.com', 'example.com:443', 'example.com/']) {
+      expect(problemOf({ WEBAUTHN_RP_ID: rpId })).toContain('WEBAUTHN_RP_ID must be a domain name');
+    }
+    expect(problemOf({ WEBAUTHN_RP_NAME: 'x'.repeat(101) })).toContain('WEBAUTHN_RP_NAME');
   });
 
   it('when MFA_ENCRYPTION_KEY is 32 bytes of base64, then it is the key; anything else is refused by name, never echoed', () => {

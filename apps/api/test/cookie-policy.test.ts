@@ -29,7 +29,10 @@ describe('the Secure attribute of the refresh cookie', () => {
 
   it.each([
     ['development on all interfaces', { NODE_ENV: 'development', HOST: '0.0.0.0' }],
-    ['production on localhost', { NODE_ENV: 'production', HOST: 'localhost', CORS_ORIGINS: 'none' }],
+    [
+      'production on localhost',
+      { NODE_ENV: 'production', HOST: 'localhost', CORS_ORIGINS: 'none', WEBAUTHN_ORIGINS: 'http://localhost:8080' },
+    ],
   ])('when the API runs in %s, then the login cookie is Secure', async (_label, env) => {
     const line = await loginCookie({ ...env, JWT_PRIVATE_KEY: signingKey() });
     expect(attributes(line)).toEqual(expect.arrayContaining(['secure', 'httponly', 'samesite=strict', 'path=/auth']));

@@ -125,7 +125,7 @@ describe('the API reference page', () => {
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const environments: Record<string, string>[] = [
       { NODE_ENV: 'test' },
-      { NODE_ENV: 'production', JWT_PRIVATE_KEY: pem, CORS_ORIGINS: 'none' },
+      { NODE_ENV: 'production', JWT_PRIVATE_KEY: pem, CORS_ORIGINS: 'none', WEBAUTHN_ORIGINS: 'http://localhost:8080' },
     ];
     for (const env of environments) {
       const api = await createTestApi(env);

@@ -38,4 +38,10 @@ export const ERROR_CODES = [
   'second_factor_challenge_invalid',
   'second_factor_not_enrolled',
   'second_factor_already_enrolled',
+  'passkey_challenge_invalid',
+  'passkey_invalid',
+  'passkey_unknown',
+  'passkey_cloned',
+  'passkey_limit',
+  'passkey_already_registered',
 ] as const;

@@ -97,41 +97,114 @@ export const TotpCode = z.string().check(z.regex(/^[0-9]{6}$/, 'must be the 6 di
  */
 export const RecoveryCode = z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(64, 'is too long'));
 
-/** At most one second-factor proof in a body: a code of the authenticator app or a recovery code. */
-const atMostOneProof = z.refine<{ code?: string | undefined; recoveryCode?: string | undefined }>(
-  (body) => body.code === undefined || body.recoveryCode === undefined,
-  'give either code or recoveryCode, not both',
-);
+/** Base64url without padding, as WebAuthn's JSON forms write binary (RFC 4648 section 5). */
+const Base64Url = (maxLength: number) =>
+  z.string().check(z.maxLength(maxLength, 'is too long'), z.regex(/^[A-Za-z0-9_-]*$/, 'must be base64url'));
 
 /**
- * Re-authentication before a sensitive action: the password, and when the account has a second
- * factor, a code of it (`code`) or a recovery code; the bearer token says who.
+ * The parts of a WebAuthn credential's JSON (`PublicKeyCredential.toJSON()`, or what
+ * `@simplewebauthn/browser` returns) the server reads. Members not named here are the browser's and
+ * are dropped rather than refused, so that a browser adding one breaks nothing; the body around the
+ * credential still refuses unknown fields (requirement 3.15).
+ */
+const credentialBase = {
+  /** The credential id (at most 1023 bytes). */
+  id: z
+    .string()
+    .check(z.minLength(1, 'must not be empty'), z.maxLength(1400, 'is too long'), z.regex(/^[A-Za-z0-9_-]*$/, 'must be base64url')),
+  rawId: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(1400, 'is too long')),
+  type: z.literal('public-key'),
+  authenticatorAttachment: z.optional(z.nullable(z.enum(['platform', 'cross-platform']))),
+  clientExtensionResults: z.optional(z.record(z.string(), z.unknown())),
+};
+
+/** What `navigator.credentials.create()` gave, as JSON: the new passkey, for `POST /api/me/passkeys`. */
+export const PasskeyRegistrationCredential = z.object({
+  ...credentialBase,
+  response: z.object({
+    clientDataJSON: Base64Url(4096),
+    attestationObject: Base64Url(12_000),
+    transports: z.optional(z.array(z.string().check(z.maxLength(32, 'is too long'))).check(z.maxLength(10, 'lists too many'))),
+  }),
+});
+export type PasskeyRegistrationCredential = z.input<typeof PasskeyRegistrationCredential>;
+
+/** What `navigator.credentials.get()` gave, as JSON: an assertion of a passkey, signed over the challenge. */
+export const PasskeyAssertionCredential = z.object({
+  ...credentialBase,
+  response: z.object({
+    clientDataJSON: Base64Url(4096),
+    authenticatorData: Base64Url(4096),
+    signature: Base64Url(2048),
+    userHandle: z.optional(z.nullable(Base64Url(128))),
+  }),
+});
+export type PasskeyAssertionCredential = z.input<typeof PasskeyAssertionCredential>;
+
+/** The opaque id of a passkey ceremony: answered with its options, sent back with the credential. */
+export const CeremonyId = z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(128, 'is too long'));
+
+/**
+ * A passkey's answer to the options of a ceremony: the ceremony's id and the assertion. The body of
+ * `POST /auth/passkey` (a sign-in with no email typed), and the `passkey` of a second step or a
+ * re-authentication.
+ */
+export const PasskeyAssertion = z.strictObject({ ceremonyId: CeremonyId, response: PasskeyAssertionCredential });
+export type PasskeyAssertion = z.input<typeof PasskeyAssertion>;
+
+type ProofFields = { code?: unknown; recoveryCode?: unknown; passkey?: unknown };
+const proofsIn = (body: ProofFields) => [body.code, body.recoveryCode, body.passkey].filter((proof) => proof !== undefined).length;
+
+/** At most one second-factor proof in a body: a code of the authenticator app, a recovery code or a passkey. */
+const atMostOneProof = z.refine<ProofFields>((body) => proofsIn(body) <= 1, 'give one of code, recoveryCode or passkey, not more');
+
+/**
+ * Re-authentication before a sensitive action, for the account the bearer token names: the
+ * password, and when the account has a second factor, a code of it (`code`) or a recovery code; or
+ * a passkey alone (`passkey`, with options from `POST /api/me/passkeys/reauthentication-options`),
+ * which proves the person on its own.
  */
 export const ReauthenticateRequest = z
   .strictObject({
-    password: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'is too long')),
+    password: z.optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'is too long'))),
     code: z.optional(TotpCode),
     recoveryCode: z.optional(RecoveryCode),
+    passkey: z.optional(PasskeyAssertion),
   })
-  .check(atMostOneProof);
+  .check(
+    atMostOneProof,
+    z.refine((body) => body.passkey !== undefined || body.password !== undefined, {
+      message: 'must be given, unless a passkey is',
+      path: ['password'],
+    }),
+    z.refine((body) => body.passkey === undefined || body.password === undefined, {
+      message: 'a passkey proves it alone: send no password with it',
+      path: ['password'],
+    }),
+  );
 export type ReauthenticateRequest = z.input<typeof ReauthenticateRequest>;
 
 /** The kinds of proof the second step of a sign-in takes (the `factors` of `second_factor_required`). */
 export const SecondFactorKind = z.enum(SECOND_FACTORS);
 
+/** The challenge of a sign-in's first step (`second_factor_required`), as the second step sends it back. */
+export const SignInChallenge = z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(128, 'is too long'));
+
 /**
  * The second step of a sign-in: the challenge the first step answered with, and one proof: a code of
- * the authenticator app or a recovery code.
+ * the authenticator app, a recovery code, or a passkey's assertion (options from
+ * `POST /auth/login/second-factor/passkey-options`).
  */
 export const SecondFactorLoginRequest = z
   .strictObject({
-    challenge: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(128, 'is too long')),
+    challenge: SignInChallenge,
     code: z.optional(TotpCode),
     recoveryCode: z.optional(RecoveryCode),
+    passkey: z.optional(PasskeyAssertion),
   })
   .check(
     atMostOneProof,
-    z.refine((body) => body.code !== undefined || body.recoveryCode !== undefined, 'give a code or a recoveryCode'),
+    z.refine((body) => proofsIn(body) === 1, 'give a code, a recoveryCode or a passkey'),
   );
 export type SecondFactorLoginRequest = z.input<typeof SecondFactorLoginRequest>;
 
@@ -154,6 +227,100 @@ export const SecondFactorStatusResponse = z.object({
   recoveryCodesLeft: z.number(),
 });
 export type SecondFactorStatusResponse = z.infer<typeof SecondFactorStatusResponse>;
+
+/** `POST /auth/login/second-factor/passkey-options`: passkey options for the second step of this sign-in. */
+export const SecondStepPasskeyOptionsRequest = z.strictObject({ challenge: SignInChallenge });
+export type SecondStepPasskeyOptionsRequest = z.input<typeof SecondStepPasskeyOptionsRequest>;
+
+/** `POST /api/me/passkeys`: the new passkey from the registration options' ceremony, and a name for it. */
+export const RegisterPasskeyRequest = z.strictObject({
+  ceremonyId: CeremonyId,
+  response: PasskeyRegistrationCredential,
+  /** What the owner calls it (`MacBook`, `YubiKey`); `Passkey` when left out. */
+  name: z.optional(Name),
+});
+export type RegisterPasskeyRequest = z.input<typeof RegisterPasskeyRequest>;
+
+/** `PATCH /api/me/passkeys/:id`: a new name. */
+export const RenamePasskeyRequest = z.strictObject({ name: Name });
+export type RenamePasskeyRequest = z.input<typeof RenamePasskeyRequest>;
+
+/** A credential the options name: to leave out at registration, or to ask for at a user's assertion. */
+export const PasskeyDescriptor = z.object({
+  id: z.string(),
+  type: z.literal('public-key'),
+  transports: z.optional(z.array(z.string())),
+});
+
+/**
+ * The options for `navigator.credentials.create()` in their JSON form (WebAuthn Level 3's
+ * `PublicKeyCredentialCreationOptionsJSON`, which `PublicKeyCredential.parseCreationOptionsFromJSON()`
+ * and `@simplewebauthn/browser`'s `startRegistration()` take): a discoverable credential with user
+ * verification, no attestation, the account's passkeys excluded.
+ */
+export const PasskeyCreationOptions = z.object({
+  challenge: z.string(),
+  rp: z.object({ name: z.string(), id: z.string() }),
+  /** `id` is the account's user handle (base64url), `name` its address, `displayName` its name. */
+  user: z.object({ id: z.string(), name: z.string(), displayName: z.string() }),
+  pubKeyCredParams: z.array(z.object({ alg: z.number(), type: z.literal('public-key') })),
+  timeout: z.number(),
+  attestation: z.literal('none'),
+  excludeCredentials: z.array(PasskeyDescriptor),
+  authenticatorSelection: z.object({
+    residentKey: z.literal('required'),
+    requireResidentKey: z.literal(true),
+    userVerification: z.literal('required'),
+  }),
+  extensions: z.object({ credProps: z.literal(true) }),
+  hints: z.array(z.string()),
+});
+
+/**
+ * The options for `navigator.credentials.get()` in their JSON form
+ * (`PublicKeyCredentialRequestOptionsJSON`, for `parseRequestOptionsFromJSON()` or `startAuthentication()`):
+ * `allowCredentials` is empty for a sign-in with no email typed (any passkey of this site, also through
+ * autofill), and the account's passkeys for a second step or a re-authentication.
+ */
+export const PasskeyRequestOptions = z.object({
+  rpId: z.string(),
+  challenge: z.string(),
+  allowCredentials: z.array(PasskeyDescriptor),
+  timeout: z.number(),
+  userVerification: z.literal('required'),
+});
+
+/** A registration ceremony: the id to send back with the new credential, and the options for the browser. */
+export const PasskeyRegistrationOptionsResponse = z.object({ ceremonyId: z.string(), options: PasskeyCreationOptions });
+export type PasskeyRegistrationOptionsResponse = z.infer<typeof PasskeyRegistrationOptionsResponse>;
+
+/** An authentication ceremony: the id to send back with the assertion, and the options for the browser. */
+export const PasskeyAuthenticationOptionsResponse = z.object({ ceremonyId: z.string(), options: PasskeyRequestOptions });
+export type PasskeyAuthenticationOptionsResponse = z.infer<typeof PasskeyAuthenticationOptionsResponse>;
+
+/**
+ * A passkey as its owner sees it: never its key. `deviceType` is WebAuthn's backup eligibility:
+ * `multiDevice` (a synced passkey, such as one in a password manager or a phone's keychain) or
+ * `singleDevice` (bound to one authenticator, such as a security key); `backedUp` whether a
+ * multi-device one is backed up now.
+ */
+export const PasskeyInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.nullable(z.string()),
+  deviceType: z.enum(['singleDevice', 'multiDevice']),
+  backedUp: z.boolean(),
+  transports: z.array(z.string()),
+});
+export type PasskeyInfo = z.infer<typeof PasskeyInfo>;
+
+export const PasskeyResponse = z.object({ passkey: PasskeyInfo });
+export type PasskeyResponse = z.infer<typeof PasskeyResponse>;
+
+/** The account's passkeys, oldest first. */
+export const PasskeysResponse = z.object({ passkeys: z.array(PasskeyInfo) });
+export type PasskeysResponse = z.infer<typeof PasskeysResponse>;
 
 export const User = z.object({
   id: z.string(),
@@ -227,6 +394,11 @@ export const ActivityType = z.enum([
   'recovery_codes_regenerated',
   'second_factor_used',
   'second_factor_failed',
+  'passkey_added',
+  'passkey_renamed',
+  'passkey_removed',
+  'passkey_failed',
+  'passkey_cloned',
 ]);
 export type ActivityType = z.infer<typeof ActivityType>;
 

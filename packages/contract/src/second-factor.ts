@@ -20,9 +20,11 @@ export const ACR_MFA = 'urn:spa-auth:acr:mfa';
 
 /**
  * The proofs the second step of a sign-in takes, as the `factors` of a `second_factor_required`
- * problem lists those the account has: `totp` (a code of an authenticator app) and `recovery_code`.
+ * problem lists those the account has: `totp` (a code of an authenticator app), `recovery_code`, and
+ * `passkey` (an assertion of one of the account's passkeys, with options from
+ * `POST /auth/login/second-factor/passkey-options`).
  */
-export const SECOND_FACTORS = ['totp', 'recovery_code'] as const;
+export const SECOND_FACTORS = ['totp', 'recovery_code', 'passkey'] as const;
 export type SecondFactor = (typeof SECOND_FACTORS)[number];
 
 /** Recovery codes made at once (at enrolment and at each regeneration); each works once. */
@@ -31,3 +33,11 @@ export const RECOVERY_CODE_COUNT = 10;
 export const SIGN_IN_CHALLENGE_TTL_SECONDS = 300;
 /** Codes one challenge takes, right or wrong; after as many wrong ones it is dead. */
 export const SIGN_IN_CHALLENGE_MAX_ATTEMPTS = 5;
+
+/** Passkeys (WebAuthn) one account may register; the next one is refused (409 `passkey_limit`). */
+export const MAX_PASSKEYS_PER_USER = 20;
+/**
+ * How long the options of a passkey ceremony stay good (registration, sign-in, second step,
+ * re-authentication): the server forgets its challenge after this, and the options' `timeout` says it.
+ */
+export const PASSKEY_CEREMONY_TTL_SECONDS = 300;

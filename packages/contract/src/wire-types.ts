@@ -25,7 +25,7 @@ export type Problem = {
   errors?: { path: string; message: string }[] | undefined;
   /** `second_factor_required` at sign-in: the single-use challenge the second step sends back. */
   challenge?: string | undefined;
-  /** `second_factor_required`: the proofs the account can give (`totp`, `recovery_code`). */
+  /** `second_factor_required`: the proofs the account can give (`totp`, `recovery_code`, `passkey`). */
   factors?: SecondFactor[] | undefined;
 };
 

@@ -21,7 +21,12 @@ export function activityOf(event: PublishedAccountEvent): Omit<ActivityRecord, '
     case 'user_registered':
       return entry('registered', event.user.id, event.sessionId);
     case 'signed_in':
-      return entry('signed_in', event.user.id, event.sessionId, SIGN_IN_DETAILS[event.via]);
+      return entry(
+        'signed_in',
+        event.user.id,
+        event.sessionId,
+        event.passkey ? `with the passkey “${event.passkey.name}”` : SIGN_IN_DETAILS[event.via],
+      );
     case 'sign_in_failed':
       return entry('sign_in_failed', event.user.id, null);
     case 'password_changed':
@@ -67,6 +72,23 @@ export function activityOf(event: PublishedAccountEvent): Omit<ActivityRecord, '
       return entry('second_factor_used', event.userId, null, `${FACTOR_NAMES[event.factor]}, ${PURPOSES[event.purpose]}`);
     case 'second_factor_failed':
       return entry('second_factor_failed', event.userId, null, `a wrong or used ${FACTOR_NAMES[event.factor]}, ${PURPOSES[event.purpose]}`);
+    case 'passkey_added':
+      return entry('passkey_added', event.user.id, null, `“${event.passkey.name}”`);
+    case 'passkey_renamed':
+      return entry('passkey_renamed', event.userId, null, `“${event.previousName}” to “${event.passkey.name}”`);
+    case 'passkey_removed': {
+      const names = event.passkeys.map((passkey) => `“${passkey.name}”`).join(', ');
+      return entry('passkey_removed', event.user.id, null, event.by === 'user' ? names : `${names} as the password was reset`);
+    }
+    case 'passkey_failed':
+      return entry('passkey_failed', event.userId, null, `“${event.passkey.name}”, to sign in`);
+    case 'passkey_cloned':
+      return entry(
+        'passkey_cloned',
+        event.userId,
+        null,
+        `“${event.passkey.name}”: its counter went from ${event.storedCounter} to ${event.presentedCounter}; refused`,
+      );
   }
 }
 
@@ -74,8 +96,9 @@ const SIGN_IN_DETAILS: Record<Extract<PublishedAccountEvent, { type: 'signed_in'
   password: null,
   password_reset: 'with a password reset link',
   second_factor: 'with a second factor',
+  passkey: 'with a passkey',
 };
-const FACTOR_NAMES: Record<SecondFactor, string> = { totp: 'authenticator code', recovery_code: 'recovery code' };
+const FACTOR_NAMES: Record<SecondFactor, string> = { totp: 'authenticator code', recovery_code: 'recovery code', passkey: 'passkey' };
 const PURPOSES: Record<SecondFactorPurpose, string> = { sign_in: 'to sign in', reauthenticate: 'to confirm it was you' };
 
 /** Opaque to clients: base64url of the last event's time and id. */

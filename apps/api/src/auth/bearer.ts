@@ -179,7 +179,7 @@ export function createSecondFactorCheck(options: {
     const recent = maxAge === undefined || options.clock.now() / 1000 - caller.auth_time <= maxAge;
     if (caller.acr === ACR_MFA && recent) return;
     if ((await options.factorsOf(caller.sub)).length === 0) {
-      throw new AppError(403, 'second_factor_not_enrolled', 'This needs a second factor: set up an authenticator app first');
+      throw new AppError(403, 'second_factor_not_enrolled', 'This needs a second factor: set up an authenticator app or a passkey first');
     }
     const description =
       maxAge === undefined

@@ -5,7 +5,7 @@ import { jsonBody, parseBody, requireJson } from '../http/body.ts';
 import { createLoginFailureLimit, createRefreshLimit, type PasswordCheckLimit, type RateLimitOptions } from '../http/rate-limit.ts';
 import { type CookiePolicy, clearRefreshCookie, readRefreshCookies, setRefreshCookie } from './cookies.ts';
 import { personOnly, sessionCaller } from './scopes.ts';
-import { proofIn, type SecondFactorGate, type SecondStepRequired } from './second-factor.ts';
+import { proofIn, proofRefused, type SecondFactorGate, type SecondStepRequired } from './second-factor.ts';
 import type { AuthService, IssuedSession, RefreshFailure, RefreshLookup } from './service.ts';
 
 const REFRESH_DETAILS: Record<RefreshFailure, string> = {
@@ -43,9 +43,14 @@ export function secondStepRequired(step: SecondStepRequired): AppError {
  */
 /** 400, not 401, at re-authentication: the token is fine, the body lacks the second factor. */
 const secondFactorMissing = (factors: SecondStepRequired['secondFactor']['factors']) =>
-  new AppError(400, 'second_factor_required', 'This account has a second factor: send a code of it or a recovery code with the password', {
-    ...(factors.length > 0 ? { extensions: { factors } } : {}),
-  });
+  new AppError(
+    400,
+    'second_factor_required',
+    'This account has a second factor: send a code of it or a recovery code with the password, or a passkey alone',
+    {
+      ...(factors.length > 0 ? { extensions: { factors } } : {}),
+    },
+  );
 
 export function createAuthRoutes(deps: {
   auth: AuthService;
@@ -135,7 +140,7 @@ export function createAuthRoutes(deps: {
     // checked, and nothing counts as a wrong one.
     async (req, res, next) => {
       const gate = deps.secondFactor?.();
-      const factors = gate && !proofIn(req.body) ? await gate.factorsOf(res.locals.auth.sub) : [];
+      const factors = gate && !proofIn(req.body) ? await gate.secondStepFactorsOf(res.locals.auth.sub) : [];
       if (factors.length > 0) throw secondFactorMissing(factors);
       next();
     },
@@ -143,11 +148,11 @@ export function createAuthRoutes(deps: {
     async (req, res) => {
       const { password } = req.body;
       const result = await auth.reauthenticate(res.locals.auth.sub, sessionCaller(res.locals.auth).sid, password, proofIn(req.body));
-      if ('failure' in result && result.failure === 'second_factor_required') throw secondFactorMissing([]);
-      if ('failure' in result && result.failure === 'second_factor_invalid') {
-        throw new AppError(400, 'second_factor_invalid', 'The code is wrong or was used already');
+      if ('failure' in result) {
+        if (result.failure === 'second_factor_required') throw secondFactorMissing([]);
+        if (result.failure === 'invalid_credentials') throw new AppError(400, 'invalid_credentials', 'The password is wrong');
+        throw proofRefused(400, result.failure);
       }
-      if ('failure' in result) throw new AppError(400, 'invalid_credentials', 'The password is wrong');
       res.status(200).set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' }).json(result);
     },
   );

@@ -7,7 +7,15 @@ import type { AccessTokens } from './access-tokens.ts';
 import type { Passwords } from './passwords.ts';
 import { createRefreshToken, type PresentedRefreshToken, parseRefreshToken, provenFamily, verifyRefreshToken } from './refresh-tokens.ts';
 import type { Revocations } from './revocations.ts';
-import { combineMethods, type SecondFactorGate, type SecondFactorProof, type SecondStepRequired } from './second-factor.ts';
+import {
+  combineMethods,
+  factorOf,
+  type ProofProblem,
+  proofProblem,
+  type SecondFactorGate,
+  type SecondFactorProof,
+  type SecondStepRequired,
+} from './second-factor.ts';
 import {
   MAX_TOKENS_PER_GENERATION,
   type NewRefreshToken,
@@ -175,7 +183,7 @@ export function createAuthService(deps: {
    */
   async function signInOrChallenge(user: UserRecord, userAgent: string | null): Promise<IssuedSession | SecondStepRequired | null> {
     const gate = deps.secondFactor?.();
-    const factors = gate ? await gate.factorsOf(user.id) : [];
+    const factors = gate ? await gate.secondStepFactorsOf(user.id) : [];
     if (gate && factors.length > 0) return { secondFactor: { challenge: await gate.issueChallenge(user), factors } };
     return startSession(user, userAgent);
   }
@@ -246,31 +254,37 @@ export function createAuthService(deps: {
 
     /**
      * Step-up: the password again, for a session that is already signed in, and the second factor
-     * when the account has one. The session's authenticated_at moves to now and its amr to what was
-     * proved now; a new access token carries both (auth_time, amr, acr); the refresh token and the
-     * cookie stay as they are.
+     * when the account's sign-in asks for one; or a passkey alone (`password` undefined), which
+     * proves the person by itself. The session's authenticated_at moves to now and its amr to what
+     * was proved now; a new access token carries both (auth_time, amr, acr); the refresh token and
+     * the cookie stay as they are.
      */
     async reauthenticate(
       userId: string,
       sessionId: string,
-      password: string,
+      password: string | undefined,
       proof?: SecondFactorProof,
-    ): Promise<SessionResponse | { failure: 'invalid_credentials' | 'second_factor_required' | 'second_factor_invalid' }> {
+    ): Promise<SessionResponse | { failure: 'invalid_credentials' | 'second_factor_required' | ProofProblem }> {
       const gate = deps.secondFactor?.();
+      const byPasskeyAlone = password === undefined && proof !== undefined && 'passkey' in proof;
       // A step-up never proves less than the account's sign-in does: with a factor, it takes the factor.
-      if (!proof && gate && (await gate.factorsOf(userId)).length > 0) return { failure: 'second_factor_required' };
+      if (!proof && gate && (await gate.secondStepFactorsOf(userId)).length > 0) return { failure: 'second_factor_required' };
       const user = await users.findUserById(userId);
-      if (!user || !(await passwords.verifyPassword(user.passwordHash, password))) return { failure: 'invalid_credentials' };
+      if (!user) return { failure: 'invalid_credentials' };
+      if (!byPasskeyAlone && !(await passwords.verifyPassword(user.passwordHash, password ?? '')))
+        return { failure: 'invalid_credentials' };
       let amr = ['pwd'];
       if (proof) {
-        const factor = 'code' in proof ? 'totp' : 'recovery_code';
-        const methods = gate ? await gate.verifyProof(userId, proof) : null;
-        if (!methods) {
+        const factor = factorOf(proof);
+        const result: Awaited<ReturnType<SecondFactorGate['verifyProof']>> = gate
+          ? await gate.verifyProof(userId, proof, 'reauthenticate')
+          : { failure: 'invalid' };
+        if ('failure' in result) {
           deps.events?.publish({ type: 'second_factor_failed', userId, factor, purpose: 'reauthenticate' });
-          return { failure: 'second_factor_invalid' };
+          return { failure: proofProblem(result.failure) };
         }
         deps.events?.publish({ type: 'second_factor_used', userId, factor, purpose: 'reauthenticate' });
-        amr = combineMethods('pwd', ...methods);
+        amr = byPasskeyAlone ? combineMethods(...result.methods) : combineMethods('pwd', ...result.methods);
       }
       const now = clock.now();
       // The session ended while the password was checked: there is nothing to step up.

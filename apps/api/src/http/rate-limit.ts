@@ -166,6 +166,21 @@ export function createSecondFactorFailureLimit(options: RateLimitOptions, userOf
 }
 
 /**
+ * Failed sign-ins with a passkey (POST /auth/passkey answered 401: an assertion that did not verify,
+ * an unknown passkey, a dead ceremony, a counter that went back), per IP, four times
+ * LOGIN_MAX_FAILURES per window as the other per-IP counts. No per-user count: the request names
+ * no account until its passkey is found, and counting per passkey would let anyone who learned a
+ * credential id lock its owner out. Once reached, the sign-in is refused before anything is checked.
+ */
+export function createPasskeyFailureLimit(options: RateLimitOptions): RequestHandler {
+  return limiter(options, 'passkey-ip:', options.loginMaxFailures * 4, {
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ''),
+    skipSuccessfulRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+  });
+}
+
+/**
  * Refreshes per session (requirement 7, SHOULD): a stolen cookie replayed in a loop, or a client bug
  * refreshing on every request, is stopped per session rather than per IP. Requests whose cookie
  * names no session are left to the per-IP limit.

@@ -107,3 +107,18 @@ export const secondFactorChangedMessage = (to: string, name: string, change: 'ad
       'If this was not you, reset your password now and check the sessions and the activity of your account.',
     ],
   });
+
+/** A passkey was added to the account, or passkeys removed from it (by the owner, or by a password reset). */
+export const passkeyChangedMessage = (to: string, name: string, change: { added: string } | { removed: string[]; byReset: boolean }) =>
+  render(to, {
+    subject: 'added' in change ? 'A passkey was added to your account' : 'A passkey was removed from your account',
+    greeting: `Hello ${name},`,
+    paragraphs: [
+      'added' in change
+        ? `The passkey “${change.added}” was added to your account: it signs in without a password from now on.`
+        : `${change.removed.map((passkey) => `“${passkey}”`).join(', ')} ${change.removed.length === 1 ? 'was' : 'were'} removed from your account${
+            change.byReset ? ', as the password was reset' : ''
+          }: ${change.removed.length === 1 ? 'it signs' : 'they sign'} in no more.`,
+      'If this was not you, reset your password now and check the passkeys, the sessions and the activity of your account.',
+    ],
+  });

@@ -1,6 +1,12 @@
 import type { AccountEvents } from '../events.ts';
 import type { Outbox } from '../mail/outbox.ts';
-import { emailChangedMessage, passwordChangedMessage, refreshReusedMessage, secondFactorChangedMessage } from '../mail/templates.ts';
+import {
+  emailChangedMessage,
+  passkeyChangedMessage,
+  passwordChangedMessage,
+  refreshReusedMessage,
+  secondFactorChangedMessage,
+} from '../mail/templates.ts';
 import type { UserStore } from '../users/users.ts';
 
 /**
@@ -21,6 +27,14 @@ export function subscribeNotifications(deps: { events: AccountEvents; outbox: Ou
     } else if (event.type === 'second_factor_enrolled' || event.type === 'second_factor_removed') {
       const change = event.type === 'second_factor_enrolled' ? 'added' : 'removed';
       outbox.enqueue(`second_factor_${change}`, secondFactorChangedMessage(event.user.email, event.user.name, change));
+    } else if (event.type === 'passkey_added') {
+      outbox.enqueue('passkey_added', passkeyChangedMessage(event.user.email, event.user.name, { added: event.passkey.name }));
+    } else if (event.type === 'passkey_removed') {
+      const removed = event.passkeys.map((passkey) => passkey.name);
+      outbox.enqueue(
+        'passkey_removed',
+        passkeyChangedMessage(event.user.email, event.user.name, { removed, byReset: event.by === 'password_reset' }),
+      );
     }
   });
 }

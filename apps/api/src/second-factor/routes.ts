@@ -4,7 +4,7 @@ import { requireSecondFactor, type SecondFactorCheck } from '../auth/bearer.ts';
 import type { CookiePolicy } from '../auth/cookies.ts';
 import { sendSession, userAgentOf } from '../auth/routes.ts';
 import { personOnly } from '../auth/scopes.ts';
-import { proofIn, type SecondFactorProof } from '../auth/second-factor.ts';
+import { proofIn, proofProblem, proofRefused, type SecondFactorGate, type SecondFactorProof } from '../auth/second-factor.ts';
 import { AppError } from '../errors.ts';
 import type { Feature } from '../feature.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
@@ -18,8 +18,8 @@ const notEnrolled = () => new AppError(403, 'second_factor_not_enrolled', 'This 
  * The second factor: an authenticator app (TOTP, RFC 6238) with one-time recovery codes. Enrolment
  * under /api/me (GET /api/me/second-factor, POST and DELETE /api/me/totp, POST
  * /api/me/totp/confirm, POST /api/me/recovery-codes), the second step of a sign-in (POST
- * /auth/login/second-factor), and the gate through which login, a password reset and
- * re-authentication ask for it (auth/second-factor.ts). Removing the folder and its line in app.ts
+ * /auth/login/second-factor, which also takes another feature's proof, a passkey), and its part of
+ * the gate through which login, a password reset and re-authentication ask for it (auth/second-factor.ts). Removing the folder and its line in app.ts
  * removes it: a password alone signs in again.
  */
 export function createSecondFactorFeature(
@@ -34,6 +34,8 @@ export function createSecondFactorFeature(
     recentSecondFactorCheck: SecondFactorCheck;
     /** Wrong second steps per user and per IP (http/rate-limit.ts). */
     secondFactorFailureLimit: (userOf: (req: Request) => string | null) => RequestHandler[];
+    /** The app's combined gate, through which a passkey completes a second step (auth/second-factor.ts). */
+    secondFactor?: () => SecondFactorGate | undefined;
   },
 ): Feature {
   const service = createSecondFactorService({
@@ -106,7 +108,7 @@ export function createSecondFactorFeature(
           'This sign-in expired or was used already; sign in with the password again',
         );
       }
-      if (result === 'invalid') throw new AppError(401, 'second_factor_invalid', 'The code is wrong or was used already');
+      if ('failure' in result) throw proofRefused(401, proofProblem(result.failure));
       sendSession(res, deps.cookies, 200, result);
     },
   );
@@ -114,7 +116,7 @@ export function createSecondFactorFeature(
   return {
     api,
     auth,
-    secondFactor: service.gate,
+    secondFactor: service.part,
     tasks: [
       {
         name: 'expired sign-in challenges',

@@ -54,6 +54,8 @@ export type SecondFactorStore = {
   createChallenge(challenge: { hash: Buffer; userId: string; passwordFingerprint: string; now: Date; expiresAt: Date }): Promise<void>;
   /** The user a challenge was made for, whatever its state; null for an unknown one. */
   findChallengeUser(hash: Buffer): Promise<string | null>;
+  /** The user of a challenge that can still be claimed (unused, not expired, fewer than `maxAttempts`); null otherwise. */
+  findLiveChallengeUser(hash: Buffer, now: Date, maxAttempts: number): Promise<string | null>;
   /**
    * Counts one attempt on a live challenge (unused, not expired, fewer than `maxAttempts` so far)
    * and returns what it binds; null for anything else. Concurrent attempts are counted one by one,

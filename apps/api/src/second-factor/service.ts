@@ -6,7 +6,15 @@ import {
   SIGN_IN_CHALLENGE_MAX_ATTEMPTS,
   SIGN_IN_CHALLENGE_TTL_SECONDS,
 } from '@spa-auth/contract';
-import { combineMethods, type SecondFactorGate, type SecondFactorProof } from '../auth/second-factor.ts';
+import {
+  combineMethods,
+  factorOf,
+  type ProofFailure,
+  type ProofResult,
+  type SecondFactorGate,
+  type SecondFactorPart,
+  type SecondFactorProof,
+} from '../auth/second-factor.ts';
 import type { AuthService, IssuedSession } from '../auth/service.ts';
 import type { Clock } from '../clock.ts';
 import { passwordFingerprint } from '../email-links/email-links.ts';
@@ -15,8 +23,6 @@ import type { UserRecord, UserStore } from '../users/users.ts';
 import { challengeHash, enrolmentOf, matchingStep, newRecoveryCode, newTotpSecret, recoveryCodeHash } from './codes.ts';
 import type { SecondFactorStore } from './second-factor-store.ts';
 import { createSecretBox } from './secret-box.ts';
-
-const factorOf = (proof: SecondFactorProof): SecondFactor => ('code' in proof ? 'totp' : 'recovery_code');
 
 export type SecondFactorService = ReturnType<typeof createSecondFactorService>;
 
@@ -34,6 +40,11 @@ export function createSecondFactorService(deps: {
   encryptionKey: Buffer;
   /** The name an authenticator app shows beside the account (JWT_ISSUER). */
   issuer: string;
+  /**
+   * The app's combined gate, read when a second step needs it: a proof of another feature's kind
+   * (a passkey) completes a sign-in this feature's challenge began.
+   */
+  secondFactor?: () => SecondFactorGate | undefined;
 }) {
   const { store, users, auth, clock, events } = deps;
   const box = createSecretBox(deps.encryptionKey);
@@ -50,8 +61,8 @@ export function createSecondFactorService(deps: {
     return summary.recoveryCodesLeft > 0 ? ['totp', 'recovery_code'] : ['totp'];
   };
 
-  /** The RFC 8176 methods a right proof adds (`otp`), or null; a proof is used up by being right. */
-  async function verifyProof(userId: string, proof: SecondFactorProof): Promise<string[] | null> {
+  /** The RFC 8176 methods a right code adds (`otp`), or null; a code is used up by being right. */
+  async function verifyCode(userId: string, proof: { code: string } | { recoveryCode: string }): Promise<string[] | null> {
     if ('recoveryCode' in proof) {
       return (await store.useRecoveryCode(userId, recoveryCodeHash(userId, proof.recoveryCode), now())) ? ['otp'] : null;
     }
@@ -63,25 +74,39 @@ export function createSecondFactorService(deps: {
     return (await store.useTotpStep(userId, step)) ? ['otp'] : null;
   }
 
-  const gate: SecondFactorGate = {
+  const part: SecondFactorPart = {
     factorsOf,
-    async issueChallenge(user) {
-      const challenge = randomBytes(32).toString('base64url');
-      const at = clock.now();
-      await store.createChallenge({
-        hash: challengeHash(challenge),
-        userId: user.id,
-        passwordFingerprint: passwordFingerprint(user.passwordHash),
-        now: new Date(at),
-        expiresAt: new Date(at + SIGN_IN_CHALLENGE_TTL_SECONDS * 1000),
-      });
-      return challenge;
+    // An authenticator app makes a password sign-in two steps; its recovery codes are the way back.
+    gatesSignIn: true,
+    verifyProof(userId, proof): Promise<ProofResult> | null {
+      if ('passkey' in proof) return null;
+      return verifyCode(userId, proof).then((methods) => (methods ? { methods } : { failure: 'invalid' }));
     },
-    verifyProof,
+    challenges: {
+      async issue(user) {
+        const challenge = randomBytes(32).toString('base64url');
+        const at = clock.now();
+        await store.createChallenge({
+          hash: challengeHash(challenge),
+          userId: user.id,
+          passwordFingerprint: passwordFingerprint(user.passwordHash),
+          now: new Date(at),
+          expiresAt: new Date(at + SIGN_IN_CHALLENGE_TTL_SECONDS * 1000),
+        });
+        return challenge;
+      },
+      liveUser: (challenge) => store.findLiveChallengeUser(challengeHash(challenge), now(), SIGN_IN_CHALLENGE_MAX_ATTEMPTS),
+    },
   };
 
+  /** A proof of any kind: this feature's codes here, another feature's (a passkey) through the app's gate. */
+  const verifyProof = async (userId: string, proof: SecondFactorProof): Promise<ProofResult> =>
+    (await (part.verifyProof(userId, proof, 'sign_in') ?? deps.secondFactor?.()?.verifyProof(userId, proof, 'sign_in'))) ?? {
+      failure: 'invalid',
+    };
+
   return {
-    gate,
+    part,
 
     async status(userId: string): Promise<SecondFactorStatusResponse> {
       const summary = await store.summarize(userId);
@@ -142,21 +167,21 @@ export function createSecondFactorService(deps: {
       challenge: string,
       proof: SecondFactorProof,
       userAgent: string | null,
-    ): Promise<IssuedSession | 'challenge_invalid' | 'invalid'> {
+    ): Promise<IssuedSession | 'challenge_invalid' | { failure: ProofFailure }> {
       const hash = challengeHash(challenge);
       const claim = await store.claimChallenge(hash, now(), SIGN_IN_CHALLENGE_MAX_ATTEMPTS);
       if (!claim) return 'challenge_invalid';
       const user = await users.findUserById(claim.userId);
       if (!user || user.disabledAt || passwordFingerprint(user.passwordHash) !== claim.passwordFingerprint) return 'challenge_invalid';
       const factor = factorOf(proof);
-      const methods = await verifyProof(user.id, proof);
-      if (!methods) {
+      const result = await verifyProof(user.id, proof);
+      if ('failure' in result) {
         events.publish({ type: 'second_factor_failed', userId: user.id, factor, purpose: 'sign_in' });
-        return 'invalid';
+        return result;
       }
       if (!(await store.consumeChallenge(hash, now()))) return 'challenge_invalid';
       // Null when the password changed in the instant since the check: that change wins.
-      const session = await auth.signIn(user, userAgent, combineMethods('pwd', ...methods));
+      const session = await auth.signIn(user, userAgent, combineMethods('pwd', ...result.methods));
       if (!session) return 'challenge_invalid';
       events.publish({ type: 'second_factor_used', userId: user.id, factor, purpose: 'sign_in' });
       events.publish({ type: 'signed_in', user, sessionId: session.sessionId, via: 'second_factor' });

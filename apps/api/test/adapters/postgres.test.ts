@@ -3,6 +3,7 @@ import { createPostgresStorage } from '../../src/adapters/postgres/index.ts';
 import { testActivityStore } from '../ports/activity-store.ts';
 import { testApiTokenStore } from '../ports/api-token-store.ts';
 import { testEmailLinkStore } from '../ports/email-link-store.ts';
+import { testPasskeyStore } from '../ports/passkey-store.ts';
 import { testSecondFactorStore } from '../ports/second-factor-store.ts';
 import { testSessionStore } from '../ports/session-store.ts';
 import { testUserStore } from '../ports/user-store.ts';
@@ -39,6 +40,7 @@ describe.each(backends)('the PostgreSQL adapter on %s', (_name, open) => {
   testActivityStore(setup);
   testApiTokenStore(setup);
   testSecondFactorStore(setup);
+  testPasskeyStore(setup);
 
   it('when pinged, then it resolves', async () => {
     await expect((await setup()).ping()).resolves.toBeUndefined();

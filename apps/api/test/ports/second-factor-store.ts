@@ -107,10 +107,15 @@ export function testSecondFactorStore(setup: () => Promise<{ users: UserStore; s
       await secondFactors.createChallenge({ hash: challenge, userId, passwordFingerprint: 'fp', now: T0, expiresAt: later(300_000) });
       expect(await secondFactors.findChallengeUser(challenge)).toBe(userId);
       expect(await secondFactors.findChallengeUser(hash('unknown'))).toBeNull();
+      expect(await secondFactors.findLiveChallengeUser(challenge, later(1000), 3)).toBe(userId);
+      expect(await secondFactors.findLiveChallengeUser(hash('unknown'), later(1000), 3)).toBeNull();
       const claims = await Promise.all([1, 2, 3].map(() => secondFactors.claimChallenge(challenge, later(1000), 3)));
       expect(claims.map((claim) => claim?.attempts).sort()).toEqual([1, 2, 3]);
       expect(claims[0]).toMatchObject({ userId, passwordFingerprint: 'fp' });
       expect(await secondFactors.claimChallenge(challenge, later(1000), 3)).toBeNull();
+      // Its attempts are spent: it names its user still, but not as a live one.
+      expect(await secondFactors.findChallengeUser(challenge)).toBe(userId);
+      expect(await secondFactors.findLiveChallengeUser(challenge, later(1000), 3)).toBeNull();
       expect(await secondFactors.claimChallenge(challenge, later(1000), 4)).toMatchObject({ attempts: 4 });
 
       const other = hash(randomUUID());
@@ -121,6 +126,7 @@ export function testSecondFactorStore(setup: () => Promise<{ users: UserStore; s
       ]);
       expect(consumed.filter(Boolean)).toHaveLength(1);
       expect(await secondFactors.claimChallenge(other, later(2000), 5)).toBeNull();
+      expect(await secondFactors.findLiveChallengeUser(other, later(2000), 5)).toBeNull();
     });
 
     it('when a challenge expires, then it can be neither claimed nor used, and the sweep deletes it', async () => {
@@ -129,6 +135,8 @@ export function testSecondFactorStore(setup: () => Promise<{ users: UserStore; s
       const era = new Date('2001-01-01T00:00:00Z');
       const challenge = hash(randomUUID());
       await secondFactors.createChallenge({ hash: challenge, userId, passwordFingerprint: 'fp', now: era, expiresAt: later(300_000, era) });
+      expect(await secondFactors.findLiveChallengeUser(challenge, later(299_999, era), 5)).toBe(userId);
+      expect(await secondFactors.findLiveChallengeUser(challenge, later(300_000, era), 5)).toBeNull();
       expect(await secondFactors.claimChallenge(challenge, later(300_000, era), 5)).toBeNull();
       expect(await secondFactors.consumeChallenge(challenge, later(300_000, era))).toBe(false);
       expect(await secondFactors.deleteExpiredChallenges(later(300_001, era), 1000)).toBeGreaterThanOrEqual(1);

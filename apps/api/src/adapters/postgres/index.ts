@@ -4,6 +4,7 @@ import { createPostgresApiTokenStore } from './api-tokens.ts';
 import { type Database, isDatabaseUnavailable, openEmbeddedDatabase, openPostgresDatabase } from './database.ts';
 import { createPostgresEmailLinkStore } from './email-links.ts';
 import { migrate } from './migrate.ts';
+import { createPostgresPasskeyStore } from './passkeys.ts';
 import { createPostgresSecondFactorStore } from './second-factors.ts';
 import { createPostgresServiceClientStore } from './service-clients.ts';
 import { createPostgresSessionStore } from './sessions.ts';
@@ -12,7 +13,7 @@ import { createPostgresUserStore } from './users.ts';
 export type { Database } from './database.ts';
 
 /**
- * The PostgreSQL adapter: every port (users, sessions, email links, the activity log, API tokens, service clients, second factors) on one database, a real server through pg or
+ * The PostgreSQL adapter: every port (users, sessions, email links, the activity log, API tokens, service clients, second factors, passkeys) on one database, a real server through pg or
  * the embedded PGlite, which speak the same SQL. The app sees the ports only; bootstrap.ts picks
  * the adapter.
  */
@@ -26,6 +27,7 @@ export function createPostgresStorage(db: Database) {
     apiTokens: createPostgresApiTokenStore(db),
     serviceClients: createPostgresServiceClientStore(db),
     secondFactors: createPostgresSecondFactorStore(db),
+    passkeys: createPostgresPasskeyStore(db),
     async ping() {
       await db.query('SELECT 1');
     },

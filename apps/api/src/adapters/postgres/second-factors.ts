@@ -127,6 +127,16 @@ export function createPostgresSecondFactorStore(db: Database): SecondFactorStore
       return row?.userId ?? null;
     },
 
+    async findLiveChallengeUser(hash, now, maxAttempts) {
+      const row = await one<{ userId: string }>(
+        db,
+        `SELECT user_id AS "userId" FROM sign_in_challenges
+         WHERE challenge_hash = $1 AND used_at IS NULL AND expires_at > $2 AND attempts < $3`,
+        [hash, now, maxAttempts],
+      );
+      return row?.userId ?? null;
+    },
+
     claimChallenge: (hash, now, maxAttempts) =>
       one(
         db,
