@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ACR_MFA, MAX_PASSKEYS_PER_USER, PASSKEY_CEREMONY_TTL_SECONDS } from '@spa-auth/contract';
 import { Secret, TOTP } from 'otpauth';
 import request from 'supertest';
@@ -121,6 +122,11 @@ describe.each(backends)('passkeys on %s', (_name, open) => {
       timeout: CEREMONY_MS,
     });
     expect(first.body.options.pubKeyCredParams.map((p: { alg: number }) => p.alg)).toEqual([-8, -7, -257]);
+    // The ceremony is kept under the SHA-256 of its id, with its kind, account and challenge.
+    const ceremonies = await api.db.query('SELECT kind, user_id AS "userId", challenge FROM passkey_ceremonies WHERE ceremony_hash = $1', [
+      createHash('sha256').update(first.body.ceremonyId).digest(),
+    ]);
+    expect(ceremonies.rows).toEqual([{ kind: 'registration', userId: user.user.id, challenge: first.body.options.challenge }]);
 
     const laptop = createSoftwareAuthenticator();
     const laptopCredential = laptop.register(first.body.options);
@@ -417,7 +423,7 @@ describe.each(backends)('passkeys on %s', (_name, open) => {
     return { authenticator };
   }
 
-  it('when a passkey is removed, or its account disabled, then it signs in no more', async () => {
+  it('when a passkey is removed, its account disabled or deleted, then it signs in no more', async () => {
     const user = await registerUser(api.app);
     const kept = await registerPasskey(api, user);
     const removed = await registerPasskey(api, user);
@@ -428,6 +434,12 @@ describe.each(backends)('passkeys on %s', (_name, open) => {
     expectProblem(await signInWith(api, kept.authenticator), 403, 'account_disabled');
     await api.db.query('UPDATE users SET disabled_at = NULL WHERE id = $1', [user.user.id]);
     await signedInWith(api, kept.authenticator);
+
+    // Deleting the account deletes its passkeys.
+    const leaving = await registerUser(api.app);
+    const theirs = await registerPasskey(api, leaving);
+    await request(api.app).delete('/api/me').set(bearer(leaving.accessToken)).expect(204);
+    expectProblem(await signInWith(api, theirs.authenticator), 401, 'passkey_unknown');
   });
 
   it('when a cloned authenticator presents a counter that did not go up, then it is refused and the log says so, and the one ahead goes on', async () => {
