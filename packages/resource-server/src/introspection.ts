@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { createFormPoster } from './post-form.ts';
 
 export type Clock = { now(): number };
 
@@ -15,7 +16,6 @@ export type IntrospectionOptions = {
    */
   cacheMs?: number;
   clock?: Clock;
-  fetch?: typeof fetch;
 };
 
 /** The API could not be asked (down, slow, or it refused this service's credentials). */
@@ -57,7 +57,7 @@ const RENEW_AT_REMAINING = 0.2;
 export function createIntrospection(options: IntrospectionOptions): Introspection {
   const clock = options.clock ?? Date;
   const cacheMs = options.cacheMs ?? 2_000;
-  const request = options.fetch ?? fetch;
+  const poster = createFormPoster({ timeoutMs: 5_000 });
   const tokenUrl = new URL('oauth/token', withSlash(options.apiUrl));
   const introspectUrl = new URL('oauth/introspect', withSlash(options.apiUrl));
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`;
@@ -69,15 +69,11 @@ export function createIntrospection(options: IntrospectionOptions): Introspectio
   let requests = 0;
 
   async function fetchServiceToken(): Promise<ServiceToken> {
-    const response = await send(tokenUrl, {
-      method: 'POST',
-      headers: { Authorization: basic, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: 'grant_type=client_credentials&scope=introspect',
-    });
-    const body = (await response.json().catch(() => null)) as { access_token?: unknown; expires_in?: unknown } | null;
-    if (!response.ok || typeof body?.access_token !== 'string' || typeof body.expires_in !== 'number') {
+    const answer = await send(tokenUrl, { grant_type: 'client_credentials', scope: 'introspect' }, { Authorization: basic });
+    const body = answer.body as { access_token?: unknown; expires_in?: unknown } | null;
+    if (answer.status !== 200 || typeof body?.access_token !== 'string' || typeof body.expires_in !== 'number') {
       // 401 invalid_client: the client was revoked or the secret is wrong; an operator must act.
-      throw new IntrospectionUnavailableError(`The API refused this service's client credentials (${response.status})`);
+      throw new IntrospectionUnavailableError(`The API refused this service's client credentials (${answer.status})`);
     }
     return { value: body.access_token, renewAt: clock.now() + body.expires_in * 1000 * (1 - RENEW_AT_REMAINING) };
   }
@@ -99,9 +95,9 @@ export function createIntrospection(options: IntrospectionOptions): Introspectio
     return (await (serviceToken === pending || !serviceToken ? grant() : serviceToken)).value;
   }
 
-  async function send(url: URL, init: RequestInit): Promise<Response> {
+  async function send(url: URL, form: Record<string, string>, headers: Record<string, string>) {
     try {
-      return await request(url, { ...init, redirect: 'error', signal: AbortSignal.timeout(5_000) });
+      return await poster.post(url, form, headers);
     } catch (cause) {
       throw new IntrospectionUnavailableError('The API could not be reached', { cause });
     }
@@ -109,23 +105,19 @@ export function createIntrospection(options: IntrospectionOptions): Introspectio
 
   async function introspect(token: string, retried = false): Promise<boolean> {
     requests += 1;
-    const response = await send(introspectUrl, {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${await currentServiceToken()}`,
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Accept: 'application/json',
-      },
-      body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
-    });
-    if (response.status === 401 && !retried) {
+    const answer = await send(
+      introspectUrl,
+      { token, token_type_hint: 'access_token' },
+      { Authorization: `Bearer ${await currentServiceToken()}` },
+    );
+    if (answer.status === 401 && !retried) {
       // The service token was refused (its key rotated out, or it expired in transit): one new grant.
       serviceToken = undefined;
       return introspect(token, true);
     }
-    const body = (await response.json().catch(() => null)) as { active?: unknown } | null;
-    if (!response.ok || typeof body?.active !== 'boolean') {
-      throw new IntrospectionUnavailableError(`The API's introspection answered ${response.status}`);
+    const body = answer.body as { active?: unknown } | null;
+    if (answer.status !== 200 || typeof body?.active !== 'boolean') {
+      throw new IntrospectionUnavailableError(`The API's introspection answered ${answer.status}`);
     }
     return body.active;
   }

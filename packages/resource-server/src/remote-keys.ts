@@ -16,7 +16,6 @@ export type RemoteKeysOptions = {
    * keys cannot make this service hammer the API. Default 30 seconds.
    */
   cooldownMs?: number;
-  fetch?: typeof fetch;
 };
 
 /** Why a key could not be had: the token names a key the set lacks, or the set could not be fetched. */
@@ -38,7 +37,6 @@ export type RemoteKeys = {
  * is how a new signing key is picked up during a rotation.
  */
 export function createRemoteKeys(options: RemoteKeysOptions): RemoteKeys {
-  const request = options.fetch ?? fetch;
   // The keys `get` answered since the set was last fetched. jose changes its set only by fetching,
   // so these are still in it until the next fetch starts, which forgets them all.
   const confirmed = new Map<string, KeyObject>();
@@ -47,7 +45,7 @@ export function createRemoteKeys(options: RemoteKeysOptions): RemoteKeys {
     cooldownDuration: options.cooldownMs ?? 30_000,
     [customFetch]: (url, init) => {
       confirmed.clear();
-      return request(url, init);
+      return fetch(url, init);
     },
   });
   // jose hands back the same CryptoKey for a key while it stays in the set; the verifier wants a

@@ -38,7 +38,10 @@ let client: { clientId: string; clientSecret: string };
 beforeAll(async () => {
   postgres = await openTestPostgres();
   current = await createTestApi(ENV, postgres ? { db: postgres } : {});
-  server = createServer((req, res) => current.app(req, res));
+  server = createServer((req, res) => {
+    countRequest(req.url);
+    current.app(req, res);
+  });
   server.listen(0, '127.0.0.1');
   apiUrl = await listening(server);
   const admin = await registerAdmin(current);
@@ -58,21 +61,33 @@ afterAll(async () => {
   await postgres?.close();
 });
 
-/** JWK Set fetches and introspections as the API sees them: real requests, counted on the way. */
-function countingFetch() {
-  const counts = { jwks: 0, token: 0, introspect: 0 };
-  const counted: typeof fetch = (input, init) => {
-    const path = new URL(input instanceof Request ? input.url : input).pathname;
-    if (path.endsWith('/jwks.json')) counts.jwks++;
-    if (path === '/oauth/token') counts.token++;
-    if (path === '/oauth/introspect') counts.introspect++;
-    return fetch(input, init);
+/** JWK Set fetches, grants and introspections as the API's server received them. */
+const received = { jwks: 0, token: 0, introspect: 0 };
+function countRequest(url: string | undefined) {
+  const path = new URL(url ?? '/', 'http://api').pathname;
+  if (path.endsWith('/jwks.json')) received.jwks++;
+  if (path === '/oauth/token') received.token++;
+  if (path === '/oauth/introspect') received.introspect++;
+}
+
+/** The requests the API receives from now on. */
+function countFromNow() {
+  const start = { ...received };
+  return {
+    get jwks() {
+      return received.jwks - start.jwks;
+    },
+    get token() {
+      return received.token - start.token;
+    },
+    get introspect() {
+      return received.introspect - start.introspect;
+    },
   };
-  return { counts, fetch: counted };
 }
 
 function kit(overrides: Partial<ResourceServerOptions> = {}) {
-  const network = countingFetch();
+  const counts = countFromNow();
   const tokens = createResourceServer({
     apiUrl,
     issuer: current.config.jwtIssuer,
@@ -81,10 +96,9 @@ function kit(overrides: Partial<ResourceServerOptions> = {}) {
     clockToleranceSeconds: current.config.clockToleranceMs / 1000,
     introspection: client,
     clock: current.clock,
-    fetch: network.fetch,
     ...overrides,
   });
-  return { tokens, counts: network.counts, app: serviceApp(tokens) };
+  return { tokens, counts, app: serviceApp(tokens) };
 }
 
 function serviceApp(tokens: ResourceServer) {
