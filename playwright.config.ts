@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
 import { defineConfig, type PlaywrightTestConfig } from '@playwright/test';
 
 const isCI = Boolean(process.env.CI);
@@ -19,6 +20,17 @@ const E2E_MAIL_URL = `http://127.0.0.1:${E2E_MAIL_WEB_PORT}`;
 // The production topology (docker-compose.yml) as local processes: nginx in front of two API
 // instances, app and API on one origin (the same-origin deployment).
 const ONE_ORIGIN_URL = 'http://127.0.0.1:4180';
+// REQUIRE_MFA_FOR_ADMIN (requirement 17.16) changes what every admin route answers, so it gets an API
+// and a web build of its own, started in `npm run test:deploy` only, for the one spec about it
+// (admin-second-factor.spec.ts). Turned on for the e2e API instead, every spec that signs in as the
+// seeded admin (admin, admin controls, activity, API tokens, the notes service's client) would have to
+// enrol a factor and type codes, each code once, in parallel workers, and would stop testing what
+// it is about. The pair costs a second API start (an in-memory database) and a second build of the
+// web app (about a second), into the temporary directory so it never meets the e2e build's dist.
+const E2E_MFA_API_PORT = '3103';
+const E2E_MFA_WEB_PORT = '4174';
+const E2E_MFA_WEB_DIST = path.join(tmpdir(), 'spa-auth-e2e-mfa-web');
+const E2E_MFA_WEB_URL = `http://localhost:${E2E_MFA_WEB_PORT}`;
 // The packed packages installed in a scratch app outside the repository (scripts/consumer-app.mjs),
 // calling the e2e API from its own origin.
 const CONSUMER_URL = 'http://localhost:4175';
@@ -45,6 +57,10 @@ const LIFECYCLE_AND_AUDITS = [
   'api-tokens.spec.ts',
   'accessibility.spec.ts',
   'notes.spec.ts',
+  // Enrolment, the two-step sign-in, recovery codes, turning it off: one flow of about 20 s.
+  'second-factor.spec.ts',
+  // Against the REQUIRE_MFA_FOR_ADMIN pair below.
+  'admin-second-factor.spec.ts',
 ];
 
 // Playwright cannot download its own browser on every machine (closed networks), so the system's
@@ -150,6 +166,39 @@ const topologyServer: WebServers[number] = {
   timeout: 120_000,
   gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
 };
+const mfaForAdminServers: WebServers = [
+  {
+    name: 'e2e mfa api',
+    command: 'node apps/api/src/main.ts',
+    url: `http://localhost:${E2E_MFA_API_PORT}/healthz`,
+    reuseExistingServer: !isCI,
+    env: {
+      PORT: E2E_MFA_API_PORT,
+      HOST: 'localhost',
+      DATA_DIR: 'memory://',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      REQUIRE_MFA_FOR_ADMIN: 'true',
+      AUTH_RATE_LIMIT: '100000',
+      CORS_ORIGINS: E2E_MFA_WEB_URL,
+      APP_URL: E2E_MFA_WEB_URL,
+      // Its spec signs in as the seeded admin, enrols a factor, and removes it at the end.
+      SEED_DEMO_USERS: 'true',
+      // No mail server: the factor's notices are not what this pair is for.
+      SMTP_URL: '',
+      LOG_LEVEL: 'warn',
+    },
+  },
+  {
+    name: 'e2e mfa web',
+    command: `npx vite build --outDir ${JSON.stringify(E2E_MFA_WEB_DIST)} --emptyOutDir && npx vite preview --outDir ${JSON.stringify(E2E_MFA_WEB_DIST)} --port ${E2E_MFA_WEB_PORT} --strictPort`,
+    cwd: 'apps/web',
+    url: E2E_MFA_WEB_URL,
+    reuseExistingServer: !isCI,
+    timeout: 120_000,
+    env: { VITE_API_URL: `http://localhost:${E2E_MFA_API_PORT}` },
+  },
+];
 const notesServer: WebServers[number] = {
   // After the e2e API, which it needs: scripts/notes-service.mjs signs in there as the seeded demo
   // admin, makes the service client through the admin endpoints and runs the service with it.
@@ -266,6 +315,6 @@ export default defineConfig<object, { apiURL: string }>({
       ],
   // The consumer last: its npm pack rewrites the packages' manifests for a moment, after the other servers have read them.
   webServer: isTopology
-    ? [...clientServers, topologyServer, ...e2eServers, notesServer, consumerServer]
+    ? [...clientServers, topologyServer, ...e2eServers, notesServer, ...mfaForAdminServers, consumerServer]
     : [...clientServers, ...e2eServers, ...(process.env.SCREENSHOTS ? [notesServer] : [])],
 });

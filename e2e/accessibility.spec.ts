@@ -1,5 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { expectNoSeriousViolations } from './axe.ts';
 import { expect, test } from './fixtures.ts';
 import { linkIn, mailTo } from './mail.ts';
 import { ApiTokensPage } from './pages/api-tokens-page.ts';
@@ -7,19 +6,7 @@ import { ForgotPasswordPage } from './pages/forgot-password-page.ts';
 import { ResetPasswordPage } from './pages/reset-password-page.ts';
 import { VerifyEmailPage } from './pages/verify-email-page.ts';
 
-// Axe on every page a user meets; "serious" and "critical" are the impacts that block people.
-
-async function expectNoSeriousViolations(page: Page, name: string): Promise<void> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = blocking
-    .map(
-      (v) =>
-        `${v.impact} ${v.id}: ${v.help} (${v.helpUrl})\n${v.nodes.map((n) => `  ${n.target.join(' ')}: ${n.failureSummary}`).join('\n')}`,
-    )
-    .join('\n');
-  expect.soft(blocking, `${name} page:\n${report}`).toEqual([]);
-}
+// Axe on every page a user meets (axe.ts); the second factor's pages are scanned in second-factor.spec.ts.
 
 test('when axe checks the login, register, dashboard, sessions, settings, API tokens and forbidden pages, then none has a serious or critical violation', async ({
   page,
