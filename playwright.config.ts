@@ -57,7 +57,7 @@ const LIFECYCLE_AND_AUDITS = [
   'api-tokens.spec.ts',
   'accessibility.spec.ts',
   'notes.spec.ts',
-  // Enrolment, the two-step sign-in, recovery codes, turning it off: one flow of about 20 s.
+  // Enrolment, the two-step sign-in, recovery codes, turning it off: one flow of about 10 s.
   'second-factor.spec.ts',
   // Against the REQUIRE_MFA_FOR_ADMIN pair below.
   'admin-second-factor.spec.ts',

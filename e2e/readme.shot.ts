@@ -1,5 +1,6 @@
 import { expect, test } from './fixtures.ts';
 import { NotesPage } from './pages/notes-page.ts';
+import { TwoFactorSection } from './pages/two-factor-section.ts';
 
 // `npm run screenshots`: the README's pictures, taken by the same Playwright set-up as the suite.
 // Not part of `npm test` (it writes into docs/).
@@ -26,4 +27,12 @@ test('the Notes page, served by another service that takes the same access token
     await notesPage.addNote(text);
   }
   await page.screenshot({ path: 'docs/screenshots/notes.png', fullPage: true });
+});
+
+test('the authenticator app being added in Settings', async ({ page, signedIn: _, settingsPage }) => {
+  const twoFactor = new TwoFactorSection(page);
+  await settingsPage.openFromNav('Settings');
+  await twoFactor.setUp.click();
+  await expect(twoFactor.qrCode).toBeVisible();
+  await twoFactor.section.screenshot({ path: 'docs/screenshots/two-factor.png' });
 });
