@@ -2,7 +2,9 @@
 //   npm run keygen                       a new JWT_PRIVATE_KEY, its public key and its kid
 //   npm run keygen -- --public < key.pem the public key and kid of an existing private key (PEM on
 //                                        stdin, multi-line or one line with literal \n)
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+//   npm run keygen -- --mfa              a new MFA_ENCRYPTION_KEY (32 random bytes, base64): once per
+//                                        deployment, never with a rotation, as it cannot be changed yet
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import { text } from 'node:stream/consumers';
 
 /**
@@ -57,6 +59,13 @@ if (args.length === 1 && args[0] === '--public') {
       `# ${line}`,
     ].join('\n'),
   );
+} else if (args.length === 1 && args[0] === '--mfa') {
+  console.log(
+    [
+      "# Seals the authenticator apps' secrets: the same on every instance, and never changed (enrolled apps would stop working).",
+      `MFA_ENCRYPTION_KEY=${randomBytes(32).toString('base64')}`,
+    ].join('\n'),
+  );
 } else {
-  fail('usage: npm run keygen [-- --public < private-key.pem]');
+  fail('usage: npm run keygen [-- --public < private-key.pem | -- --mfa]');
 }

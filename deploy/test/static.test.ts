@@ -21,6 +21,7 @@ const INSTALL_HINT = 'apt-get install -y --no-install-recommends docker-compose 
 const SECRETS = {
   POSTGRES_PASSWORD: 'static-test-password-3f9a',
   JWT_PRIVATE_KEY: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  MFA_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
   NOTES_SERVICE_CLIENT_ID: '5f0c7a52-8d0b-4b5e-9f3e-2a1d6c4b7e90',
   NOTES_SERVICE_CLIENT_SECRET: 'spa_cs_static-test-secret-not-real',
 };
@@ -96,6 +97,9 @@ describe('docker-compose.yml', () => {
     const noKey = compose(['config', '-q'], without('JWT_PRIVATE_KEY'));
     expect(noKey.status).not.toBe(0);
     expect(noKey.stderr).toContain('set JWT_PRIVATE_KEY in .env (npm run keygen >> .env)');
+    const noSealingKey = compose(['config', '-q'], without('MFA_ENCRYPTION_KEY'));
+    expect(noSealingKey.status).not.toBe(0);
+    expect(noSealingKey.stderr).toContain('set MFA_ENCRYPTION_KEY in .env (npm run keygen -- --mfa >> .env)');
     const noPassword = compose(['config', '-q'], without('POSTGRES_PASSWORD'));
     expect(noPassword.status).not.toBe(0);
     expect(noPassword.stderr).toContain('set POSTGRES_PASSWORD in .env');
@@ -149,6 +153,8 @@ describe('docker-compose.yml', () => {
     expect(env.REDIS_URL).toBe('redis://redis:6379');
     expect(env.DATABASE_URL).toBe(`postgres://spa_auth:${SECRETS.POSTGRES_PASSWORD}@postgres:5432/spa_auth`);
     expect(env.JWT_PRIVATE_KEY?.trim()).toBe(SECRETS.JWT_PRIVATE_KEY.trim());
+    expect(env.MFA_ENCRYPTION_KEY).toBe(SECRETS.MFA_ENCRYPTION_KEY);
+    expect(env.WEBAUTHN_ORIGINS).toBe('http://localhost:8080');
     expect(env.CORS_ORIGINS).toBe('http://localhost:8080');
     // Only the web service is published.
     expect(api?.ports).toBeUndefined();

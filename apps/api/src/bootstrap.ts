@@ -73,12 +73,6 @@ export async function bootstrap(config: Config, options: BootstrapOptions = {}):
   const keys =
     options.keys ?? createKeySet(config.jwtPrivateKey ?? (await loadOrCreateDevKey(config.dataDir)), config.jwtPreviousPublicKeys);
   const mfaEncryptionKey = config.mfaEncryptionKey ?? (await loadOrCreateDevMfaKey(config.dataDir));
-  if (!config.mfaEncryptionKey && config.nodeEnv === 'production') {
-    // Not (yet) a start-up error, so that deployments without it keep starting: see docs/design.md, section 14.
-    logger.warn(
-      'MFA_ENCRYPTION_KEY is not set: second-factor secrets are sealed with a key kept in DATA_DIR, which no other instance shares; set the same 32 random bytes (base64) on every instance',
-    );
-  }
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const smtp = !options.mailTransport && config.smtpUrl ? createSmtpTransport(config.smtpUrl, config.mailFrom) : undefined;
   const outbox = createOutbox({ transport: options.mailTransport ?? smtp, logger });

@@ -475,6 +475,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   // The default lists the local development origins, where no production page is served.
+  // A key of one instance's own (generated in DATA_DIR) would be shared by no other instance, and
+  // lost with the container: every enrolled authenticator app would stop working.
+  if (isProduction && !cleaned.MFA_ENCRYPTION_KEY) {
+    problems.push(
+      'MFA_ENCRYPTION_KEY is required when NODE_ENV=production: 32 random bytes in base64, the same on every instance (npm run keygen -- --mfa prints one)',
+    );
+  }
   if (isProduction && !cleaned.WEBAUTHN_ORIGINS) {
     problems.push(
       'WEBAUTHN_ORIGINS is required when NODE_ENV=production: list the origins the web app is served from (https://app.example.com), where passkeys are used',

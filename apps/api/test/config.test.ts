@@ -14,7 +14,12 @@ const publicPem = (curve: string) =>
   generateKeyPairSync('ec', { namedCurve: curve }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
 /** What production needs for passkeys besides the rest (requirement 2.39): the web app's origin on its RP ID. */
-const PASSKEYS = { WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://app.example.com' };
+/** What production requires besides the signing key and CORS_ORIGINS: the passkeys' origins and the sealing key. */
+const PRODUCTION_NEEDS = {
+  WEBAUTHN_RP_ID: 'example.com',
+  WEBAUTHN_ORIGINS: 'https://app.example.com',
+  MFA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+};
 
 function problemOf(env: Record<string, string>): string {
   try {
@@ -105,9 +110,9 @@ describe('configuration', () => {
     expect(problemOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/app' })).toContain('JWT_PRIVATE_KEY is required');
     const message = problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), SEED_DEMO_USERS: 'true' });
     expect(message).toContain('SEED_DEMO_USERS');
-    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PASSKEYS, CORS_ORIGINS: 'none' }).seedDemoUsers).toBe(
-      false,
-    );
+    expect(
+      loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PRODUCTION_NEEDS, CORS_ORIGINS: 'none' }).seedDemoUsers,
+    ).toBe(false);
   });
 
   it('when JWT_PRIVATE_KEY is not a P-256 key, then the message names it without printing it', () => {
@@ -215,23 +220,24 @@ describe('configuration', () => {
   });
 
   it('when NODE_ENV is production and CORS_ORIGINS is not set, then it is refused, saying to list the origins or write none', () => {
-    const message = problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PASSKEYS });
+    const message = problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PRODUCTION_NEEDS });
     expect(message.split('\n')).toHaveLength(1);
     expect(message).toContain('CORS_ORIGINS is required when NODE_ENV=production');
     expect(message).toContain('none');
     // Empty counts as unset, so it cannot silently mean "none" either.
-    expect(problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PASSKEYS, CORS_ORIGINS: '' })).toContain(
+    expect(problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PRODUCTION_NEEDS, CORS_ORIGINS: '' })).toContain(
       'CORS_ORIGINS is required',
     );
   });
 
   it('when CORS_ORIGINS is none, then no origin is trusted, in production and in development', () => {
-    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PASSKEYS, CORS_ORIGINS: 'none' }).corsOrigins).toEqual(
-      [],
-    );
+    expect(
+      loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PRODUCTION_NEEDS, CORS_ORIGINS: 'none' }).corsOrigins,
+    ).toEqual([]);
     expect(loadConfig({ CORS_ORIGINS: ' None ' }).corsOrigins).toEqual([]);
     expect(
-      loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PASSKEYS, CORS_ORIGINS: 'https://app.example' }).corsOrigins,
+      loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PRODUCTION_NEEDS, CORS_ORIGINS: 'https://app.example' })
+        .corsOrigins,
     ).toEqual(['https://app.example']);
     expect(problemOf({ CORS_ORIGINS: 'none,https://app.example' })).toContain('CORS_ORIGINS');
   });
@@ -263,11 +269,11 @@ describe('configuration', () => {
     expect(loadConfig({ HOST: 'dev.example.com' }).cookieSecure).toBe(true);
     expect(loadConfig({ HOST: '127.0.0.1.example.com' }).cookieSecure).toBe(true);
     expect(loadConfig({ NODE_ENV: 'test' }).cookieSecure).toBe(true);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PASSKEYS, CORS_ORIGINS: 'none' }).cookieSecure).toBe(
-      true,
-    );
     expect(
-      loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PASSKEYS, CORS_ORIGINS: 'none', HOST: '127.0.0.1' })
+      loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PRODUCTION_NEEDS, CORS_ORIGINS: 'none' }).cookieSecure,
+    ).toBe(true);
+    expect(
+      loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), ...PRODUCTION_NEEDS, CORS_ORIGINS: 'none', HOST: '127.0.0.1' })
         .cookieSecure,
     ).toBe(true);
   });
@@ -278,7 +284,7 @@ describe('configuration', () => {
     const message = problemOf({
       NODE_ENV: 'production',
       JWT_PRIVATE_KEY: pem('P-256'),
-      ...PASSKEYS,
+      ...PRODUCTION_NEEDS,
       CORS_ORIGINS: 'none',
       COOKIE_SECURE: 'false',
     });
@@ -299,7 +305,7 @@ describe('configuration', () => {
       NODE_ENV: 'production',
       JWT_PRIVATE_KEY: pem('P-256'),
       CORS_ORIGINS: 'none',
-      ...PASSKEYS,
+      ...PRODUCTION_NEEDS,
       SMTP_URL: 'smtp://mail.example.com:587',
     };
     expect(problemOf(production)).toContain('APP_URL is required');
@@ -327,11 +333,16 @@ describe('configuration', () => {
       origins: ['https://example.com', 'https://app.example.com'],
     });
 
-    const missing = problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none' });
+    const missing = problemOf({
+      NODE_ENV: 'production',
+      JWT_PRIVATE_KEY: pem('P-256'),
+      CORS_ORIGINS: 'none',
+      MFA_ENCRYPTION_KEY: PRODUCTION_NEEDS.MFA_ENCRYPTION_KEY,
+    });
     expect(missing.split('\n')).toHaveLength(1);
     expect(missing).toContain('WEBAUTHN_ORIGINS is required when NODE_ENV=production');
     expect(
-      loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none', ...PASSKEYS }).webauthn.origins,
+      loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none', ...PRODUCTION_NEEDS }).webauthn.origins,
     ).toEqual(['https://app.example.com']);
     // A browser lets a page use only its own host or a parent of it as the RP ID.
     expect(problemOf({ WEBAUTHN_ORIGINS: 'https://app.example.com' })).toContain(
@@ -348,6 +359,13 @@ describe('configuration', () => {
       expect(problemOf({ WEBAUTHN_RP_ID: rpId })).toContain('WEBAUTHN_RP_ID must be a domain name');
     }
     expect(problemOf({ WEBAUTHN_RP_NAME: 'x'.repeat(101) })).toContain('WEBAUTHN_RP_NAME');
+  });
+
+  it('when NODE_ENV is production without MFA_ENCRYPTION_KEY, then it refuses, naming the variable and how to make one', () => {
+    const { MFA_ENCRYPTION_KEY: _key, ...withoutKey } = PRODUCTION_NEEDS;
+    const message = problemOf({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem('P-256'), CORS_ORIGINS: 'none', ...withoutKey });
+    expect(message).toContain('MFA_ENCRYPTION_KEY is required when NODE_ENV=production');
+    expect(message).toContain('npm run keygen -- --mfa');
   });
 
   it('when MFA_ENCRYPTION_KEY is 32 bytes of base64, then it is the key; anything else is refused by name, never echoed', () => {

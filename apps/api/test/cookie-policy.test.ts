@@ -31,7 +31,13 @@ describe('the Secure attribute of the refresh cookie', () => {
     ['development on all interfaces', { NODE_ENV: 'development', HOST: '0.0.0.0' }],
     [
       'production on localhost',
-      { NODE_ENV: 'production', HOST: 'localhost', CORS_ORIGINS: 'none', WEBAUTHN_ORIGINS: 'http://localhost:8080' },
+      {
+        NODE_ENV: 'production',
+        HOST: 'localhost',
+        CORS_ORIGINS: 'none',
+        WEBAUTHN_ORIGINS: 'http://localhost:8080',
+        MFA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      },
     ],
   ])('when the API runs in %s, then the login cookie is Secure', async (_label, env) => {
     const line = await loginCookie({ ...env, JWT_PRIVATE_KEY: signingKey() });

@@ -211,4 +211,18 @@ describe('signing-key rotation', () => {
     expect(printed(derived, 'JWT_PREVIOUS_PUBLIC_KEYS')).toBe(printed(output, 'JWT_PREVIOUS_PUBLIC_KEYS'));
     expect(derived).toContain(`# kid: ${kid}`);
   });
+
+  it('when npm run keygen -- --mfa prints a sealing key, then it loads as MFA_ENCRYPTION_KEY, and each run prints another', () => {
+    const script = path.resolve(import.meta.dirname, '../../../scripts/keygen.ts');
+    const keyOf = () => {
+      const line = execFileSync(process.execPath, [script, '--mfa'], { encoding: 'utf8' })
+        .split('\n')
+        .find((l) => l.startsWith('MFA_ENCRYPTION_KEY='));
+      if (!line) throw new Error('keygen printed no MFA_ENCRYPTION_KEY');
+      return line.slice('MFA_ENCRYPTION_KEY='.length);
+    };
+    const [first, second] = [keyOf(), keyOf()];
+    expect(loadConfig({ MFA_ENCRYPTION_KEY: first }).mfaEncryptionKey).toHaveLength(32);
+    expect(second).not.toBe(first);
+  });
 });

@@ -125,7 +125,13 @@ describe('the API reference page', () => {
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const environments: Record<string, string>[] = [
       { NODE_ENV: 'test' },
-      { NODE_ENV: 'production', JWT_PRIVATE_KEY: pem, CORS_ORIGINS: 'none', WEBAUTHN_ORIGINS: 'http://localhost:8080' },
+      {
+        NODE_ENV: 'production',
+        JWT_PRIVATE_KEY: pem,
+        CORS_ORIGINS: 'none',
+        WEBAUTHN_ORIGINS: 'http://localhost:8080',
+        MFA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      },
     ];
     for (const env of environments) {
       const api = await createTestApi(env);

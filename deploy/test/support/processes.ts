@@ -57,6 +57,9 @@ export function exitOf(child: ChildProcess): Promise<number | null> {
   });
 }
 
+/** The MFA_ENCRYPTION_KEY every API instance started by this process shares. */
+const TOPOLOGY_MFA_KEY = randomBytes(32).toString('base64');
+
 /** One ES256 key shared by every instance of a topology, as one JWT_PRIVATE_KEY secret would be. */
 export function generateSigningKeyPem(): string {
   return generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
@@ -94,6 +97,10 @@ export async function startApi(options: {
       NODE_ENV: 'production',
       // Production requires it; nginx serves the app and the API on one origin, so none is listed.
       CORS_ORIGINS: 'none',
+      // Production requires both: one sealing key for every instance of the topology, as one secret
+      // would be, and the origin passkeys are used from.
+      MFA_ENCRYPTION_KEY: TOPOLOGY_MFA_KEY,
+      WEBAUTHN_ORIGINS: 'http://localhost:8080',
       SEED_DEMO_USERS: 'false',
       ...options.env,
     },
