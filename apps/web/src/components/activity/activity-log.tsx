@@ -26,6 +26,11 @@ const EVENT_NAMES: Record<ActivityType, string> = {
   recovery_codes_regenerated: 'New recovery codes',
   second_factor_used: 'Second factor used',
   second_factor_failed: 'Wrong second factor',
+  passkey_added: 'Passkey added',
+  passkey_renamed: 'Passkey renamed',
+  passkey_removed: 'Passkey removed',
+  passkey_failed: 'Failed passkey sign-in',
+  passkey_cloned: 'Copied passkey refused',
 };
 
 /** The time in the reader's own locale and time zone, with the date: events span days. */
