@@ -7,7 +7,7 @@
 import crossSpawn from 'cross-spawn';
 
 /** Projects `npm test` runs. */
-export const TEST_PROJECTS = ['api', 'contract', 'http-client', 'web', 'scripts', 'cli'];
+export const TEST_PROJECTS = ['api', 'contract', 'http-client', 'resource-server', 'notes', 'web', 'scripts', 'cli'];
 /**
  * Projects `npm run test:deploy` runs: the production topology (compose, nginx, instances, load,
  * faults) and the API's entry point started as a process (start-up, restart, shutdown).

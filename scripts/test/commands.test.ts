@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TEST_PROJECTS, vitestArgs } from '../lib/commands.mjs';
+import { DEPLOY_PROJECTS, TEST_PROJECTS, vitestArgs } from '../lib/commands.mjs';
 
 const scriptsDir = fileURLToPath(new URL('..', import.meta.url));
 const commandsModule = new URL('../lib/commands.mjs', import.meta.url).href;
@@ -112,6 +112,14 @@ describe('vitestArgs', () => {
     expect(projects).toContain('scripts');
     expect(projects).not.toContain('deploy');
     expect(projects).not.toContain('api-processes');
+  });
+
+  it('when vitest.config.ts defines a project, then npm test or npm run test:deploy runs it: none is left out', async () => {
+    const { default: config } = await import('../../vitest.config.ts');
+    const defined = (config.test?.projects ?? []).map((project) =>
+      typeof project === 'object' && 'test' in project ? project.test?.name : undefined,
+    );
+    expect(defined.filter((name) => name !== undefined).sort()).toEqual([...TEST_PROJECTS, ...DEPLOY_PROJECTS].sort());
   });
 
   it('when a JSON report file is named, then the JSON reporter writes to it next to the default one', () => {
