@@ -11,6 +11,7 @@ import { build } from 'rolldown';
 // `challenge` and `factors` and `completeSignIn()` posts the second step. Squeezing that code
 // (spreads instead of checks, a shared list helper) saved nothing or grew it. So the budget rose by
 // 64 B: the 34 B over, and 30 B for the next few problem codes. Past that is a decision again.
+// Passkeys (signInWithPasskey, a passkey proof for reauthenticate) took 25 B of the 30: 4,155 B.
 export const SIZE_BUDGET_BYTES = 4160;
 
 export type SizeReport = {

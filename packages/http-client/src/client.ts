@@ -26,15 +26,41 @@ export type Session = {
 };
 
 /**
- * A proof of the second factor: a code of the authenticator app, or one of the recovery codes. The
- * `factors` of a `second_factor_required` problem say which the account can give.
+ * What a passkey answered to a ceremony's options, as JSON: what `@simplewebauthn/browser`'s
+ * `startAuthentication()` resolves with, or `PublicKeyCredential.toJSON()`. The client sends it as
+ * it is; the API checks it (the members named here are the ones it reads first).
+ */
+export type PasskeyAssertionJSON = {
+  id: string;
+  rawId: string;
+  type: 'public-key';
+  response: { clientDataJSON: string; authenticatorData: string; signature: string };
+};
+
+/**
+ * A passkey's proof: the `ceremonyId` that came with the options and the passkey's answer to them.
+ * The app runs the ceremony (with `@simplewebauthn/browser` or the browser's own API): the client
+ * needs no WebAuthn code, only this JSON.
+ *
+ * @example
+ * ```ts
+ * const { ceremonyId, options } = (await client.http.post('/api/me/passkeys/reauthentication-options')).data;
+ * const proof: PasskeyProof = { passkey: { ceremonyId, response: await startAuthentication({ optionsJSON: options }) } };
+ * ```
+ */
+export type PasskeyProof = { passkey: { ceremonyId: string; response: PasskeyAssertionJSON } };
+
+/**
+ * A proof of the second factor: a code of the authenticator app, one of the recovery codes, or a
+ * passkey (options from `POST /auth/login/second-factor/passkey-options`). The `factors` of a
+ * `second_factor_required` problem say which the account can give.
  *
  * @example
  * ```ts
  * const proof: SecondFactorProof = usingRecoveryCode ? { recoveryCode: typed } : { code: typed };
  * ```
  */
-export type SecondFactorProof = { code: string } | { recoveryCode: string };
+export type SecondFactorProof = { code: string } | { recoveryCode: string } | PasskeyProof;
 
 /**
  * Why this tab refreshed: at start-up, before an expiring token is sent, after a 401, on resume, or
@@ -166,6 +192,22 @@ export type ApiClient = {
    * ```
    */
   completeSignIn(challenge: string, proof: SecondFactorProof): Promise<Session>;
+  /**
+   * Signs in with a passkey, no email typed (POST /auth/passkey): the `ceremonyId` of the options
+   * `POST /auth/passkey/options` answered, and the passkey's answer to those options, as the same
+   * `PasskeyProof` that `completeSignIn` and `reauthenticate` take. Adopts the
+   * session in every tab, as `login` does. Rejects with `ApiError`: `passkey_challenge_invalid` (the
+   * options are used or older than five minutes: ask for new ones), `passkey_unknown` (no account
+   * has this passkey, or it was removed), `passkey_invalid`, `passkey_cloned`, `account_disabled`,
+   * `rate_limited` (`retryAfter`).
+   *
+   * @example
+   * ```ts
+   * const { ceremonyId, options } = (await client.http.post('/auth/passkey/options')).data;
+   * await client.signInWithPasskey({ passkey: { ceremonyId, response: await startAuthentication({ optionsJSON: options }) } });
+   * ```
+   */
+  signInWithPasskey(proof: PasskeyProof): Promise<Session>;
   register(input: RegisterRequest): Promise<Session>;
   /**
    * Sets a new password with the token of an emailed reset link (POST /auth/password-reset/confirm)
@@ -196,9 +238,12 @@ export type ApiClient = {
    * Proves the password again for the signed-in session (POST /auth/reauthenticate) and adopts the
    * access token it answers with, whose `auth_time` is now, as a refresh does: the other tabs take it
    * too. The refresh cookie stays as it is. An account with a second factor sends a code of it, or a
-   * recovery code, as `secondFactor`. Rejects with `ApiError`: `invalid_credentials` (wrong
-   * password, try again), `second_factor_required` (the account has a second factor: ask for a
-   * code), `second_factor_invalid` (wrong or used code), `rate_limited` (see `retryAfter`).
+   * recovery code, as `secondFactor`. A passkey proves it alone: pass a `PasskeyProof` (options from
+   * `POST /api/me/passkeys/reauthentication-options`) instead of the password, and no `secondFactor`.
+   * Rejects with `ApiError`: `invalid_credentials` (wrong password, try again),
+   * `second_factor_required` (the account has a second factor: ask for a code),
+   * `second_factor_invalid` (wrong or used code), `passkey_challenge_invalid`, `passkey_invalid`,
+   * `passkey_unknown`, `passkey_cloned`, `rate_limited` (see `retryAfter`).
    *
    * @example
    * ```ts
@@ -211,7 +256,7 @@ export type ApiClient = {
    * }
    * ```
    */
-  reauthenticate(password: string, secondFactor?: SecondFactorProof): Promise<Session>;
+  reauthenticate(proof: string | PasskeyProof, secondFactor?: SecondFactorProof): Promise<Session>;
   /** Ends the session here, on the server and in the other tabs. */
   logout(): Promise<void>;
   /** The current session, or null. The same object until the session changes (for useSyncExternalStore). */
@@ -563,7 +608,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
 
   async function start(
     path: string,
-    body: LoginRequest | RegisterRequest | PasswordResetConfirmRequest | ({ challenge: string } & SecondFactorProof),
+    body:
+      | LoginRequest
+      | RegisterRequest
+      | PasswordResetConfirmRequest
+      | ({ challenge: string } & SecondFactorProof)
+      | PasskeyProof['passkey'],
   ): Promise<Session> {
     try {
       return acceptSession((await http.post(path, body)).data);
@@ -592,6 +642,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     },
     login: (input) => start('/auth/login', input),
     completeSignIn: (challenge, proof) => start('/auth/login/second-factor', { challenge, ...proof }),
+    signInWithPasskey: (proof) => start('/auth/passkey', proof.passkey),
     register: (input) => start('/auth/register', input),
     resetPassword: (input) => start('/auth/password-reset/confirm', input),
     async refreshSession() {
@@ -601,13 +652,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       await refresh('requested');
       return session;
     },
-    async reauthenticate(password, secondFactor) {
+    async reauthenticate(proof, secondFactor) {
       try {
         // The prompt may have stayed open past the token's expiry.
         if (!token || isExpiring(token)) await refresh('expiring');
         const headers = { Authorization: `Bearer ${(token as Token).value}` };
         // The one /auth route that takes the token: it proves who asks, the password proves it is still them.
-        const fresh = acceptSession((await http.post('/auth/reauthenticate', { password, ...secondFactor }, { headers })).data);
+        const body = typeof proof === 'string' ? { password: proof, ...secondFactor } : proof;
+        const fresh = acceptSession((await http.post('/auth/reauthenticate', body, { headers })).data);
         reauthenticatedAtVersion = tokenVersion;
         return fresh;
       } catch (error) {

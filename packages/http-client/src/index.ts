@@ -14,6 +14,8 @@ export {
   type ApiClientOptions,
   type ClientEvent,
   createApiClient,
+  type PasskeyAssertionJSON,
+  type PasskeyProof,
   type RefreshReason,
   type SecondFactorProof,
   type Session,
