@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createRequestLog } from '@spa-auth/server-support';
 import cors from 'cors';
 import express, { type Express, type Request, type RequestHandler, type Router } from 'express';
 import type { Store as RateLimitStore } from 'express-rate-limit';
@@ -46,7 +47,6 @@ import {
   withLocalFallback,
 } from './http/rate-limit.ts';
 import { createRequestContext } from './http/request-context.ts';
-import { createRequestLog } from './http/request-log.ts';
 import { createOutbox, type Outbox } from './mail/outbox.ts';
 import { subscribeNotifications } from './notifications/notifications.ts';
 import type { PasskeyStore } from './passkeys/passkey-store.ts';

@@ -1,9 +1,20 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
+import {
+  commaList,
+  corsOrigins,
+  duration,
+  durationOrZero,
+  isOrigin,
+  logLevel,
+  parseEnv,
+  port,
+  postgresUrl,
+  refuseProblems,
+} from '@spa-auth/server-support';
 import { z } from 'zod';
 import type { SameSite } from './auth/cookies.ts';
 import { isP256 } from './auth/keys.ts';
-import { parseDuration } from './duration.ts';
 
 export type Config = {
   nodeEnv: 'development' | 'production' | 'test';
@@ -75,23 +86,6 @@ export type Config = {
    */
   webauthn: { rpId: string; rpName: string; origins: string[] };
 };
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      const ms = parseDuration(text);
-      if (ms === null || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: 'must be a positive duration such as 30s, 5m, 7d or a number of seconds' });
-        return z.NEVER;
-      }
-      return ms;
-    });
 
 const positiveInt = (fallback: string) =>
   z
@@ -167,15 +161,6 @@ const publicKeyList = z
     return keys;
   });
 
-const origin = (text: string): boolean => {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
-  } catch {
-    return false;
-  }
-};
-
 /** Whether a page on `host` may use the relying party id `rpId`: its host is it, or a subdomain of it. */
 const onRpId = (host: string, rpId: string): boolean => host === rpId || host.endsWith(`.${rpId}`);
 
@@ -214,22 +199,9 @@ function isLoopbackHost(host: string): boolean {
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test'], 'must be development, production or test').default('development'),
-  PORT: z
-    .string()
-    .default('3000')
-    .transform((text, ctx) => {
-      const n = Number(text);
-      if (!/^\d+$/.test(text) || n > 65535) {
-        ctx.addIssue({ code: 'custom', message: 'must be a port number from 0 to 65535' });
-        return z.NEVER;
-      }
-      return n;
-    }),
+  PORT: port('3000'),
   HOST: z.string().min(1, 'must not be empty').default('localhost'),
-  DATABASE_URL: z
-    .string()
-    .optional()
-    .refine((text) => !text || /^postgres(ql)?:\/\//.test(text), 'must start with postgres:// or postgresql://'),
+  DATABASE_URL: postgresUrl,
   DATA_DIR: z.string().min(1, 'must not be empty').default('.data'),
   REDIS_URL: z
     .string()
@@ -289,11 +261,8 @@ const EnvSchema = z.object({
     .string()
     .default('http://localhost:5173,http://localhost:4173')
     .transform((text, ctx) => {
-      const list = text
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const bad = list.filter((o) => !origin(o));
+      const list = commaList(text);
+      const bad = list.filter((o) => !isOrigin(o));
       if (list.length === 0 || bad.length > 0) {
         ctx.addIssue({
           code: 'custom',
@@ -329,10 +298,7 @@ const EnvSchema = z.object({
     .string()
     .default('')
     .transform((text, ctx) => {
-      const list = text
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
+      const list = commaList(text);
       if (list.some((audience) => /\s/.test(audience))) {
         ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of audiences without spaces, like notes,billing' });
         return z.NEVER;
@@ -345,43 +311,13 @@ const EnvSchema = z.object({
   SESSION_MAX_AGE: duration('30d'),
   REFRESH_REUSE_GRACE: duration('10s'),
   SESSION_RETENTION: duration('30d'),
-  CLOCK_TOLERANCE: z
-    .string()
-    .default('5s')
-    .transform((text, ctx) => {
-      const ms = parseDuration(text);
-      if (ms === null) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 5s or a number of seconds' });
-        return z.NEVER;
-      }
-      return ms;
-    }),
+  CLOCK_TOLERANCE: durationOrZero('5s'),
   AUTH_RATE_LIMIT: positiveInt('300'),
   LOGIN_MAX_FAILURES: positiveInt('5'),
   REFRESH_RATE_LIMIT: positiveInt('60'),
   API_TOKEN_RATE_LIMIT: positiveInt('1000'),
   RATE_LIMIT_WINDOW: duration('15m'),
-  CORS_ORIGINS: z
-    .string()
-    .default('http://localhost:5173,http://localhost:4173')
-    .transform((text, ctx) => {
-      // A word, not an empty value: empty counts as unset, and unset must not mean "none" in
-      // development (the demo needs its two origins) nor pass unnoticed in production.
-      if (text.trim().toLowerCase() === 'none') return [];
-      const list = text
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
-      const bad = list.filter((o) => !origin(o));
-      if (bad.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be none or a comma-separated list of origins like https://app.example.com (no path, no trailing slash, no *); bad: ${bad.join(', ')}`,
-        });
-        return z.NEVER;
-      }
-      return list;
-    }),
+  CORS_ORIGINS: corsOrigins('http://localhost:5173,http://localhost:4173'),
   COOKIE_SECURE: boolean,
   COOKIE_SAMESITE: z
     .string()
@@ -423,9 +359,7 @@ const EnvSchema = z.object({
       if (kinds.includes('bad')) return fail(`is neither a hop count nor an address list: ${TRUST_PROXY_INSTEAD}`);
       return entries.join(', ');
     }),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be one of fatal, error, warn, info, debug, trace, silent')
-    .default('info'),
+  LOG_LEVEL: logLevel,
 });
 
 /**
@@ -434,16 +368,9 @@ const EnvSchema = z.object({
  * never contains a value that could be secret.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  // An empty variable means "not set", as shells and .env files commonly write it.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = EnvSchema.safeParse(cleaned);
-  // A message that starts with '=' continues the variable's name: "COOKIE_SAMESITE=none is ...".
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((issue) => `${String(issue.path[0])}${issue.message.startsWith('=') ? '' : ' '}${issue.message}`);
+  const { env: cleaned, values: e, problems } = parseEnv(EnvSchema, env);
   // Rules across variables, checked on the raw values too so that one run reports everything.
   const isProduction = cleaned.NODE_ENV === 'production';
-  const e = parsed.data;
   // WebKit neither stores nor sends Secure cookies over http://localhost (Chromium and Firefox do),
   // so the local demo leaves Secure off; anything reachable beyond this machine, and every
   // environment but development, keeps it.
@@ -503,8 +430,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   if (e && e.REFRESH_IDLE_TTL > e.SESSION_MAX_AGE) problems.push('REFRESH_IDLE_TTL must not be longer than SESSION_MAX_AGE');
   if (e && e.ACCESS_TOKEN_TTL > e.REFRESH_IDLE_TTL) problems.push('ACCESS_TOKEN_TTL must not be longer than REFRESH_IDLE_TTL');
-  // One line per problem, each readable on its own in a log.
-  if (problems.length > 0 || !e) throw new ConfigError(problems.map((problem) => `Invalid configuration: ${problem}`).join('\n'));
+  refuseProblems(problems, e);
 
   return {
     nodeEnv: e.NODE_ENV,

@@ -1,18 +1,19 @@
 import type http from 'node:http';
 import net from 'node:net';
 import { ERROR_CODES } from '@spa-auth/contract';
+import { answerUnparsableRequests } from '@spa-auth/server-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerUnparsableRequests } from '../src/http/client-error.ts';
+import { AppError } from '../src/errors.ts';
 import { createTestApi } from './support.ts';
 
-// What Node's HTTP parser refuses never reaches Express; main.ts answers it with answerUnparsableRequests.
+// What Node's HTTP parser refuses never reaches Express; main.ts's serve() answers it with answerUnparsableRequests.
 let server: http.Server;
 let port: number;
 
 beforeAll(async () => {
   const api = await createTestApi();
   server = api.app.listen(0, '127.0.0.1');
-  answerUnparsableRequests(server);
+  answerUnparsableRequests(server, AppError);
   await new Promise((resolve) => server.once('listening', resolve));
   port = (server.address() as net.AddressInfo).port;
 });

@@ -2,10 +2,10 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ConfigError, parseDuration } from '@spa-auth/server-support';
 import { describe, expect, it } from 'vitest';
 import { DEV_MFA_KEY_FILE, loadOrCreateDevMfaKey } from '../src/auth/dev-key.ts';
-import { ConfigError, loadConfig } from '../src/config.ts';
-import { parseDuration } from '../src/duration.ts';
+import { loadConfig } from '../src/config.ts';
 
 const pem = (curve: string) =>
   generateKeyPairSync('ec', { namedCurve: curve }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -1,10 +1,10 @@
 import type { Clock } from '@spa-auth/resource-server';
+import { createRequestLog } from '@spa-auth/server-support';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { createErrorHandler, notFound } from './http/errors.ts';
-import { createRequestLog } from './logger.ts';
 import type { NotesStore } from './notes/notes.ts';
 import { BODY_LIMIT, createNotesRoutes } from './notes/routes.ts';
 

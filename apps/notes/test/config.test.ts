@@ -1,6 +1,7 @@
+import { ConfigError } from '@spa-auth/server-support';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../api/src/config.ts';
-import { ConfigError, loadNotesConfig } from '../src/config.ts';
+import { loadNotesConfig } from '../src/config.ts';
 
 const CLIENT = { SERVICE_CLIENT_ID: '0b6c2f3e-6d55-4a43-9a4c-3b9f0f1e2d7a', SERVICE_CLIENT_SECRET: 'spa_cs_not-a-real-secret-value' };
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { Writable } from 'node:stream';
 import { createResourceServer } from '@spa-auth/resource-server';
+import { createServerLogger } from '@spa-auth/server-support';
 import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -21,7 +22,6 @@ import { sendAttack, tokenAttacks } from '../../api/test/token-attacks.ts';
 import { createMemoryNotesStore } from '../src/adapters/memory.ts';
 import { openPostgresNotesStore, type PostgresNotesStore } from '../src/adapters/postgres.ts';
 import { createNotesApp } from '../src/app.ts';
-import { createLogger } from '../src/logger.ts';
 import { NOTE_LIMIT, type NotesStore } from '../src/notes/notes.ts';
 
 // The notes service as it runs: the real API listening on a port (real app, config parser and
@@ -81,7 +81,7 @@ beforeAll(async () => {
   app = createNotesApp({
     store,
     clock: api.clock,
-    logger: createLogger('info', sink),
+    logger: createServerLogger('info', {}, sink),
     requireAuth: tokens.requireAuth,
     corsOrigins: [WEB_ORIGIN],
   });

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { inTransaction, isDatabaseUnavailable, openPool } from '@spa-auth/server-support';
 import { type Note, type NotesStore, NotesStoreUnavailableError } from '../notes/notes.ts';
 
 // The notes service's one table, beside the API's in the same database or in one of its own. The
@@ -20,25 +20,11 @@ const OWNER_LOCK_CLASS = 7_201_735;
 type Row = { id: string; owner_id: string; text: string; created_at: Date };
 const toNote = (row: Row): Note => ({ id: row.id, ownerId: row.owner_id, text: row.text, createdAt: row.created_at });
 
-/** Errors that mean the server cannot be reached (as the API's adapter tells them apart): 503, not 500. */
-function isUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
-    // 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now.
-    if (code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code)) return true;
-  }
-  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error/i.test(
-    error.message,
-  );
-}
-
 async function unavailableAsSuch<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isUnavailable(error)) throw new NotesStoreUnavailableError('The notes database cannot be reached', { cause: error });
+    if (isDatabaseUnavailable(error)) throw new NotesStoreUnavailableError('The notes database cannot be reached', { cause: error });
     throw error;
   }
 }
@@ -53,30 +39,10 @@ export async function openPostgresNotesStore(
   connectionString: string,
   options: { max?: number; onError?: (error: Error) => void } = {},
 ): Promise<PostgresNotesStore> {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 5_000, query_timeout: 10_000 });
-  // Without a listener, an idle client losing its server (restart, failover) crashes the process.
-  pool.on('error', (error) => options.onError?.(error));
-
-  async function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw error;
-    } finally {
-      client.release(broken);
-    }
-  }
+  const pool = openPool(connectionString, options);
 
   try {
-    await transaction(async (client) => {
+    await inTransaction(pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       await client.query(SCHEMA);
     });
@@ -97,7 +63,7 @@ export async function openPostgresNotesStore(
       }),
     create: (note, limit) =>
       unavailableAsSuch(() =>
-        transaction(async (client) => {
+        inTransaction(pool, async (client) => {
           // One create per owner at a time, so that a count taken here still holds at the insert.
           await client.query({
             name: 'notes_lock_owner',

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '@spa-auth/contract/wire';
 import { problemType } from '@spa-auth/contract/wire';
+import { createProblemHandler } from '@spa-auth/server-support';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { NotesStoreUnavailableError } from '../notes/notes.ts';
@@ -71,54 +72,20 @@ export class NotesError extends Error {
   }
 }
 
-/** body-parser's and router's errors for a client's mistake (the http-errors convention: a 4xx `status`). */
-function fromLibrary(error: { type?: unknown; status?: unknown; statusCode?: unknown }, limit: string): NotesError | null {
-  switch (error.type) {
-    case 'entity.parse.failed':
-      return new NotesError(400, 'malformed_json', 'The request body is not valid JSON');
-    case 'entity.too.large':
-      return new NotesError(413, 'payload_too_large', `The request body is larger than ${limit}`);
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new NotesError(415, 'unsupported_media_type', 'The request body must be UTF-8 JSON');
-  }
-  const status = error.status ?? error.statusCode;
-  if (typeof status !== 'number' || status < 400 || status > 499) return null;
-  // router decodes path parameters while matching: a bad escape (/notes/%E0%A4%A) is a URIError with status 400.
-  if (error instanceof URIError) return new NotesError(400, 'invalid_request', 'The request path has a malformed percent-escape');
-  // The rest: a body that could not be read or decompressed.
-  return new NotesError(400, 'malformed_json', 'The request body could not be read');
-}
-
 /** Unknown routes: 404 problem+json, as every other answer of the service. */
 export const notFound: RequestHandler = (req) => {
   throw new NotesError(404, 'not_found', `No route for ${req.method} ${req.path}`);
 };
 
 /**
- * The one renderer of errors. Unexpected ones are logged with their stack and answered with a
- * generic 500; a store that cannot be reached is 503 with Retry-After.
+ * The one renderer of errors, the API's with NotesError. Unexpected ones are logged with their
+ * stack and answered with a generic 500; a store that cannot be reached is 503 with Retry-After.
  */
 export function createErrorHandler(logger: Logger, bodyLimit: string): ErrorRequestHandler {
-  return (error, req, res, _next) => {
-    let problem: NotesError;
-    if (error instanceof NotesError) problem = error;
-    else if (error && typeof error === 'object' && fromLibrary(error, bodyLimit)) problem = fromLibrary(error, bodyLimit) as NotesError;
-    else if (error instanceof NotesStoreUnavailableError) {
-      logger.warn({ err: error, req }, 'notes store unavailable');
-      problem = new NotesError(503, 'service_unavailable', 'The service is temporarily unavailable; try again shortly', {
-        headers: { 'Retry-After': '5' },
-      });
-    } else {
-      logger.error({ err: error, req }, 'unexpected error');
-      problem = new NotesError(500, 'internal_error', 'Something went wrong on our side');
-    }
-    if (res.headersSent) return;
-    res
-      .status(problem.status)
-      .set(problem.headers)
-      .set('Cache-Control', 'no-store')
-      .type('application/problem+json')
-      .send(JSON.stringify(problem.toProblem()));
-  };
+  return createProblemHandler({
+    logger,
+    Problem: NotesError,
+    bodyLimit,
+    isStorageUnavailable: (error) => error instanceof NotesStoreUnavailableError,
+  });
 }

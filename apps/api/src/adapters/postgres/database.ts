@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
+import { inTransaction, openPool } from '@spa-auth/server-support';
+import type pg from 'pg';
 import { createInMemoryPGlite } from './fresh-cluster.ts';
 
 /** What every store query needs: PGlite, a pg pool and a pg transaction client all speak it. */
@@ -42,15 +43,7 @@ const MAX_PREPARED_STATEMENTS = 200;
 
 /** A PostgreSQL server through a pg pool. */
 export function openPostgresDatabase(connectionString: string, options: { max?: number; onError?: (error: Error) => void } = {}): Database {
-  const pool = new pg.Pool({
-    connectionString,
-    max: options.max ?? 10,
-    connectionTimeoutMillis: 5_000,
-    // A query that hangs on a dead server must fail so the caller can answer 503.
-    query_timeout: 10_000,
-  });
-  // Without a listener, an idle client losing its server (restart, failover) crashes the process.
-  pool.on('error', (error) => options.onError?.(error));
+  const pool = openPool(connectionString, options);
   // Parameterised statements are named, so PostgreSQL parses and plans each once per connection
   // rather than on every call (it halved the database's CPU per refresh; docs/performance.md). The
   // texts are the store's constants; the cap only guards against a future caller building SQL text.
@@ -75,40 +68,7 @@ export function openPostgresDatabase(connectionString: string, options: { max?: 
   return {
     kind: 'postgres',
     ...wrap(pool),
-    async transaction(fn) {
-      const client = await pool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN');
-        const result = await fn(wrap(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        try {
-          await client.query('ROLLBACK');
-        } catch {
-          broken = true;
-        }
-        throw error;
-      } finally {
-        // A client whose ROLLBACK failed is in an unknown state: destroy it rather than reuse it.
-        client.release(broken);
-      }
-    },
+    transaction: (fn) => inTransaction(pool, (client) => fn(wrap(client))),
     close: () => pool.end(),
   };
-}
-
-/** True for errors that mean "the database cannot be reached", which the API answers with 503. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
-    // 08: connection exception; 57P01-57P03: admin shutdown, crash shutdown, cannot connect now.
-    if (code.startsWith('08') || ['57P01', '57P02', '57P03'].includes(code)) return true;
-  }
-  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error/i.test(
-    error.message,
-  );
 }

@@ -1,7 +1,8 @@
 import path from 'node:path';
+import { isDatabaseUnavailable } from '@spa-auth/server-support';
 import { createPostgresActivityStore } from './activity.ts';
 import { createPostgresApiTokenStore } from './api-tokens.ts';
-import { type Database, isDatabaseUnavailable, openEmbeddedDatabase, openPostgresDatabase } from './database.ts';
+import { type Database, openEmbeddedDatabase, openPostgresDatabase } from './database.ts';
 import { createPostgresEmailLinkStore } from './email-links.ts';
 import { migrate } from './migrate.ts';
 import { createPostgresPasskeyStore } from './passkeys.ts';
