@@ -16,6 +16,7 @@ import {
   type LoginRequest,
   MAX_API_TOKENS_PER_USER,
   type MeResponse,
+  type PasskeyInfo,
   type PasswordResetConfirmRequest,
   type PasswordResetRequest,
   problemType,
@@ -36,6 +37,7 @@ import { DEMO_USERS } from '@spa-auth/contract/demo';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { onTestFinished } from 'vitest';
+import { base64UrlText, toBase64Url } from './authenticator-double.ts';
 
 /** The API's origin in tests: another origin than the page's, as in the default deployment. */
 export const API_URL = 'http://api.test';
@@ -69,6 +71,20 @@ export type SeenRequest = { method: string; path: string; headers: Headers };
 /** What the double keeps of an API token: what its owner may see, and whose it is. Never its secret. */
 type StoredApiToken = ApiTokenInfo & { ownerId: string; revoked: boolean };
 const DAY_MS = 86_400_000;
+/** A passkey as the double keeps it: its listing, its credential id and whose it is. */
+type StoredPasskey = PasskeyInfo & { credentialId: string; ownerId: string };
+/** The options of a passkey ceremony (requirement 18.1): what for, whose, the challenge, used or not. */
+type PasskeyCeremony = {
+  kind: 'registration' | 'sign_in' | 'second_step' | 'reauthentication';
+  accountId: string | null;
+  challenge: string;
+  used: boolean;
+  expired: boolean;
+};
+/** What @simplewebauthn/browser sends as a credential's JSON: the parts the double reads. */
+type CredentialJson = { id: string; response: { clientDataJSON: string; userHandle?: string; transports?: string[] } };
+/** An account's WebAuthn user handle: its id's bytes, base64url, as the API's are its id's 16 bytes. */
+export const userHandleOf = (user: { id: string }) => toBase64Url(new TextEncoder().encode(user.id));
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** A token in the real format's shape (prefix and 49 base62 characters); the web app never checks the checksum part. */
@@ -167,6 +183,10 @@ export function installApiDouble() {
   const mfaTokens = new Set<string>();
   /** REQUIRE_MFA_FOR_ADMIN: every admin route wants a sign-in with the second factor (requirement 17.16). */
   let mfaForAdmins = false;
+  /** Every account's passkeys, oldest first. */
+  const passkeys: StoredPasskey[] = [];
+  /** Passkey ceremonies by id. */
+  const ceremonies = new Map<string, PasskeyCeremony>();
 
   // The session's user (login, refresh) is the public view; /api/me and the admin list add the account's own state.
   const publicUser = ({ id, email, name, role }: Account): User => ({ id, email, name, role });
@@ -188,7 +208,71 @@ export function installApiDouble() {
     return totp?.enrolledAt ? totp : null;
   };
   /** The proofs the account can give at a second step (the `factors` of second_factor_required). */
-  const factorsOf = (totp: Totp): SecondFactor[] => (totp.recoveryCodes.size > 0 ? ['totp', 'recovery_code'] : ['totp']);
+  const factorsOf = (totp: Totp, account: Account): SecondFactor[] => [
+    'totp',
+    ...(totp.recoveryCodes.size > 0 ? (['recovery_code'] as const) : []),
+    ...(passkeysOf(account.id).length > 0 ? (['passkey'] as const) : []),
+  ];
+  const passkeysOf = (accountId: string) => passkeys.filter((p) => p.ownerId === accountId);
+  const passkeyInfo = ({ credentialId: _id, ownerId: _owner, ...info }: StoredPasskey): PasskeyInfo => info;
+  const descriptorsOf = (accountId: string) =>
+    passkeysOf(accountId).map((p) => ({ id: p.credentialId, type: 'public-key', transports: p.transports }));
+  /** New options of a ceremony (requirement 18.1): its id, and the challenge its credential must answer. */
+  function newCeremony(kind: PasskeyCeremony['kind'], accountId: string | null) {
+    const n = ceremonies.size + 1;
+    const ceremonyId = `ceremony-${n}`.padEnd(43, 'x');
+    const challenge = toBase64Url(new TextEncoder().encode(`challenge-${n}`));
+    ceremonies.set(ceremonyId, { kind, accountId, challenge, used: false, expired: false });
+    return { ceremonyId, challenge };
+  }
+  /** Options for an assertion: any passkey of the site (a sign-in), or the account's. */
+  function requestOptions(kind: PasskeyCeremony['kind'], account: Account | null) {
+    const { ceremonyId, challenge } = newCeremony(kind, account?.id ?? null);
+    const allowCredentials = account ? descriptorsOf(account.id) : [];
+    const options = { rpId: 'localhost', challenge, allowCredentials, timeout: 300_000, userVerification: 'required' };
+    return json({ ceremonyId, options }, 200, { 'Cache-Control': 'no-store' });
+  }
+  /**
+   * The ceremony a credential answers (requirement 18.2: of this kind and account, used up by the
+   * first try) and its client data (18.3: the type, the challenge, the page's origin); the refusal's
+   * code, or null.
+   */
+  function checkCeremony(
+    body: { ceremonyId?: unknown; response?: CredentialJson } | undefined,
+    kind: PasskeyCeremony['kind'],
+    accountId: string | null,
+  ): 'passkey_challenge_invalid' | 'passkey_invalid' | null {
+    const ceremony = ceremonies.get(String(body?.ceremonyId));
+    if (!ceremony || ceremony.used || ceremony.expired || ceremony.kind !== kind || ceremony.accountId !== accountId)
+      return 'passkey_challenge_invalid';
+    ceremony.used = true;
+    const clientData = JSON.parse(base64UrlText(body?.response?.response.clientDataJSON ?? '') || '{}') as Record<string, unknown>;
+    const type = kind === 'registration' ? 'webauthn.create' : 'webauthn.get';
+    const right =
+      clientData.type === type && clientData.challenge === ceremony.challenge && clientData.origin === globalThis.location.origin;
+    return right ? null : 'passkey_invalid';
+  }
+  /**
+   * An assertion checked as the API checks it (requirement 18.10): the ceremony, then the passkey by
+   * its credential id, its user handle, and for a second step or a re-authentication its account.
+   */
+  function checkPasskey(
+    body: { ceremonyId?: unknown; response?: CredentialJson } | undefined,
+    kind: PasskeyCeremony['kind'],
+    accountId: string | null,
+  ): StoredPasskey | 'passkey_challenge_invalid' | 'passkey_invalid' | 'passkey_unknown' {
+    const refused = checkCeremony(body, kind, accountId);
+    if (refused) return refused;
+    const response = body?.response;
+    const passkey = passkeys.find((p) => p.credentialId === response?.id);
+    if (!passkey) return 'passkey_unknown';
+    const owner = find(passkey.ownerId);
+    if (!owner || (response?.response.userHandle && response.response.userHandle !== userHandleOf(owner))) return 'passkey_invalid';
+    if (accountId !== null && passkey.ownerId !== accountId) return 'passkey_invalid';
+    passkey.lastUsedAt = new Date().toISOString();
+    return passkey;
+  }
+
   /** Checks a proof once, as the API does: a right code moves the app's step on, a recovery code is used up. */
   function acceptProof(totp: Totp, proof: { code?: string | undefined; recoveryCode?: string | undefined }): boolean {
     if (proof.code !== undefined && proof.code === totpCodeAt(totp.step)) {
@@ -210,7 +294,7 @@ export function installApiDouble() {
     signInChallenges.set(challenge, { accountId: account.id, used: false, attempts: 0, expired: false });
     return problem(401, 'second_factor_required', {
       detail: 'This account has a second factor: finish signing in with a code',
-      extra: { challenge, factors: factorsOf(totp) },
+      extra: { challenge, factors: factorsOf(totp, account) },
     });
   }
   /** RFC 9470's challenge for a sign-in with the second factor (requirement 17.15). */
@@ -368,9 +452,105 @@ export function installApiDouble() {
         });
       }
       challenge.attempts += 1;
-      if (!acceptProof(totp, body)) return problem(401, 'second_factor_invalid', { detail: 'The code is wrong or was used already' });
+      if (body.passkey !== undefined) {
+        const passkey = checkPasskey(body.passkey as never, 'second_step', account.id);
+        if (typeof passkey === 'string') return problem(401, passkey, { detail: `The passkey was refused: ${passkey}` });
+      } else if (!acceptProof(totp, body))
+        return problem(401, 'second_factor_invalid', { detail: 'The code is wrong or was used already' });
       challenge.used = true;
       return startSession(account, 200, true);
+    }),
+    http.post(api('/auth/passkey/options'), ({ request }) => (isCsrfSafe(request) ? requestOptions('sign_in', null) : csrfRejected())),
+    http.post(api('/auth/passkey'), async ({ request }) => {
+      if (!isCsrfSafe(request)) return csrfRejected();
+      const passkey = checkPasskey((await request.json()) as never, 'sign_in', null);
+      if (typeof passkey === 'string') return problem(401, passkey, { detail: `The passkey was refused: ${passkey}` });
+      const account = find(passkey.ownerId) as Account;
+      if (disabled.has(account.id)) return problem(403, 'account_disabled', { detail: 'This account is disabled; ask an administrator' });
+      return startSession(account, 200, true);
+    }),
+    http.post(api('/auth/login/second-factor/passkey-options'), async ({ request }) => {
+      if (!isCsrfSafe(request)) return csrfRejected();
+      const body = (await request.json()) as { challenge?: string };
+      const challenge = signInChallenges.get(String(body.challenge));
+      const account = find(challenge?.accountId ?? null);
+      if (!challenge || !account || challenge.used || challenge.expired || challenge.attempts >= 5) {
+        return problem(401, 'second_factor_challenge_invalid', {
+          detail: 'This sign-in expired or was used already; sign in with the password again',
+        });
+      }
+      if (passkeysOf(account.id).length === 0) return problem(403, 'second_factor_not_enrolled', { detail: 'This account has no passkey' });
+      return requestOptions('second_step', account);
+    }),
+    http.get(api('/api/me/passkeys'), ({ request }) => {
+      const who = caller(request);
+      return who instanceof Response ? who : json({ passkeys: passkeysOf(who.id).map(passkeyInfo) });
+    }),
+    http.post(api('/api/me/passkeys/registration-options'), ({ request }) => {
+      const who = recentCaller(request);
+      if (who instanceof Response) return who;
+      const { ceremonyId, challenge } = newCeremony('registration', who.id);
+      const options = {
+        challenge,
+        rp: { name: 'spa-auth', id: 'localhost' },
+        user: { id: userHandleOf(who), name: who.email, displayName: who.name },
+        pubKeyCredParams: [-8, -7, -257].map((alg) => ({ alg, type: 'public-key' })),
+        timeout: 300_000,
+        attestation: 'none',
+        excludeCredentials: descriptorsOf(who.id),
+        authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
+        extensions: { credProps: true },
+        hints: [],
+      };
+      return json({ ceremonyId, options }, 200, { 'Cache-Control': 'no-store' });
+    }),
+    // The recent sign-in was asked for the options; the ceremony carries it (requirement 18.5).
+    http.post(api('/api/me/passkeys'), async ({ request }) => {
+      const who = caller(request);
+      if (who instanceof Response) return who;
+      const body = (await request.json()) as { ceremonyId?: string; response?: CredentialJson; name?: string };
+      const refused = checkCeremony(body, 'registration', who.id);
+      if (refused) return problem(400, refused, { detail: `The passkey was refused: ${refused}` });
+      const credentialId = body.response?.id ?? '';
+      if (passkeys.some((p) => p.credentialId === credentialId))
+        return problem(409, 'passkey_already_registered', { detail: 'This passkey is registered already' });
+      const passkey: StoredPasskey = {
+        id: `pk-${passkeys.length + 1}`,
+        name: body.name?.trim() || 'Passkey',
+        createdAt: new Date().toISOString(),
+        lastUsedAt: null,
+        deviceType: 'multiDevice',
+        backedUp: true,
+        transports: body.response?.response.transports ?? [],
+        credentialId,
+        ownerId: who.id,
+      };
+      passkeys.push(passkey);
+      return json({ passkey: passkeyInfo(passkey) }, 201);
+    }),
+    http.patch(api('/api/me/passkeys/:id'), async ({ request, params }) => {
+      const who = caller(request);
+      if (who instanceof Response) return who;
+      const { name } = (await request.json()) as { name?: string };
+      if (!name?.trim()) return problem(400, 'validation_failed', { errors: [{ path: 'name', message: 'must not be empty' }] });
+      const passkey = passkeysOf(who.id).find((p) => p.id === params.id);
+      if (!passkey) return problem(404, 'not_found', { detail: 'No such passkey' });
+      passkey.name = name.trim();
+      return json({ passkey: passkeyInfo(passkey) });
+    }),
+    http.delete(api('/api/me/passkeys/:id'), ({ request, params }) => {
+      const who = recentCaller(request);
+      if (who instanceof Response) return who;
+      const passkey = passkeysOf(who.id).find((p) => p.id === params.id);
+      if (!passkey) return problem(404, 'not_found', { detail: 'No such passkey' });
+      passkeys.splice(passkeys.indexOf(passkey), 1);
+      return noContent();
+    }),
+    http.post(api('/api/me/passkeys/reauthentication-options'), ({ request }) => {
+      const who = caller(request);
+      if (who instanceof Response) return who;
+      if (passkeysOf(who.id).length === 0) return problem(403, 'second_factor_not_enrolled', { detail: 'This account has no passkey' });
+      return requestOptions('reauthentication', who);
     }),
     http.get(api('/api/me/second-factor'), ({ request }) => {
       const who = caller(request);
@@ -487,12 +667,21 @@ export function installApiDouble() {
       const who = caller(request);
       if (who instanceof Response) return who;
       const body = (await request.json()) as Partial<ReauthenticateRequest>;
+      // A passkey proves it alone, the second factor included (requirement 18.17).
+      if (body.passkey !== undefined) {
+        const passkey = checkPasskey(body.passkey as never, 'reauthentication', who.id);
+        if (typeof passkey === 'string') return problem(400, passkey, { detail: `The passkey was refused: ${passkey}` });
+        const session = issueToken(who, true);
+        recentTokens.add(session.accessToken);
+        cookieMfa = true;
+        return json(session, 200, { 'Cache-Control': 'no-store' });
+      }
       // An account with a second factor must give a proof: asked before the password is checked (requirement 17.14).
       const totp = enrolledTotp(who);
       if (totp && body.code === undefined && body.recoveryCode === undefined) {
         return problem(400, 'second_factor_required', {
           detail: 'Give a code of your second factor too',
-          extra: { factors: factorsOf(totp) },
+          extra: { factors: factorsOf(totp, who) },
         });
       }
       if (body.password !== who.password) return problem(400, 'invalid_credentials', { detail: 'The password is wrong' });
@@ -786,6 +975,32 @@ export function installApiDouble() {
     /** Every sign-in challenge waiting now is past its five minutes. */
     expireSignInChallenges() {
       for (const challenge of signInChallenges.values()) challenge.expired = true;
+    },
+    /**
+     * The account has a passkey, registered earlier; `credentialId` is what its authenticator holds
+     * (give the same to the authenticator double). Answers what the account's list shows.
+     */
+    registerPasskey(user: { id: string }, credentialId: string, info: Partial<Omit<PasskeyInfo, 'id'>> = {}): PasskeyInfo {
+      const passkey: StoredPasskey = {
+        id: `pk-${passkeys.length + 1}`,
+        name: 'MacBook',
+        createdAt: '2025-01-03T10:00:00.000Z',
+        lastUsedAt: null,
+        deviceType: 'singleDevice',
+        backedUp: false,
+        transports: ['internal'],
+        ...info,
+        credentialId,
+        ownerId: user.id,
+      };
+      passkeys.push(passkey);
+      return passkeyInfo(passkey);
+    },
+    /** The account's passkeys now, as its list shows them. */
+    passkeysOf: (user: { id: string }) => passkeysOf(user.id).map(passkeyInfo),
+    /** Every passkey ceremony whose options are out now is past its five minutes. */
+    expirePasskeyCeremonies() {
+      for (const ceremony of ceremonies.values()) ceremony.expired = true;
     },
     /** REQUIRE_MFA_FOR_ADMIN is on: every admin route wants a sign-in with the second factor. */
     requireMfaForAdmins() {

@@ -11,16 +11,20 @@ export function NameField(props: PresetProps) {
   return <Field label="Name" autoComplete="name" {...props} />;
 }
 
+const EMAIL_AUTOCOMPLETE = { account: 'username', 'sign-in': 'username webauthn', new: 'email' };
+
 /**
  * The email is the account's user name, so password managers save and fill it with the password.
- * `new` is an address the account does not have yet: no saved user name is offered for it.
+ * `sign-in` also lets the browser offer the site's passkeys among its suggestions (`webauthn`, for a
+ * conditional mediation request). `new` is an address the account does not have yet: no saved user
+ * name is offered for it.
  */
 export function EmailField({
   purpose = 'account',
   label = 'Email',
   ...props
-}: PresetProps & { purpose?: 'account' | 'new'; label?: string }) {
-  return <Field label={label} type="email" autoComplete={purpose === 'new' ? 'email' : 'username'} {...props} />;
+}: PresetProps & { purpose?: 'account' | 'sign-in' | 'new'; label?: string }) {
+  return <Field label={label} type="email" autoComplete={EMAIL_AUTOCOMPLETE[purpose]} {...props} />;
 }
 
 /** `current` lets a password manager fill in the saved password; `new` lets it offer one, and states the rule. */

@@ -1,6 +1,7 @@
 import type { SecondFactor } from '@spa-auth/contract/wire';
 import type { SecondFactorProof } from '@spa-auth/http-client';
 import { type ComponentProps, forwardRef } from 'react';
+import { passkeysSupported } from '../../lib/passkeys.ts';
 import { Field } from './field.tsx';
 
 type ProofKind = {
@@ -14,9 +15,8 @@ type ProofKind = {
 };
 
 /**
- * How each proof of a second factor is asked for, by the kind the API lists in `factors`. A kind
- * without an entry here (a passkey, until the web app can ask for one) is not offered; adding one
- * is an entry here and, for a proof that is not typed, a control of its own where this is used.
+ * How each typed proof of a second factor is asked for, by the kind the API lists in `factors`. A
+ * passkey is not typed: it has a control of its own where this is used (`offersPasskey`).
  */
 const PROOF_KINDS: Partial<Record<SecondFactor, ProofKind>> = {
   totp: {
@@ -43,6 +43,12 @@ export function offeredProofs(factors: readonly string[]): TypedProof[] {
 }
 
 export const proofKind = (kind: TypedProof) => PROOF_KINDS[kind] as ProofKind;
+
+/** The button that switches to a passkey from a typed proof. */
+export const USE_PASSKEY = 'Use a passkey instead';
+
+/** Whether `factors` lists a passkey and this browser can use one (WebAuthn). */
+export const offersPasskey = (factors: readonly string[]) => factors.includes('passkey') && passkeysSupported();
 
 /** What the API takes for a typed value: an app's code without the spaces some apps show in it. */
 export function proofOf(kind: TypedProof, value: string): SecondFactorProof {

@@ -1,9 +1,14 @@
 import { ACR_MFA } from '@spa-auth/contract/wire';
 import { ApiError } from '@spa-auth/http-client';
+import { useQuery } from '@tanstack/react-query';
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { PasswordField } from '../../../components/ui/account-fields.tsx';
+import { Alert } from '../../../components/ui/alert.tsx';
 import { FormStatus } from '../../../components/ui/form-status.tsx';
 import { offeredProofs, ProofField, proofKind, proofOf, type TypedProof } from '../../../components/ui/second-factor-proof.tsx';
+import { passkeysQuery } from '../../../lib/passkey-list.ts';
+import { loadPasskeys, passkeysSupported } from '../../../lib/passkeys.ts';
+import { toFormProblem } from '../../../lib/problem.ts';
 import type { ReauthenticationRequest } from '../../../lib/reauthentication.ts';
 import { useClient } from '../../../lib/services.tsx';
 import { useForm } from '../../../lib/use-form.ts';
@@ -44,7 +49,8 @@ function returnFocus(target: HTMLElement | null): void {
  * The dialog: the password, and a code of the second factor when one is wanted. A code is asked at
  * once when the API's challenge wants the second factor (`acr_values`), and otherwise when the API
  * answers the password with `second_factor_required` (the account has one: requirement 17.14); the
- * password stays typed, and the kinds the answer lists (`factors`) are offered.
+ * password stays typed, and the kinds the answer lists (`factors`) are offered. An account with a
+ * passkey may use it instead of all of that (requirement 18.17): it proves the second factor too.
  */
 export function PasswordPrompt(props: {
   request: ReauthenticationRequest;
@@ -63,6 +69,35 @@ export function PasswordPrompt(props: {
   const id = useId();
   const dialog = useRef<HTMLDivElement>(null);
   const proofBox = useRef<HTMLDivElement>(null);
+  // The account's passkeys, where the browser can use one: any of them confirms it is you.
+  const passkeys = useQuery({ ...passkeysQuery(client), enabled: passkeysSupported() });
+  const offersPasskey = passkeysSupported() && (passkeys.data?.length ?? 0) > 0;
+  const [passkeyBusy, setPasskeyBusy] = useState(false);
+  const [passkeyProblem, setPasskeyProblem] = useState<string | null>(null);
+  const passkeyAlert = useRef<HTMLDivElement>(null);
+  const proveWithPasskey = async () => {
+    setPasskeyBusy(true);
+    setPasskeyProblem(null);
+    const ceremonies = await loadPasskeys().catch(() => null);
+    try {
+      if (!ceremonies) throw new ApiError('network_error', 'The passkey code could not be loaded');
+      await client.reauthenticate(await ceremonies.passkeyProof(client, '/api/me/passkeys/reauthentication-options'));
+    } catch (error) {
+      const message =
+        error instanceof ApiError && error.code === 'second_factor_not_enrolled'
+          ? 'This account has no passkey any more: enter your password instead.'
+          : ceremonies
+            ? ceremonies.passkeyProblem(error, (other) => toFormProblem(other, MESSAGES).form ?? '')
+            : toFormProblem(error, MESSAGES).form;
+      setPasskeyBusy(false);
+      if (message) {
+        setPasskeyProblem(message);
+        requestAnimationFrame(() => passkeyAlert.current?.focus());
+      }
+      return;
+    }
+    onSettle(true);
+  };
   // Fixed when the dialog opens: the focus moving into it must not change where it goes back to.
   const [focusOnClose] = useState(returnFocusTo);
 
@@ -128,9 +163,24 @@ export function PasswordPrompt(props: {
         <h2 id={`${id}-title`}>Confirm it is you</h2>
         <p id={`${id}-description`}>
           {factors
-            ? `This action needs a recent sign-in with your second factor${recently}. Enter your password and a code to continue; what you asked for then goes ahead.`
-            : `This action needs a recent sign-in${recently}. Enter your password to continue; what you asked for then goes ahead.`}
+            ? `This action needs a recent sign-in with your second factor${recently}. ${offersPasskey ? 'Use a passkey, or enter' : 'Enter'} your password and a code to continue; what you asked for then goes ahead.`
+            : `This action needs a recent sign-in${recently}. ${offersPasskey ? 'Use a passkey, or enter' : 'Enter'} your password to continue; what you asked for then goes ahead.`}
         </p>
+        {offersPasskey ? (
+          <div className="passkey-reauthentication">
+            <div aria-live="polite">
+              {passkeyProblem ? (
+                <Alert ref={passkeyAlert} tone="error">
+                  {passkeyProblem}
+                </Alert>
+              ) : null}
+            </div>
+            <button type="button" className="button" disabled={passkeyBusy} onClick={() => void proveWithPasskey()}>
+              {passkeyBusy ? 'Waiting for your passkey…' : 'Use a passkey'}
+            </button>
+            <p className="or">or with your password</p>
+          </div>
+        ) : null}
         <form onSubmit={submit} noValidate>
           <FormStatus {...form.status} />
           {/* For password managers: whose password this is. */}

@@ -1,10 +1,24 @@
 import { ApiError } from '@spa-auth/http-client';
 import { useEffect, useId, useRef, useState } from 'react';
+import { Alert } from '../../../components/ui/alert.tsx';
 import { FormStatus } from '../../../components/ui/form-status.tsx';
-import { offeredProofs, ProofField, proofKind, proofOf, type TypedProof } from '../../../components/ui/second-factor-proof.tsx';
+import {
+  offeredProofs,
+  offersPasskey,
+  ProofField,
+  proofKind,
+  proofOf,
+  type TypedProof,
+  USE_PASSKEY,
+} from '../../../components/ui/second-factor-proof.tsx';
+import { loadPasskeys } from '../../../lib/passkeys.ts';
+import { toFormProblem } from '../../../lib/problem.ts';
 import type { SignInChallenge } from '../../../lib/second-factor.ts';
 import { useClient } from '../../../lib/services.tsx';
 import { useForm } from '../../../lib/use-form.ts';
+
+/** What the second step can take: a typed code, or a passkey. */
+type Proof = TypedProof | 'passkey';
 
 /** Said on the password step when this one cannot go on: the challenge expired, was used, or its tries are spent. */
 export const CHALLENGE_ENDED = 'This sign-in has expired or was used up. Enter your password again to get a new one.';
@@ -26,14 +40,23 @@ export function SecondStepForm(props: {
   /** The button that gives up this step; the sign-in page's goes back to the password. */
   restartLabel?: string;
 }) {
-  const offered = offeredProofs(props.challenge.factors);
-  const [kind, setKind] = useState<TypedProof | undefined>(offered[0]);
+  const { factors } = props.challenge;
+  // In the API's order, the kinds this browser can give: a passkey where WebAuthn is.
+  const offered = factors.filter((kind): kind is Proof => (kind === 'passkey' ? offersPasskey(factors) : offeredProofs([kind]).length > 0));
+  const [kind, setKind] = useState<Proof | undefined>(offered[0]);
   const id = useId();
   return (
     <section aria-labelledby={`${id}-heading`} className="second-step">
       <h2 id={`${id}-heading`}>Two-factor authentication</h2>
       <p>The password is right. To finish signing in, prove it is you with your second factor.</p>
-      {kind ? (
+      {kind === 'passkey' ? (
+        <PasskeyProofForm
+          challenge={props.challenge.challenge}
+          others={offered.filter((other): other is TypedProof => other !== 'passkey')}
+          onSwitch={setKind}
+          onRestart={props.onRestart}
+        />
+      ) : kind ? (
         // A new form per kind: no value or error is carried from a code to a recovery code.
         <ProofForm
           key={kind}
@@ -53,11 +76,92 @@ export function SecondStepForm(props: {
   );
 }
 
+/** A button per other kind, which switches to it. */
+function SwitchButtons(props: { others: Proof[]; onSwitch: (kind: Proof) => void }) {
+  return props.others.map((other) => (
+    <button key={other} type="button" className="button" onClick={() => props.onSwitch(other)}>
+      {other === 'passkey' ? USE_PASSKEY : proofKind(other).switchTo}
+    </button>
+  ));
+}
+
+const NO_PASSKEY_ANY_MORE = 'This account has no passkey any more. Use another way to finish signing in.';
+
+/**
+ * The second step with a passkey (requirement 18.15, 18.16): options for this sign-in's challenge
+ * (the account's passkeys), the browser's dialog, then the same second step a code completes. A
+ * cancelled dialog says nothing; the button asks again.
+ */
+function PasskeyProofForm(props: {
+  challenge: string;
+  others: TypedProof[];
+  onSwitch: (kind: Proof) => void;
+  onRestart: (notice: string) => void;
+}) {
+  const { challenge, onRestart } = props;
+  const client = useClient();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const alert = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    button.current?.focus();
+  }, []);
+
+  const proveWithPasskey = async () => {
+    setBusy(true);
+    setProblem(null);
+    const passkeys = await loadPasskeys().catch(() => null);
+    try {
+      if (!passkeys) throw new ApiError('network_error', 'The passkey code could not be loaded');
+      const proof = await passkeys.passkeyProof(client, '/auth/login/second-factor/passkey-options', { challenge });
+      await client.completeSignIn(challenge, proof);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'second_factor_challenge_invalid') {
+        onRestart(CHALLENGE_ENDED);
+        return;
+      }
+      const message =
+        error instanceof ApiError && error.code === 'second_factor_not_enrolled'
+          ? NO_PASSKEY_ANY_MORE
+          : passkeys
+            ? passkeys.passkeyProblem(error, (other) => toFormProblem(other).form ?? '')
+            : toFormProblem(error).form;
+      if (message) {
+        setProblem(message);
+        requestAnimationFrame(() => alert.current?.focus());
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="stack">
+      <div aria-live="polite">
+        {problem ? (
+          <Alert ref={alert} tone="error">
+            {problem}
+          </Alert>
+        ) : null}
+      </div>
+      <p>Your browser asks you to choose one of this account's passkeys and to unlock it (a fingerprint, your face or a PIN).</p>
+      <div className="actions">
+        <button ref={button} type="button" className="button primary" disabled={busy} onClick={() => void proveWithPasskey()}>
+          {busy ? 'Waiting for your passkey…' : 'Use a passkey'}
+        </button>
+        <SwitchButtons others={props.others} onSwitch={props.onSwitch} />
+      </div>
+    </div>
+  );
+}
+
 function ProofForm(props: {
   kind: TypedProof;
   challenge: string;
-  others: TypedProof[];
-  onSwitch: (kind: TypedProof) => void;
+  others: Proof[];
+  onSwitch: (kind: Proof) => void;
   onRestart: (notice: string) => void;
 }) {
   const { kind, challenge, onRestart } = props;
@@ -94,11 +198,7 @@ function ProofForm(props: {
         <button type="submit" className="button primary" disabled={form.busy}>
           {form.busy ? 'Verifying…' : 'Verify'}
         </button>
-        {props.others.map((other) => (
-          <button key={other} type="button" className="button" onClick={() => props.onSwitch(other)}>
-            {proofKind(other).switchTo}
-          </button>
-        ))}
+        <SwitchButtons others={props.others} onSwitch={props.onSwitch} />
       </div>
     </form>
   );

@@ -1,0 +1,101 @@
+import { ApiError, type PasskeyProof } from '@spa-auth/http-client';
+import { useEffect, useRef, useState } from 'react';
+import { Alert } from '../../../components/ui/alert.tsx';
+import { cancelPasskeyCeremony, forgetUnknownPasskey, passkeyProblem, passkeyProof } from '../../../lib/passkey-ceremonies.ts';
+import { toFormProblem } from '../../../lib/problem.ts';
+import { useClient } from '../../../lib/services.tsx';
+
+const formWords = (error: unknown) => toFormProblem(error).form ?? 'Something went wrong. Try again.';
+
+/**
+ * Signing in with a passkey, no email typed (requirement 18.9, 18.10): a button that opens the
+ * browser's passkey dialog, and, where the browser can, the passkeys offered among the email field's
+ * suggestions (conditional mediation: the field's autocomplete ends in `webauthn`). The autofill
+ * request starts after the page has rendered, waits until the person picks a passkey, and ends when
+ * the page is left or the button is used (a new ceremony ends the one waiting); it then starts again
+ * with new options, so a page left open past the options' five minutes is offered fresh ones after a
+ * `passkey_challenge_invalid`. The session then starts as a password's does, and the sign-in page goes
+ * on to where the user was headed. A cancelled dialog says nothing: it is the person's own choice.
+ *
+ * A chunk of its own with @simplewebauthn/browser (the sign-in page loads it after its first render,
+ * only where the browser has WebAuthn), so the page's first JavaScript does not carry it.
+ */
+export function PasskeySignIn() {
+  const client = useClient();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  // Bumped after each try with the button or the autofill: the autofill is offered again, with new options.
+  const [round, setRound] = useState(0);
+  const alert = useRef<HTMLDivElement>(null);
+
+  /** The person picked a passkey (in the dialog or the field): now the API decides. */
+  const finish = async (proof: PasskeyProof) => {
+    try {
+      await client.signInWithPasskey(proof);
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'passkey_unknown') forgetUnknownPasskey(proof);
+      throw error;
+    }
+  };
+  const fail = (error: unknown) => {
+    const message = passkeyProblem(error, formWords);
+    if (message === null) return;
+    setProblem(message);
+    requestAnimationFrame(() => alert.current?.focus());
+  };
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `round` restarts the autofill with new options.
+  useEffect(() => {
+    let left = false;
+    (async () => {
+      let proof: PasskeyProof | null;
+      try {
+        proof = await passkeyProof(client, '/auth/passkey/options', undefined, { autofill: true });
+      } catch {
+        // Nobody acted yet: the options could not be had, or the request ended (the button, the page
+        // left). Nothing to say; the button still works.
+        return;
+      }
+      if (!proof || left) return;
+      setProblem(null);
+      try {
+        await finish(proof);
+      } catch (error) {
+        fail(error);
+        setRound((n) => n + 1);
+      }
+    })().catch(() => {});
+    return () => {
+      left = true;
+      cancelPasskeyCeremony();
+    };
+  }, [client, round]);
+
+  const signIn = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await finish(await passkeyProof(client, '/auth/passkey/options'));
+    } catch (error) {
+      fail(error);
+    } finally {
+      setBusy(false);
+      setRound((n) => n + 1);
+    }
+  };
+
+  return (
+    <>
+      <div aria-live="polite">
+        {problem ? (
+          <Alert ref={alert} tone="error">
+            {problem}
+          </Alert>
+        ) : null}
+      </div>
+      <button type="button" className="button" disabled={busy} onClick={() => void signIn()}>
+        {busy ? 'Waiting for your passkey…' : 'Sign in with a passkey'}
+      </button>
+    </>
+  );
+}
