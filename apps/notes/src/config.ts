@@ -1,4 +1,4 @@
-import { corsOrigins, duration, durationOrZero, logLevel, parseEnv, port, postgresUrl, refuseProblems } from '@spa-auth/server-support';
+import { corsOrigins, duration, logLevel, parseEnv, port, postgresUrl, refuseProblems } from '@spa-auth/server-support';
 import { z } from 'zod';
 
 export type NotesConfig = {
@@ -37,7 +37,7 @@ const EnvSchema = z.object({
     .default('notes')
     .refine((text) => /^\S+$/.test(text), "must be one audience without spaces: this service's entry in the API's JWT_EXTRA_AUDIENCES"),
   ACCESS_TOKEN_TTL: duration('5m'),
-  CLOCK_TOLERANCE: durationOrZero('5s'),
+  CLOCK_TOLERANCE: duration('5s', { orZero: true }),
   // Secrets: the messages never quote them.
   SERVICE_CLIENT_ID: z.string().optional(),
   SERVICE_CLIENT_SECRET: z.string().optional(),

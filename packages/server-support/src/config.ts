@@ -16,29 +16,23 @@ export function parseDuration(text: string): number | null {
   return Number.isFinite(ms) ? Math.round(ms) : null;
 }
 
-/** A duration variable in milliseconds, more than zero (a lifetime, a window). */
-export const duration = (fallback: string) =>
+/**
+ * A duration variable in milliseconds: more than zero (a lifetime, a window), or with `orZero` zero
+ * too (a clock tolerance).
+ */
+export const duration = (fallback: string, { orZero = false } = {}) =>
   z
     .string()
     .default(fallback)
     .transform((text, ctx) => {
       const ms = parseDuration(text);
-      if (ms === null || ms <= 0) {
-        ctx.addIssue({ code: 'custom', message: 'must be a positive duration such as 30s, 5m, 7d or a number of seconds' });
-        return z.NEVER;
-      }
-      return ms;
-    });
-
-/** A duration variable in milliseconds that may be zero (a clock tolerance). */
-export const durationOrZero = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((text, ctx) => {
-      const ms = parseDuration(text);
-      if (ms === null) {
-        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 5s or a number of seconds' });
+      if (ms === null || (!orZero && ms <= 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: orZero
+            ? 'must be a duration such as 5s or a number of seconds'
+            : 'must be a positive duration such as 30s, 5m, 7d or a number of seconds',
+        });
         return z.NEVER;
       }
       return ms;
