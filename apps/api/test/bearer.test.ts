@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { requireScope } from '../src/auth/scopes.ts';
 import { bearer, createTestApi, expectProblem, PASSWORD, registerUser, type TestApi, XHR } from './support.ts';
-import { answersTo, tokenAttacks } from './token-attacks.ts';
+import { answersTo, tokenAttacksOn } from './token-attacks.ts';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -231,16 +231,7 @@ describe('forged and altered tokens', () => {
 describe('the token attacks every service that accepts these tokens is tested with', () => {
   it('when each attack of the shared table is sent to GET /api/me, then the answer is the one the table says', async () => {
     const user = await registerUser(api.app);
-    const attacks = tokenAttacks({
-      token: user.accessToken,
-      signingKey: api.keys.signing.privateKey,
-      publicKey: api.keys.signing.publicKey,
-      kid: api.keys.signing.kid,
-      nowSeconds: Math.floor(api.clock.now() / 1000),
-      ttlSeconds: api.config.accessTokenTtlMs / 1000,
-      toleranceSeconds: api.config.clockToleranceMs / 1000,
-    });
-    const { answers, expected } = await answersTo(api.app, '/api/me', attacks);
+    const { answers, expected } = await answersTo(api.app, '/api/me', tokenAttacksOn(api, user.accessToken));
     expect(answers).toEqual(expected);
   });
 });

@@ -1,24 +1,29 @@
 import { createHash } from 'node:crypto';
 import { ACR_MFA, MAX_PASSKEYS_PER_USER, PASSKEY_CEREMONY_TTL_SECONDS } from '@spa-auth/contract';
-import { Secret, TOTP } from 'otpauth';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSoftwareAuthenticator, type SoftwareAuthenticator } from './software-authenticator.ts';
 import {
+  activityOf,
   bearer,
   claimsOf,
   createApiToken,
   createMailingTestApi,
   createTestApi,
+  enrolTotp,
   expectProblem,
-  linkTokenIn,
+  login,
   mailSettled,
   PASSWORD,
   realBackends,
+  reauthenticate,
   refresh,
   refreshCookieOf,
   registerAdmin,
   registerUser,
+  resetPasswordThroughMail,
+  sharedEmbeddedDatabase,
+  TEST_MFA_KEY,
   type TestApi,
   useMailCatcher,
   XHR,
@@ -31,7 +36,6 @@ const backends = await realBackends();
 
 const MINUTE = 60_000;
 const CEREMONY_MS = PASSKEY_CEREMONY_TTL_SECONDS * 1000;
-const SHARED_KEY = Buffer.alloc(32, 9).toString('base64');
 
 type User = Awaited<ReturnType<typeof registerUser>>;
 
@@ -74,29 +78,6 @@ async function signedInWith(api: TestApi, authenticator: SoftwareAuthenticator) 
   return res;
 }
 
-const login = (api: TestApi, email: string, password = PASSWORD) => request(api.app).post('/auth/login').set(XHR).send({ email, password });
-const reauthenticate = (api: TestApi, accessToken: string, body: Record<string, unknown>) =>
-  request(api.app).post('/auth/reauthenticate').set(XHR).set(bearer(accessToken)).send(body);
-const codeAt = (secret: string, ms: number) => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: ms });
-
-/** An authenticator app for the user (the second factor that makes a password sign-in two steps). */
-async function enrolTotp(api: TestApi, user: Pick<User, 'accessToken'>): Promise<string> {
-  const started = await request(api.app).post('/api/me/totp').set(bearer(user.accessToken)).expect(201);
-  await request(api.app)
-    .post('/api/me/totp/confirm')
-    .set(bearer(user.accessToken))
-    .send({ code: codeAt(started.body.secret, api.clock.now()) })
-    .expect(200);
-  api.clock.advance(30_000);
-  return started.body.secret as string;
-}
-
-async function activityOf(api: TestApi, accessToken: string): Promise<Array<{ type: string; detail: string | null }>> {
-  await api.deps.background?.settled();
-  const { body } = await request(api.app).get('/api/me/activity').set(bearer(accessToken)).expect(200);
-  return body.events.map((event: { type: string; detail: string | null }) => ({ type: event.type, detail: event.detail }));
-}
-
 /** A fresh access token of the user's session (its sign-in time unchanged), after the clock moved on. */
 const freshToken = async (api: TestApi, user: Pick<User, 'refresh'>) =>
   (await refresh(api.app, user.refresh).expect(200)).body.accessToken as string;
@@ -105,7 +86,7 @@ describe.each(backends)('passkeys on %s', (_name, open) => {
   let api: TestApi;
   beforeAll(async () => {
     // Many failures from one address on purpose: the limit has its own test below.
-    api = await createTestApi({ LOGIN_MAX_FAILURES: '50', MFA_ENCRYPTION_KEY: SHARED_KEY }, { db: await open() });
+    api = await createTestApi({ LOGIN_MAX_FAILURES: '50', MFA_ENCRYPTION_KEY: TEST_MFA_KEY }, { db: await open() });
   });
 
   it('when a passkey is registered from a recent sign-in, then its options ask for a discoverable, verified credential, and it is listed, renamed and removed', async () => {
@@ -466,7 +447,7 @@ describe.each(backends)('passkeys on %s', (_name, open) => {
     const { authenticator, credentialId } = await registerPasskey(api, user);
     // A passkey alone does not make a password sign-in two steps.
     await login(api, user.email).expect(200);
-    await enrolTotp(api, user);
+    await enrolTotp(api, user.accessToken);
 
     const first = expectProblem(await login(api, user.email), 401, 'second_factor_required');
     expect(first.factors).toEqual(['totp', 'recovery_code', 'passkey']);
@@ -512,7 +493,7 @@ describe.each(backends)('passkeys on %s', (_name, open) => {
     // Options need a live challenge of an account that has a passkey.
     expectProblem(await secondStepOptions('never-issued'), 401, 'second_factor_challenge_invalid');
     const appOnly = await registerUser(api.app);
-    await enrolTotp(api, appOnly);
+    await enrolTotp(api, appOnly.accessToken);
     const appOnlyFirst = expectProblem(await login(api, appOnly.email), 401, 'second_factor_required');
     expect(appOnlyFirst.factors).toEqual(['totp', 'recovery_code']);
     expectProblem(await secondStepOptions(appOnlyFirst.challenge), 403, 'second_factor_not_enrolled');
@@ -529,7 +510,7 @@ describe.each(backends)('passkeys on %s', (_name, open) => {
   it('when a signed-in person re-authenticates with a passkey, then it alone proves a sign-in with mfa, which routes that ask for the second factor accept', async () => {
     const user = await registerUser(api.app);
     const { authenticator, credentialId } = await registerPasskey(api, user);
-    await enrolTotp(api, user);
+    await enrolTotp(api, user.accessToken);
     api.clock.advance(11 * MINUTE);
     const stale = await freshToken(api, user);
     expectProblem(await request(api.app).delete('/api/me/totp').set(bearer(stale)), 401, 'insufficient_user_authentication');
@@ -577,7 +558,7 @@ describe.each(backends)('passkeys on %s', (_name, open) => {
   });
 
   it('when options come from one instance, then another sharing the database completes the sign-in, once; and with REQUIRE_MFA_FOR_ADMIN a passkey sign-in opens the admin routes', async () => {
-    const other = await createTestApi({ REQUIRE_MFA_FOR_ADMIN: 'true', MFA_ENCRYPTION_KEY: SHARED_KEY }, { db: api.db });
+    const other = await createTestApi({ REQUIRE_MFA_FOR_ADMIN: 'true', MFA_ENCRYPTION_KEY: TEST_MFA_KEY }, { db: api.db });
     const admin = await registerAdmin(api);
     const { authenticator } = await registerPasskey(api, admin);
 
@@ -617,8 +598,7 @@ describe('mail, and the password reset of an account with passkeys', () => {
   const mail = useMailCatcher();
 
   it('when a passkey is added or removed, then the owner is mailed, and a password reset removes every passkey', async () => {
-    const db = (await backends[0]?.[1]()) as TestApi['db'];
-    const api = await createMailingTestApi(mail.current(), {}, { db });
+    const api = await createMailingTestApi(mail.current(), {}, { db: await sharedEmbeddedDatabase() });
     const user = await registerUser(api.app);
     const laptop = await registerPasskey(api, user, { name: 'Laptop' });
     const added = await mail.current().nextMessage((m) => m.to.includes(user.email) && /passkey was added/.test(m.subject));
@@ -629,13 +609,8 @@ describe('mail, and the password reset of an account with passkeys', () => {
 
     const phone = await registerPasskey(api, user, { name: 'Phone' });
     await registerPasskey(api, user, { name: 'Key' });
-    await request(api.app).post('/auth/password-reset').set(XHR).send({ email: user.email }).expect(202);
-    const link = await mail.current().nextMessage((m) => m.to.includes(user.email) && /Reset your password/.test(m.subject));
-    const reset = await request(api.app)
-      .post('/auth/password-reset/confirm')
-      .set(XHR)
-      .send({ token: linkTokenIn(link, '/reset-password'), newPassword: 'a-brand-new-password-9' })
-      .expect(200);
+    const reset = await resetPasswordThroughMail(api, mail.current(), user.email, 'a-brand-new-password-9');
+    expect(reset.status).toBe(200);
     await mailSettled(api);
     const gone = await mail
       .current()

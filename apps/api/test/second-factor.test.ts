@@ -1,26 +1,33 @@
 import { ACR_MFA, ACR_PASSWORD, RECOVERY_CODE_COUNT } from '@spa-auth/contract';
 import jwt from 'jsonwebtoken';
-import { Secret, TOTP } from 'otpauth';
+import { Secret } from 'otpauth';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAccessTokens } from '../src/auth/access-tokens.ts';
 import {
+  activityOf,
   bearer,
   claimsOf,
   createApiToken,
   createMailingTestApi,
   createTestApi,
+  enrolTotp,
   expectProblem,
-  linkTokenIn,
-  mailSettled,
+  login,
   PASSWORD,
   realBackends,
+  reauthenticate,
   refresh,
   refreshCookieOf,
   registerAdmin,
   registerUser,
+  resetPasswordThroughMail,
   setCookieLine,
+  sharedEmbeddedDatabase,
+  TEST_MFA_KEY,
   type TestApi,
+  TOTP_STEP_MS,
+  totpCodeAt,
   useMailCatcher,
   XHR,
 } from './support.ts';
@@ -31,31 +38,11 @@ import {
 const backends = await realBackends();
 
 const MINUTE = 60_000;
-const STEP = 30_000;
-/** A key every instance of a test shares, as MFA_ENCRYPTION_KEY would be in a deployment. */
-const SHARED_KEY = Buffer.alloc(32, 7).toString('base64');
-
-/** The code an authenticator app shows for `secret` (base32) at `ms`, as the test's own otpauth computes it. */
-const codeAt = (secret: string, ms: number) => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: ms });
-
-type Enrolled = Awaited<ReturnType<typeof registerUser>> & { secret: string; recoveryCodes: string[] };
-
-/** A new account with a confirmed authenticator app; the clock is moved one step on, past the confirming code's. */
-async function enrolledUser(api: TestApi): Promise<Enrolled> {
+/** A new account with a confirmed authenticator app (enrolTotp). */
+async function enrolledUser(api: TestApi) {
   const user = await registerUser(api.app);
-  const started = await request(api.app).post('/api/me/totp').set(bearer(user.accessToken)).expect(201);
-  const secret = started.body.secret as string;
-  const confirmed = await request(api.app)
-    .post('/api/me/totp/confirm')
-    .set(bearer(user.accessToken))
-    .send({ code: codeAt(secret, api.clock.now()) })
-    .expect(200);
-  api.clock.advance(STEP);
-  return { ...user, secret, recoveryCodes: confirmed.body.recoveryCodes };
+  return { ...user, ...(await enrolTotp(api, user.accessToken)) };
 }
-
-const login = (api: Pick<TestApi, 'app'>, email: string, password = PASSWORD) =>
-  request(api.app).post('/auth/login').set(XHR).send({ email, password });
 
 const secondStep = (api: Pick<TestApi, 'app'>, body: Record<string, unknown>) =>
   request(api.app).post('/auth/login/second-factor').set(XHR).send(body);
@@ -67,20 +54,11 @@ async function firstStep(api: Pick<TestApi, 'app'>, email: string): Promise<stri
   return problem.challenge as string;
 }
 
-const reauthenticate = (api: TestApi, accessToken: string, body: Record<string, unknown>) =>
-  request(api.app).post('/auth/reauthenticate').set(XHR).set(bearer(accessToken)).send(body);
-
-async function activityTypes(api: TestApi, accessToken: string): Promise<Array<{ type: string; detail: string | null }>> {
-  await mailSettled(api);
-  const { body } = await request(api.app).get('/api/me/activity').set(bearer(accessToken)).expect(200);
-  return body.events.map((event: { type: string; detail: string | null }) => ({ type: event.type, detail: event.detail }));
-}
-
 describe.each(backends)('a second factor on %s', (_name, open) => {
   let api: TestApi;
   beforeAll(async () => {
     // Many failures on purpose, from one address: the limits have their own test below.
-    api = await createTestApi({ LOGIN_MAX_FAILURES: '50', MFA_ENCRYPTION_KEY: SHARED_KEY }, { db: await open() });
+    api = await createTestApi({ LOGIN_MAX_FAILURES: '50', MFA_ENCRYPTION_KEY: TEST_MFA_KEY }, { db: await open() });
   });
 
   it('when an authenticator app is enrolled, then it is pending until a first code of its newest secret confirms it, and 10 recovery codes are shown once', async () => {
@@ -109,12 +87,12 @@ describe.each(backends)('a second factor on %s', (_name, open) => {
     const secret = second.body.secret as string;
     expect(secret).not.toBe(replaced);
     const confirm = (code: string) => request(api.app).post('/api/me/totp/confirm').set(bearer(user.accessToken)).send({ code });
-    const wrong = codeAt(secret, api.clock.now()) === '000000' ? '111111' : '000000';
+    const wrong = totpCodeAt(secret, api.clock.now()) === '000000' ? '111111' : '000000';
     expectProblem(await confirm(wrong), 400, 'second_factor_invalid');
-    expectProblem(await confirm(codeAt(replaced, api.clock.now())), 400, 'second_factor_invalid');
+    expectProblem(await confirm(totpCodeAt(replaced, api.clock.now())), 400, 'second_factor_invalid');
     expectProblem(await confirm('12345'), 400, 'validation_failed');
 
-    const confirmed = await confirm(codeAt(secret, api.clock.now())).expect(200);
+    const confirmed = await confirm(totpCodeAt(secret, api.clock.now())).expect(200);
     expect(confirmed.headers['cache-control']).toBe('no-store');
     const codes = confirmed.body.recoveryCodes as string[];
     expect(codes).toHaveLength(RECOVERY_CODE_COUNT);
@@ -139,7 +117,7 @@ describe.each(backends)('a second factor on %s', (_name, open) => {
     expect(hashes.rows.map((row) => Buffer.from(row.hash).length)).toEqual(Array(10).fill(32));
 
     expectProblem(await request(api.app).post('/api/me/totp').set(bearer(user.accessToken)), 409, 'second_factor_already_enrolled');
-    expectProblem(await confirm(codeAt(secret, api.clock.now())), 409, 'second_factor_not_enrolled');
+    expectProblem(await confirm(totpCodeAt(secret, api.clock.now())), 409, 'second_factor_not_enrolled');
     // Person only: an API token never sees or changes the factor.
     const token = await createApiToken(api.app, user.accessToken, { scopes: ['profile:read'] });
     expectProblem(await request(api.app).get('/api/me/second-factor').set(bearer(token.secret)), 403, 'api_token_not_allowed');
@@ -170,7 +148,7 @@ describe.each(backends)('a second factor on %s', (_name, open) => {
     ]);
     expect(rows[0]?.n).toBe(1);
 
-    const signedIn = await secondStep(api, { challenge: problem.challenge, code: codeAt(user.secret, api.clock.now()) }).expect(200);
+    const signedIn = await secondStep(api, { challenge: problem.challenge, code: totpCodeAt(user.secret, api.clock.now()) }).expect(200);
     expect(signedIn.headers['cache-control']).toBe('no-store');
     expect(refreshCookieOf(signedIn)).toBeDefined();
     expect(signedIn.body.user).toMatchObject({ id: user.user.id, email: user.email });
@@ -189,7 +167,7 @@ describe.each(backends)('a second factor on %s', (_name, open) => {
 
     // The challenge worked once.
     expectProblem(
-      await secondStep(api, { challenge: problem.challenge, code: codeAt(user.secret, api.clock.now()) }),
+      await secondStep(api, { challenge: problem.challenge, code: totpCodeAt(user.secret, api.clock.now()) }),
       401,
       'second_factor_challenge_invalid',
     );
@@ -197,17 +175,24 @@ describe.each(backends)('a second factor on %s', (_name, open) => {
 
   it('when a code is used again, or a code of an earlier step after a later one, then the second step refuses it', async () => {
     const user = await enrolledUser(api);
-    const code = codeAt(user.secret, api.clock.now());
+    const code = totpCodeAt(user.secret, api.clock.now());
     await secondStep(api, { challenge: await firstStep(api, user.email), code }).expect(200);
     const challenge = await firstStep(api, user.email);
     expectProblem(await secondStep(api, { challenge, code }), 401, 'second_factor_invalid');
     // One step of drift is accepted, but not going back behind a step already used.
-    expectProblem(await secondStep(api, { challenge, code: codeAt(user.secret, api.clock.now() - STEP) }), 401, 'second_factor_invalid');
-    await secondStep(api, { challenge, code: codeAt(user.secret, api.clock.now() + STEP) }).expect(200);
-    // Two steps away is too far, whatever was used before.
-    api.clock.advance(10 * STEP);
     expectProblem(
-      await secondStep(api, { challenge: await firstStep(api, user.email), code: codeAt(user.secret, api.clock.now() + 2 * STEP) }),
+      await secondStep(api, { challenge, code: totpCodeAt(user.secret, api.clock.now() - TOTP_STEP_MS) }),
+      401,
+      'second_factor_invalid',
+    );
+    await secondStep(api, { challenge, code: totpCodeAt(user.secret, api.clock.now() + TOTP_STEP_MS) }).expect(200);
+    // Two steps away is too far, whatever was used before.
+    api.clock.advance(10 * TOTP_STEP_MS);
+    expectProblem(
+      await secondStep(api, {
+        challenge: await firstStep(api, user.email),
+        code: totpCodeAt(user.secret, api.clock.now() + 2 * TOTP_STEP_MS),
+      }),
       401,
       'second_factor_invalid',
     );
@@ -226,7 +211,7 @@ describe.each(backends)('a second factor on %s', (_name, open) => {
 
   it('when the second step has no first, a bad body, an expired challenge or five wrong codes, then it is refused with its code', async () => {
     const user = await enrolledUser(api);
-    const code = () => codeAt(user.secret, api.clock.now());
+    const code = () => totpCodeAt(user.secret, api.clock.now());
     expectProblem(await secondStep(api, { challenge: 'never-issued', code: code() }), 401, 'second_factor_challenge_invalid');
     const challenge = await firstStep(api, user.email);
     expectProblem(await secondStep(api, { challenge }), 400, 'validation_failed');
@@ -250,7 +235,7 @@ describe.each(backends)('a second factor on %s', (_name, open) => {
     const signedIn = await secondStep(api, { challenge: await firstStep(api, user.email), recoveryCode: user.recoveryCodes[0] }).expect(
       200,
     );
-    const events = await activityTypes(api, signedIn.body.accessToken);
+    const events = await activityOf(api, signedIn.body.accessToken);
     expect(events).toContainEqual({ type: 'second_factor_failed', detail: 'a wrong or used authenticator code, to sign in' });
     expect(events).toContainEqual({ type: 'second_factor_used', detail: 'recovery code, to sign in' });
     expect(events).toContainEqual({ type: 'signed_in', detail: 'with a second factor' });
@@ -265,26 +250,30 @@ describe.each(backends)('a second factor on %s', (_name, open) => {
       .set(bearer(user.accessToken))
       .send({ currentPassword: PASSWORD, newPassword: 'another-long-password' })
       .expect(204);
-    expectProblem(await secondStep(api, { challenge, code: codeAt(user.secret, api.clock.now()) }), 401, 'second_factor_challenge_invalid');
+    expectProblem(
+      await secondStep(api, { challenge, code: totpCodeAt(user.secret, api.clock.now()) }),
+      401,
+      'second_factor_challenge_invalid',
+    );
 
     expectProblem(await login(api, user.email), 401, 'invalid_credentials');
     const fresh = expectProblem(await login(api, user.email, 'another-long-password'), 401, 'second_factor_required').challenge;
     await api.db.query('UPDATE users SET disabled_at = now() WHERE id = $1', [user.user.id]);
     expectProblem(
-      await secondStep(api, { challenge: fresh, code: codeAt(user.secret, api.clock.now()) }),
+      await secondStep(api, { challenge: fresh, code: totpCodeAt(user.secret, api.clock.now()) }),
       401,
       'second_factor_challenge_invalid',
     );
   });
 
   it('when a challenge is made on one instance, then another instance sharing the database and key completes it, once', async () => {
-    const other = await createTestApi({ MFA_ENCRYPTION_KEY: SHARED_KEY }, { db: api.db });
+    const other = await createTestApi({ MFA_ENCRYPTION_KEY: TEST_MFA_KEY }, { db: api.db });
     const user = await enrolledUser(api);
     const challenge = await firstStep(api, user.email);
     other.clock.set(api.clock.now());
-    await secondStep(other, { challenge, code: codeAt(user.secret, other.clock.now()) }).expect(200);
+    await secondStep(other, { challenge, code: totpCodeAt(user.secret, other.clock.now()) }).expect(200);
     expectProblem(
-      await secondStep(api, { challenge, code: codeAt(user.secret, api.clock.now() + STEP) }),
+      await secondStep(api, { challenge, code: totpCodeAt(user.secret, api.clock.now() + TOTP_STEP_MS) }),
       401,
       'second_factor_challenge_invalid',
     );
@@ -294,7 +283,7 @@ describe.each(backends)('a second factor on %s', (_name, open) => {
     const user = await enrolledUser(api);
     const missing = expectProblem(await reauthenticate(api, user.accessToken, { password: PASSWORD }), 400, 'second_factor_required');
     expect(missing.factors).toEqual(['totp', 'recovery_code']);
-    const right = codeAt(user.secret, api.clock.now());
+    const right = totpCodeAt(user.secret, api.clock.now());
     const wrong = right === '000000' ? '111111' : '000000';
     expectProblem(await reauthenticate(api, user.accessToken, { password: PASSWORD, code: wrong }), 400, 'second_factor_invalid');
     expectProblem(await reauthenticate(api, user.accessToken, { password: 'not-the-password', code: right }), 400, 'invalid_credentials');
@@ -309,7 +298,7 @@ describe.each(backends)('a second factor on %s', (_name, open) => {
     expect(claimsOf((await refresh(api.app, user.refresh).expect(200)).body.accessToken)).toMatchObject({ acr: ACR_MFA });
     await reauthenticate(api, user.accessToken, { password: PASSWORD, recoveryCode: user.recoveryCodes[1] }).expect(200);
 
-    const events = await activityTypes(api, stepped.body.accessToken);
+    const events = await activityOf(api, stepped.body.accessToken);
     expect(events).toContainEqual({ type: 'second_factor_used', detail: 'authenticator code, to confirm it was you' });
     expect(events).toContainEqual({ type: 'second_factor_failed', detail: 'a wrong or used authenticator code, to confirm it was you' });
   });
@@ -323,9 +312,10 @@ describe.each(backends)('a second factor on %s', (_name, open) => {
     expect(refused.headers['www-authenticate']).toMatch(
       /^Bearer realm="spa-auth", error="insufficient_user_authentication", error_description="[^"]+", acr_values="urn:spa-auth:acr:mfa", max_age=600$/,
     );
-    const stepped = await reauthenticate(api, user.accessToken, { password: PASSWORD, code: codeAt(user.secret, api.clock.now()) }).expect(
-      200,
-    );
+    const stepped = await reauthenticate(api, user.accessToken, {
+      password: PASSWORD,
+      code: totpCodeAt(user.secret, api.clock.now()),
+    }).expect(200);
     const renewed = await regenerate(stepped.body.accessToken).expect(200);
     expect(renewed.body.recoveryCodes).toHaveLength(10);
     expectProblem(
@@ -345,7 +335,7 @@ describe.each(backends)('a second factor on %s', (_name, open) => {
     await login(api, user.email).expect(200);
     expectProblem(await request(api.app).delete('/api/me/totp').set(bearer(fresh.body.accessToken)), 403, 'second_factor_not_enrolled');
     expectProblem(await regenerate(fresh.body.accessToken), 403, 'second_factor_not_enrolled');
-    const events = await activityTypes(api, fresh.body.accessToken);
+    const events = await activityOf(api, fresh.body.accessToken);
     expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['recovery_codes_regenerated', 'second_factor_removed']));
   });
 });
@@ -357,7 +347,7 @@ describe.each(backends)('the limits of the second step on %s', (_name, open) => 
     // Three right passwords: the first step is no failed login (LOGIN_MAX_FAILURES is 2).
     for (let i = 0; i < 3; i++) await firstStep(api, user.email);
     const challenge = await firstStep(api, user.email);
-    const right = codeAt(user.secret, api.clock.now());
+    const right = totpCodeAt(user.secret, api.clock.now());
     const wrong = right === '000000' ? '111111' : '000000';
     for (let i = 0; i < 2; i++) await secondStep(api, { challenge, code: wrong }).expect(401);
     expectProblem(await secondStep(api, { challenge, code: right }), 429, 'rate_limited');
@@ -367,7 +357,7 @@ describe.each(backends)('the limits of the second step on %s', (_name, open) => 
     expectProblem(await secondStep(api, { challenge: 'unknown-x', code: wrong }), 429, 'rate_limited');
 
     api.clock.advance(15 * MINUTE + 1000);
-    await secondStep(api, { challenge: await firstStep(api, user.email), code: codeAt(user.secret, api.clock.now()) }).expect(200);
+    await secondStep(api, { challenge: await firstStep(api, user.email), code: totpCodeAt(user.secret, api.clock.now()) }).expect(200);
   });
 });
 
@@ -381,13 +371,7 @@ describe.each(backends)('REQUIRE_MFA_FOR_ADMIN on %s', (_name, open) => {
     const member = await registerUser(api.app);
     expectProblem(await users(member.accessToken), 403, 'insufficient_scope');
 
-    const { secret } = (await request(api.app).post('/api/me/totp').set(bearer(admin.accessToken)).expect(201)).body;
-    await request(api.app)
-      .post('/api/me/totp/confirm')
-      .set(bearer(admin.accessToken))
-      .send({ code: codeAt(secret, api.clock.now()) })
-      .expect(200);
-    api.clock.advance(STEP);
+    const { secret } = await enrolTotp(api, admin.accessToken);
     const asked = await users(admin.accessToken);
     expectProblem(asked, 401, 'insufficient_user_authentication');
     expect(asked.headers['www-authenticate']).toMatch(/acr_values="urn:spa-auth:acr:mfa"$/);
@@ -407,7 +391,9 @@ describe.each(backends)('REQUIRE_MFA_FOR_ADMIN on %s', (_name, open) => {
     );
     await createApiToken(api.app, admin.accessToken, { scopes: ['profile:read'] });
 
-    const stepped = await reauthenticate(api, admin.accessToken, { password: PASSWORD, code: codeAt(secret, api.clock.now()) }).expect(200);
+    const stepped = await reauthenticate(api, admin.accessToken, { password: PASSWORD, code: totpCodeAt(secret, api.clock.now()) }).expect(
+      200,
+    );
     await users(stepped.body.accessToken).expect(200);
     const token = await createApiToken(api.app, stepped.body.accessToken, { scopes: ['admin:read'] });
     // The token was made with the second factor, so the admin routes take it.
@@ -419,23 +405,17 @@ describe('mail and the password reset of an account with a second factor', () =>
   const mail = useMailCatcher();
 
   it('when the factor is added or removed, then the owner is mailed, and a reset link alone signs nobody in', async () => {
-    const db = (await backends[0]?.[1]()) as TestApi['db'];
-    const api = await createMailingTestApi(mail.current(), { MFA_ENCRYPTION_KEY: SHARED_KEY }, { db });
+    const api = await createMailingTestApi(mail.current(), { MFA_ENCRYPTION_KEY: TEST_MFA_KEY }, { db: await sharedEmbeddedDatabase() });
     const user = await enrolledUser(api);
     const added = await mail.current().nextMessage((m) => m.to.includes(user.email) && /second factor was added/.test(m.subject));
     expect(added.text).toContain('authenticator app');
 
-    await request(api.app).post('/auth/password-reset').set(XHR).send({ email: user.email }).expect(202);
-    const link = await mail.current().nextMessage((m) => m.to.includes(user.email) && /Reset your password/.test(m.subject));
-    const reset = await request(api.app)
-      .post('/auth/password-reset/confirm')
-      .set(XHR)
-      .send({ token: linkTokenIn(link, '/reset-password'), newPassword: 'a-brand-new-password-9' });
+    const reset = await resetPasswordThroughMail(api, mail.current(), user.email, 'a-brand-new-password-9');
     // The password is replaced, but a mailbox alone does not get past the second factor.
     const problem = expectProblem(reset, 401, 'second_factor_required');
     expect(setCookieLine(reset)).toBeUndefined();
     expectProblem(await login(api, user.email), 401, 'invalid_credentials');
-    const signedIn = await secondStep(api, { challenge: problem.challenge, code: codeAt(user.secret, api.clock.now()) }).expect(200);
+    const signedIn = await secondStep(api, { challenge: problem.challenge, code: totpCodeAt(user.secret, api.clock.now()) }).expect(200);
 
     const stepped = await reauthenticate(api, signedIn.body.accessToken, {
       password: 'a-brand-new-password-9',

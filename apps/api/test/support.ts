@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { CSRF_HEADER, Problem, type Scope } from '@spa-auth/contract';
 import { type CaughtMail, linkIn, type MailCatcher, startMailCatcher } from '@spa-auth/mail-catcher';
 import type { Express } from 'express';
+import { Secret, TOTP } from 'otpauth';
 import request from 'supertest';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { type Database, openEmbeddedDatabase, openPostgresDatabase } from '../src/adapters/postgres/database.ts';
@@ -148,10 +149,60 @@ export async function registerAdmin(api: Pick<TestApi, 'app' | 'db'>) {
   return { ...admin, accessToken: session.body.accessToken as string };
 }
 
+/** A service client made by a fresh admin with a verified address (POST /api/admin/service-clients), and that admin. */
+export async function createServiceClient(api: Pick<TestApi, 'app' | 'db'>, name = 'notes') {
+  const admin = await registerAdmin(api);
+  await api.db.query('UPDATE users SET email_verified_at = now() WHERE id = $1', [admin.user.id]);
+  const made = await request(api.app).post('/api/admin/service-clients').set(bearer(admin.accessToken)).send({ name }).expect(201);
+  return { admin, client: { clientId: made.body.client.id as string, clientSecret: made.body.clientSecret as string } };
+}
+
+/** A service token of the client: the client credentials grant (POST /oauth/token). */
+export async function serviceTokenOf(app: Express, client: { clientId: string; clientSecret: string }): Promise<string> {
+  const grant = await request(app)
+    .post('/oauth/token')
+    .auth(client.clientId, client.clientSecret)
+    .type('form')
+    .send('grant_type=client_credentials')
+    .expect(200);
+  return grant.body.access_token as string;
+}
+
 export function refresh(app: Express, cookie: string | undefined) {
   const req = request(app).post('/auth/refresh').set(XHR);
   return cookie === undefined ? req : req.set('Cookie', `refresh_token=${cookie}`);
 }
+
+/** A key every test API shares, as MFA_ENCRYPTION_KEY would be in a deployment: one API reads what another sealed. */
+export const TEST_MFA_KEY = Buffer.alloc(32, 7).toString('base64');
+
+/** The code an authenticator app shows for `secret` (base32) at `ms`, as the test's own otpauth computes it. */
+export const totpCodeAt = (secret: string, ms: number) => TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: ms });
+
+/** One step of an authenticator app's codes. */
+export const TOTP_STEP_MS = 30_000;
+
+/**
+ * A confirmed authenticator app for the signed-in user: its secret and the recovery codes shown.
+ * The clock is moved one step on, past the confirming code's, so the next code is a new one.
+ */
+export async function enrolTotp(api: Pick<TestApi, 'app' | 'clock'>, accessToken: string) {
+  const started = await request(api.app).post('/api/me/totp').set(bearer(accessToken)).expect(201);
+  const secret = started.body.secret as string;
+  const confirmed = await request(api.app)
+    .post('/api/me/totp/confirm')
+    .set(bearer(accessToken))
+    .send({ code: totpCodeAt(secret, api.clock.now()) })
+    .expect(200);
+  api.clock.advance(TOTP_STEP_MS);
+  return { secret, recoveryCodes: confirmed.body.recoveryCodes as string[] };
+}
+
+export const login = (api: Pick<TestApi, 'app'>, email: string, password = PASSWORD) =>
+  request(api.app).post('/auth/login').set(XHR).send({ email, password });
+
+export const reauthenticate = (api: Pick<TestApi, 'app'>, accessToken: string, body: Record<string, unknown>) =>
+  request(api.app).post('/auth/reauthenticate').set(XHR).set(bearer(accessToken)).send(body);
 
 /** An API token of the signed-in person's (POST /api/tokens): its id and its secret. */
 export async function createApiToken(
@@ -234,6 +285,23 @@ export function useMailCatcher(): { current(): MailCatcher } {
 export async function mailSettled(api: TestApi): Promise<void> {
   await api.deps.background?.settled();
   await api.deps.outbox?.idle();
+}
+
+/** The user's security activity as `{ type, detail }`, newest first, once the work that records it is done. */
+export async function activityOf(api: TestApi, accessToken: string): Promise<Array<{ type: string; detail: string | null }>> {
+  await mailSettled(api);
+  const { body } = await request(api.app).get('/api/me/activity').set(bearer(accessToken)).expect(200);
+  return body.events.map((event: { type: string; detail: string | null }) => ({ type: event.type, detail: event.detail }));
+}
+
+/** A reset link asked for `email`, taken from the mail and used to set `newPassword`: the answer of the confirm. */
+export async function resetPasswordThroughMail(api: TestApi, catcher: MailCatcher, email: string, newPassword: string) {
+  await request(api.app).post('/auth/password-reset').set(XHR).send({ email }).expect(202);
+  const link = await catcher.nextMessage((m) => m.to.includes(email) && /Reset your password/.test(m.subject));
+  return request(api.app)
+    .post('/auth/password-reset/confirm')
+    .set(XHR)
+    .send({ token: linkTokenIn(link, '/reset-password'), newPassword });
 }
 
 /** The web app's URL the tests' APIs put in their links. */

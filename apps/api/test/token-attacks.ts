@@ -1,5 +1,6 @@
 import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import request from 'supertest';
+import type { KeySet } from '../src/auth/keys.ts';
 
 // The attacks on a bearer token that the API's own bearer check is tested with, as one table, so
 // that every service accepting these tokens (the resource-server kit, the notes example) runs the
@@ -245,6 +246,24 @@ export function tokenAttacks(ctx: AttackContext): TokenAttack[] {
     },
     ...(ctx.serviceToken ? [invalid('a service token from the client credentials grant', bearer(ctx.serviceToken))] : []),
   ];
+}
+
+/** The table for a live access token of a test API: its signing key, clock and lifetimes. */
+export function tokenAttacksOn(
+  api: { keys: KeySet; clock: { now(): number }; config: { accessTokenTtlMs: number; clockToleranceMs: number } },
+  token: string,
+  serviceToken?: string,
+): TokenAttack[] {
+  return tokenAttacks({
+    token,
+    signingKey: api.keys.signing.privateKey,
+    publicKey: api.keys.signing.publicKey,
+    kid: api.keys.signing.kid,
+    nowSeconds: Math.floor(api.clock.now() / 1000),
+    ttlSeconds: api.config.accessTokenTtlMs / 1000,
+    toleranceSeconds: api.config.clockToleranceMs / 1000,
+    ...(serviceToken ? { serviceToken } : {}),
+  });
 }
 
 /** Sends an attack's request to `path` of an app (or a URL) with supertest: GET, or POST with its body. */

@@ -10,15 +10,16 @@ import type { Database } from '../../api/src/adapters/postgres/database.ts';
 import type {} from '../../api/test/global-setup.ts';
 import {
   bearer,
+  createServiceClient,
   createTestApi,
   listening,
   openTestPostgres,
-  registerAdmin,
   registerUser,
+  serviceTokenOf,
   type TestApi,
   XHR,
 } from '../../api/test/support.ts';
-import { sendAttack, tokenAttacks } from '../../api/test/token-attacks.ts';
+import { answersTo, tokenAttacksOn } from '../../api/test/token-attacks.ts';
 import { createMemoryNotesStore } from '../src/adapters/memory.ts';
 import { openPostgresNotesStore, type PostgresNotesStore } from '../src/adapters/postgres.ts';
 import { createNotesApp } from '../src/app.ts';
@@ -48,17 +49,8 @@ beforeAll(async () => {
   server.listen(0, '127.0.0.1');
   const apiUrl = await listening(server);
 
-  const admin = await registerAdmin(api);
-  await api.db.query('UPDATE users SET email_verified_at = now() WHERE id = $1', [admin.user.id]);
-  const made = await request(api.app).post('/api/admin/service-clients').set(bearer(admin.accessToken)).send({ name: 'notes' }).expect(201);
-  const client = { clientId: made.body.client.id as string, clientSecret: made.body.clientSecret as string };
-  const grant = await request(api.app)
-    .post('/oauth/token')
-    .auth(client.clientId, client.clientSecret)
-    .type('form')
-    .send('grant_type=client_credentials')
-    .expect(200);
-  serviceToken = grant.body.access_token;
+  const { client } = await createServiceClient(api);
+  serviceToken = await serviceTokenOf(api.app, client);
 
   const postgresUrl = inject('postgresUrl');
   notesDb = postgresUrl ? await openPostgresNotesStore(postgresUrl) : null;
@@ -246,26 +238,8 @@ describe('what the service refuses', () => {
 describe('the bearer check', () => {
   it('when each attack of the table the API is tested with is sent to GET /notes, then the answers are exactly the table, and no token reaches the log', async () => {
     const user = await registerUser(api.app);
-    const attacks = tokenAttacks({
-      token: user.accessToken,
-      signingKey: api.keys.signing.privateKey,
-      publicKey: api.keys.signing.publicKey,
-      kid: api.keys.signing.kid,
-      nowSeconds: Math.floor(api.clock.now() / 1000),
-      ttlSeconds: api.config.accessTokenTtlMs / 1000,
-      toleranceSeconds: api.config.clockToleranceMs / 1000,
-      serviceToken,
-    });
-    const answers = [];
-    for (const attack of attacks) {
-      const res = await sendAttack(app, '/notes', attack.request);
-      if (res.status !== 200) {
-        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-        expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="spa-auth"/);
-      }
-      answers.push({ name: attack.name, status: res.status, code: res.body.code });
-    }
-    expect(answers).toEqual(attacks.map(({ name, status, code }) => ({ name, status, code })));
+    const { answers, expected } = await answersTo(app, '/notes', tokenAttacksOn(api, user.accessToken, serviceToken));
+    expect(answers).toEqual(expected);
 
     // Every attack was logged as a request, the query-string one included, with no token in any line.
     const logged = logLines.join('');

@@ -7,17 +7,18 @@ import type { Database } from '../../../apps/api/src/adapters/postgres/database.
 import { createKeySet, type KeySet } from '../../../apps/api/src/auth/keys.ts';
 import {
   bearer,
+  createServiceClient,
   createTestApi,
   expectProblem,
   listening,
   openTestPostgres,
-  registerAdmin,
   registerUser,
+  serviceTokenOf,
   type TestApi,
   testKeys,
   XHR,
 } from '../../../apps/api/test/support.ts';
-import { answersTo, tokenAttacks } from '../../../apps/api/test/token-attacks.ts';
+import { answersTo, tokenAttacksOn } from '../../../apps/api/test/token-attacks.ts';
 import { createResourceServer, type ResourceServer, type ResourceServerOptions } from '../src/index.ts';
 
 // The kit against the real API listening on a port (the real app, config parser and database, a
@@ -44,14 +45,7 @@ beforeAll(async () => {
   });
   server.listen(0, '127.0.0.1');
   apiUrl = await listening(server);
-  const admin = await registerAdmin(current);
-  await current.db.query('UPDATE users SET email_verified_at = now() WHERE id = $1', [admin.user.id]);
-  const made = await request(current.app)
-    .post('/api/admin/service-clients')
-    .set(bearer(admin.accessToken))
-    .send({ name: 'notes' })
-    .expect(201);
-  client = { clientId: made.body.client.id, clientSecret: made.body.clientSecret };
+  ({ client } = await createServiceClient(current));
 });
 
 afterAll(async () => {
@@ -133,22 +127,7 @@ describe('verification: the API own verifier, the keys from its JWK Set', () => 
   it('when each attack of the table the API is tested with is sent, then the kit answers as the API does', async () => {
     const { app } = kit();
     const user = await registerUser(current.app);
-    const grant = await request(current.app)
-      .post('/oauth/token')
-      .set({ Authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}` })
-      .type('form')
-      .send('grant_type=client_credentials')
-      .expect(200);
-    const attacks = tokenAttacks({
-      token: user.accessToken,
-      signingKey: current.keys.signing.privateKey,
-      publicKey: current.keys.signing.publicKey,
-      kid: current.keys.signing.kid,
-      nowSeconds: Math.floor(current.clock.now() / 1000),
-      ttlSeconds: current.config.accessTokenTtlMs / 1000,
-      toleranceSeconds: current.config.clockToleranceMs / 1000,
-      serviceToken: grant.body.access_token,
-    });
+    const attacks = tokenAttacksOn(current, user.accessToken, await serviceTokenOf(current.app, client));
     const { answers, expected } = await answersTo(app, '/notes', attacks);
     expect(answers).toEqual(expected);
   });
@@ -283,17 +262,11 @@ describe('revocation through introspection', () => {
   });
 
   it('when the service client is revoked, then the service fails closed: 503 with Retry-After, never a pass', async () => {
-    const admin = await registerAdmin(current);
-    await current.db.query('UPDATE users SET email_verified_at = now() WHERE id = $1', [admin.user.id]);
-    const made = await request(current.app)
-      .post('/api/admin/service-clients')
-      .set(bearer(admin.accessToken))
-      .send({ name: 'short-lived' })
-      .expect(201);
-    const { app } = kit({ introspection: { clientId: made.body.client.id, clientSecret: made.body.clientSecret } });
+    const { admin, client: shortLived } = await createServiceClient(current, 'short-lived');
+    const { app } = kit({ introspection: shortLived });
     const user = await registerUser(current.app);
     await notes(app, user.accessToken).expect(200);
-    await request(current.app).delete(`/api/admin/service-clients/${made.body.client.id}`).set(bearer(admin.accessToken)).expect(204);
+    await request(current.app).delete(`/api/admin/service-clients/${shortLived.clientId}`).set(bearer(admin.accessToken)).expect(204);
     current.clock.advance(2_000);
     const res = await notes(app, user.accessToken);
     expectProblem(res, 503, 'service_unavailable');
