@@ -297,46 +297,64 @@ const search: OpenApiParameter = {
   schema: { type: 'string', maxLength: 100 },
 };
 
-const person = { person: true } as const;
+type Route = `${Uppercase<HttpMethod>} /${string}`;
+
+/**
+ * A row of the table: the route as docs/spec.md writes it (`POST /auth/register`, with OpenAPI's
+ * `{id}` where Express has `:id`), the operation's id and tag, then what else it has.
+ */
+function operation(
+  route: Route,
+  operationId: string,
+  tag: OperationDefinition['tag'],
+  rest: Omit<OperationDefinition, 'method' | 'path' | 'operationId' | 'tag'>,
+): OperationDefinition {
+  const [method, path] = route.split(' ') as [Uppercase<HttpMethod>, string];
+  return { method: method.toLowerCase() as HttpMethod, path, operationId, tag, ...rest };
+}
+
+/** No credential. */
+const anyone: Credential = { kind: 'none' };
+
+/**
+ * The bearer check; what an API token needs: a scope, or `person` when none will do (a person
+ * signed in through the browser only).
+ */
+function bearer(access: Scope | 'person', also: { recentSignIn?: true; secondFactor?: true } = {}): Credential {
+  return { kind: 'bearer', access: access === 'person' ? { person: true } : { scope: access }, ...also };
+}
+
+/** A session body that signs in: a new session and its refresh cookie. */
+const signedIn = (status: 200 | 201) =>
+  ({ status, description: 'Signed in: a new session', schema: 'SessionResponse', session: { cookie: true } }) as const;
+
 const LINK_PROBLEMS: ErrorCode[] = ['link_invalid', 'link_expired', 'link_used'];
 
 /** Every endpoint of docs/spec.md section 1, with what it needs and the problems of its own. */
 const OPERATIONS: OperationDefinition[] = [
-  {
-    method: 'post',
-    path: '/auth/register',
-    operationId: 'register',
-    tag: 'session',
+  operation('POST /auth/register', 'register', 'session', {
     summary: 'Create an account and sign in',
-    credential: { kind: 'none' },
+    credential: anyone,
     body: 'RegisterRequest',
-    success: { status: 201, description: 'Signed in: a new session', schema: 'SessionResponse', session: { cookie: true } },
+    success: signedIn(201),
     problems: { 409: ['email_taken'], 503: ['service_unavailable'] },
-  },
-  {
-    method: 'post',
-    path: '/auth/login',
-    operationId: 'login',
-    tag: 'session',
+  }),
+  operation('POST /auth/login', 'login', 'session', {
     summary: 'Sign in with email and password',
-    credential: { kind: 'none' },
+    credential: anyone,
     body: 'LoginRequest',
     description:
       'With a second factor enrolled, the right password signs nobody in: 401 `second_factor_required` with `challenge` and `factors`, for `POST /auth/login/second-factor` (spec section 17).',
-    success: { status: 200, description: 'Signed in: a new session', schema: 'SessionResponse', session: { cookie: true } },
+    success: signedIn(200),
     problems: { 401: ['invalid_credentials', 'second_factor_required'], 403: ['account_disabled'] },
-  },
-  {
-    method: 'post',
-    path: '/auth/login/second-factor',
-    operationId: 'completeLoginWithSecondFactor',
-    tag: 'session',
+  }),
+  operation('POST /auth/login/second-factor', 'completeLoginWithSecondFactor', 'session', {
     summary: "Sign in's second step: the challenge of the first, and a code of the authenticator app, a recovery code or a passkey",
     description:
       'The challenge works once, for 5 minutes and 5 proofs. An unknown, used, expired or dead challenge is 401 `second_factor_challenge_invalid` (start again with the password); a wrong or used code is 401 `second_factor_invalid` (spec section 17). A `passkey` answers the options of `POST /auth/login/second-factor/passkey-options`; its refusals are the `passkey_*` codes (spec section 18).',
-    credential: { kind: 'none' },
+    credential: anyone,
     body: 'SecondFactorLoginRequest',
-    success: { status: 200, description: 'Signed in: a new session', schema: 'SessionResponse', session: { cookie: true } },
+    success: signedIn(200),
     problems: {
       401: [
         'second_factor_challenge_invalid',
@@ -347,52 +365,36 @@ const OPERATIONS: OperationDefinition[] = [
         'passkey_cloned',
       ],
     },
-  },
-  {
-    method: 'post',
-    path: '/auth/login/second-factor/passkey-options',
-    operationId: 'startSecondStepPasskey',
-    tag: 'passkeys',
+  }),
+  operation('POST /auth/login/second-factor/passkey-options', 'startSecondStepPasskey', 'passkeys', {
     summary: 'Passkey options for the second step of a sign-in: the account\u2019s passkeys, a new challenge',
     description:
       'For the `challenge` of a first step that listed `passkey` among its `factors`. The ceremony works once, for 5 minutes, for this account only; send its `ceremonyId` and the assertion as the second step\u2019s `passkey` (spec section 18).',
-    credential: { kind: 'none' },
+    credential: anyone,
     body: 'SecondStepPasskeyOptionsRequest',
     success: { status: 200, description: 'The ceremony and its options', schema: 'PasskeyAuthenticationOptionsResponse' },
     problems: { 401: ['second_factor_challenge_invalid'], 403: ['second_factor_not_enrolled'] },
-  },
-  {
-    method: 'post',
-    path: '/auth/passkey/options',
-    operationId: 'startPasskeySignIn',
-    tag: 'passkeys',
+  }),
+  operation('POST /auth/passkey/options', 'startPasskeySignIn', 'passkeys', {
     summary: 'Options for a sign-in with a passkey and no email typed (also for autofill)',
     description:
       '`allowCredentials` is empty: the browser offers every passkey it holds for this site, in a dialog or through autofill (conditional mediation). The ceremony works once, for 5 minutes (spec section 18).',
-    credential: { kind: 'none' },
+    credential: anyone,
     success: { status: 200, description: 'The ceremony and its options', schema: 'PasskeyAuthenticationOptionsResponse' },
-  },
-  {
-    method: 'post',
-    path: '/auth/passkey',
-    operationId: 'signInWithPasskey',
-    tag: 'passkeys',
+  }),
+  operation('POST /auth/passkey', 'signInWithPasskey', 'passkeys', {
     summary: 'Sign in with a passkey: the ceremony of `POST /auth/passkey/options` and the assertion',
     description:
       'A session as login starts one, whose token says `amr` `["hwk", "mfa"]` (a device-bound passkey) or `["swk", "mfa"]` (a synced one) and `acr` `urn:spa-auth:acr:mfa`. Failures count per IP (spec section 18).',
-    credential: { kind: 'none' },
+    credential: anyone,
     body: 'PasskeyAssertion',
-    success: { status: 200, description: 'Signed in: a new session', schema: 'SessionResponse', session: { cookie: true } },
+    success: signedIn(200),
     problems: {
       401: ['passkey_challenge_invalid', 'passkey_invalid', 'passkey_unknown', 'passkey_cloned'],
       403: ['account_disabled'],
     },
-  },
-  {
-    method: 'post',
-    path: '/auth/refresh',
-    operationId: 'refresh',
-    tag: 'session',
+  }),
+  operation('POST /auth/refresh', 'refresh', 'session', {
     summary: 'Rotate the refresh cookie and get a new access token',
     description:
       'Any body is ignored. Every 401 but `refresh_conflict` clears the cookie; a 429 (per session) keeps it (spec section 5.3).',
@@ -401,26 +403,18 @@ const OPERATIONS: OperationDefinition[] = [
     problems: {
       401: ['refresh_missing', 'refresh_invalid', 'refresh_expired', 'session_revoked', 'refresh_reused', 'refresh_conflict'],
     },
-  },
-  {
-    method: 'post',
-    path: '/auth/logout',
-    operationId: 'logout',
-    tag: 'session',
+  }),
+  operation('POST /auth/logout', 'logout', 'session', {
     summary: 'Sign out: end the sessions the cookies prove and clear the cookie',
     description: 'Answers 204 with no cookie or a bad one too, and is never rate limited.',
     credential: { kind: 'refresh-cookie', optional: true },
     success: { status: 204, description: 'Signed out; the cookie cleared', clearsCookie: true },
-  },
-  {
-    method: 'post',
-    path: '/auth/reauthenticate',
-    operationId: 'reauthenticate',
-    tag: 'session',
+  }),
+  operation('POST /auth/reauthenticate', 'reauthenticate', 'session', {
     summary: 'Prove the password again (step-up, RFC 9470)',
     description:
       'The session body of the same session with a fresh `auth_time`, and no cookie. A wrong password, or a session that ended meanwhile, is 400 `invalid_credentials` (spec section 11). An account with a second factor sends a `code` or `recoveryCode` too (else 400 `second_factor_required`; a wrong one is 400 `second_factor_invalid`), and the token\u2019s `amr` says so (spec section 17). Or `{ passkey }` alone, with options from `POST /api/me/passkeys/reauthentication-options`: `amr` `hwk` or `swk` with `mfa` (spec section 18).',
-    credential: { kind: 'bearer', access: person },
+    credential: bearer('person'),
     body: 'ReauthenticateRequest',
     success: {
       status: 200,
@@ -440,338 +434,210 @@ const OPERATIONS: OperationDefinition[] = [
       ],
       503: ['service_unavailable'],
     },
-  },
-  {
-    method: 'get',
-    path: '/api/me',
-    operationId: 'getMe',
-    tag: 'account',
+  }),
+  operation('GET /api/me', 'getMe', 'account', {
     summary: 'The signed-in user',
-    credential: { kind: 'bearer', access: { scope: 'profile:read' } },
+    credential: bearer('profile:read'),
     success: { status: 200, description: 'The user, with whether the address is verified', schema: 'MeResponse' },
-  },
-  {
-    method: 'patch',
-    path: '/api/me',
-    operationId: 'updateMe',
-    tag: 'account',
+  }),
+  operation('PATCH /api/me', 'updateMe', 'account', {
     summary: "Change the signed-in user's name",
-    credential: { kind: 'bearer', access: { scope: 'profile:write' } },
+    credential: bearer('profile:write'),
     body: 'UpdateMeRequest',
     success: { status: 200, description: 'The user with the new name', schema: 'MeResponse' },
-  },
-  {
-    method: 'delete',
-    path: '/api/me',
-    operationId: 'deleteMe',
-    tag: 'account',
+  }),
+  operation('DELETE /api/me', 'deleteMe', 'account', {
     summary: 'Delete the account and everything of it',
-    credential: { kind: 'bearer', access: person, recentSignIn: true },
+    credential: bearer('person', { recentSignIn: true }),
     success: { status: 204, description: 'Deleted; the cookie cleared', clearsCookie: true },
     problems: { 409: ['admin_lockout'] },
-  },
-  {
-    method: 'get',
-    path: '/api/me/second-factor',
-    operationId: 'getSecondFactor',
-    tag: 'second-factor',
+  }),
+  operation('GET /api/me/second-factor', 'getSecondFactor', 'second-factor', {
     summary: 'Which second factor the account has, and how many recovery codes are left',
-    credential: { kind: 'bearer', access: person },
+    credential: bearer('person'),
     success: { status: 200, description: 'The second factor', schema: 'SecondFactorStatusResponse' },
-  },
-  {
-    method: 'post',
-    path: '/api/me/totp',
-    operationId: 'startTotpEnrollment',
-    tag: 'second-factor',
+  }),
+  operation('POST /api/me/totp', 'startTotpEnrollment', 'second-factor', {
     summary: 'Start enrolling an authenticator app: a new secret, pending until a first code confirms it',
     description: 'A new call replaces a pending enrolment. The secret is in this answer only.',
-    credential: { kind: 'bearer', access: person, recentSignIn: true },
+    credential: bearer('person', { recentSignIn: true }),
     success: { status: 201, description: 'The pending secret', schema: 'TotpEnrollmentResponse' },
     problems: { 409: ['second_factor_already_enrolled'] },
-  },
-  {
-    method: 'post',
-    path: '/api/me/totp/confirm',
-    operationId: 'confirmTotpEnrollment',
-    tag: 'second-factor',
+  }),
+  operation('POST /api/me/totp/confirm', 'confirmTotpEnrollment', 'second-factor', {
     summary: 'Confirm the enrolment with a first code: the factor is on, and 10 recovery codes are shown once',
-    credential: { kind: 'bearer', access: person },
+    credential: bearer('person'),
     body: 'ConfirmTotpRequest',
     success: { status: 200, description: 'The recovery codes, shown once', schema: 'RecoveryCodesResponse' },
     problems: { 400: ['second_factor_invalid'], 409: ['second_factor_not_enrolled'] },
-  },
-  {
-    method: 'delete',
-    path: '/api/me/totp',
-    operationId: 'removeTotp',
-    tag: 'second-factor',
+  }),
+  operation('DELETE /api/me/totp', 'removeTotp', 'second-factor', {
     summary: 'Turn the authenticator app off; the recovery codes go with it',
-    credential: { kind: 'bearer', access: person, recentSignIn: true, secondFactor: true },
+    credential: bearer('person', { recentSignIn: true, secondFactor: true }),
     success: { status: 204, description: 'Removed' },
     problems: { 403: ['second_factor_not_enrolled'] },
-  },
-  {
-    method: 'post',
-    path: '/api/me/recovery-codes',
-    operationId: 'regenerateRecoveryCodes',
-    tag: 'second-factor',
+  }),
+  operation('POST /api/me/recovery-codes', 'regenerateRecoveryCodes', 'second-factor', {
     summary: 'New recovery codes; the old ones stop working',
-    credential: { kind: 'bearer', access: person, recentSignIn: true, secondFactor: true },
+    credential: bearer('person', { recentSignIn: true, secondFactor: true }),
     success: { status: 200, description: 'The recovery codes, shown once', schema: 'RecoveryCodesResponse' },
     problems: { 403: ['second_factor_not_enrolled'] },
-  },
-  {
-    method: 'get',
-    path: '/api/me/passkeys',
-    operationId: 'listPasskeys',
-    tag: 'passkeys',
+  }),
+  operation('GET /api/me/passkeys', 'listPasskeys', 'passkeys', {
     summary: "The signed-in user's passkeys, oldest first",
-    credential: { kind: 'bearer', access: person },
+    credential: bearer('person'),
     success: { status: 200, description: 'The passkeys, never a key', schema: 'PasskeysResponse' },
-  },
-  {
-    method: 'post',
-    path: '/api/me/passkeys/registration-options',
-    operationId: 'startPasskeyRegistration',
-    tag: 'passkeys',
+  }),
+  operation('POST /api/me/passkeys/registration-options', 'startPasskeyRegistration', 'passkeys', {
     summary: 'Options for registering a passkey: a discoverable credential with user verification',
     description:
       'The account\u2019s passkeys are excluded, so an authenticator that holds one says so. The ceremony works once, for 5 minutes, for this account only (spec section 18).',
-    credential: { kind: 'bearer', access: person, recentSignIn: true },
+    credential: bearer('person', { recentSignIn: true }),
     success: { status: 200, description: 'The ceremony and its options', schema: 'PasskeyRegistrationOptionsResponse' },
     problems: { 409: ['passkey_limit'] },
-  },
-  {
-    method: 'post',
-    path: '/api/me/passkeys',
-    operationId: 'registerPasskey',
-    tag: 'passkeys',
+  }),
+  operation('POST /api/me/passkeys', 'registerPasskey', 'passkeys', {
     summary: 'Register a passkey: the ceremony of the registration options and the new credential',
-    credential: { kind: 'bearer', access: person },
+    credential: bearer('person'),
     body: 'RegisterPasskeyRequest',
     success: { status: 201, description: 'The new passkey', schema: 'PasskeyResponse' },
     problems: { 400: ['passkey_challenge_invalid', 'passkey_invalid'], 409: ['passkey_limit', 'passkey_already_registered'] },
-  },
-  {
-    method: 'patch',
-    path: '/api/me/passkeys/{id}',
-    operationId: 'renamePasskey',
-    tag: 'passkeys',
+  }),
+  operation('PATCH /api/me/passkeys/{id}', 'renamePasskey', 'passkeys', {
     summary: 'Rename one of the signed-in user\u2019s passkeys',
     pathParameter: 'The passkey',
-    credential: { kind: 'bearer', access: person },
+    credential: bearer('person'),
     body: 'RenamePasskeyRequest',
     success: { status: 200, description: 'The passkey with its new name', schema: 'PasskeyResponse' },
     problems: { 404: ['not_found'] },
-  },
-  {
-    method: 'delete',
-    path: '/api/me/passkeys/{id}',
-    operationId: 'deletePasskey',
-    tag: 'passkeys',
+  }),
+  operation('DELETE /api/me/passkeys/{id}', 'deletePasskey', 'passkeys', {
     summary: 'Remove one of the signed-in user\u2019s passkeys: it signs in no more',
     pathParameter: 'The passkey',
-    credential: { kind: 'bearer', access: person, recentSignIn: true },
+    credential: bearer('person', { recentSignIn: true }),
     success: { status: 204, description: 'Removed' },
     problems: { 404: ['not_found'] },
-  },
-  {
-    method: 'post',
-    path: '/api/me/passkeys/reauthentication-options',
-    operationId: 'startPasskeyReauthentication',
-    tag: 'passkeys',
+  }),
+  operation('POST /api/me/passkeys/reauthentication-options', 'startPasskeyReauthentication', 'passkeys', {
     summary: 'Passkey options for a re-authentication (`POST /auth/reauthenticate` with `passkey`)',
     description: 'The account\u2019s passkeys; the ceremony works once, for 5 minutes, for this account only (spec section 18).',
-    credential: { kind: 'bearer', access: person },
+    credential: bearer('person'),
     success: { status: 200, description: 'The ceremony and its options', schema: 'PasskeyAuthenticationOptionsResponse' },
     problems: { 403: ['second_factor_not_enrolled'] },
-  },
-  {
-    method: 'put',
-    path: '/api/me/password',
-    operationId: 'changePassword',
-    tag: 'account',
+  }),
+  operation('PUT /api/me/password', 'changePassword', 'account', {
     summary: 'Change the password; every other session ends',
-    credential: { kind: 'bearer', access: person },
+    credential: bearer('person'),
     body: 'ChangePasswordRequest',
     success: { status: 204, description: 'Changed' },
     problems: { 400: ['invalid_credentials'], 503: ['service_unavailable'] },
-  },
-  {
-    method: 'get',
-    path: '/api/sessions',
-    operationId: 'listSessions',
-    tag: 'sessions',
+  }),
+  operation('GET /api/sessions', 'listSessions', 'sessions', {
     summary: "The signed-in user's live sessions",
-    credential: { kind: 'bearer', access: { scope: 'sessions:read' } },
+    credential: bearer('sessions:read'),
     success: { status: 200, description: 'The live sessions; none is `current` for an API token', schema: 'SessionsResponse' },
-  },
-  {
-    method: 'delete',
-    path: '/api/sessions/{id}',
-    operationId: 'revokeSession',
-    tag: 'sessions',
+  }),
+  operation('DELETE /api/sessions/{id}', 'revokeSession', 'sessions', {
     summary: 'End one session (the caller\u2019s own included)',
     pathParameter: 'The session',
-    credential: { kind: 'bearer', access: { scope: 'sessions:write' }, recentSignIn: true },
+    credential: bearer('sessions:write', { recentSignIn: true }),
     success: { status: 204, description: 'Ended' },
     problems: { 404: ['not_found'] },
-  },
-  {
-    method: 'post',
-    path: '/api/sessions/revoke-others',
-    operationId: 'revokeOtherSessions',
-    tag: 'sessions',
+  }),
+  operation('POST /api/sessions/revoke-others', 'revokeOtherSessions', 'sessions', {
     summary: 'End every other session of the user',
-    credential: { kind: 'bearer', access: person, recentSignIn: true },
+    credential: bearer('person', { recentSignIn: true }),
     success: { status: 204, description: 'Ended' },
-  },
-  {
-    method: 'get',
-    path: '/api/me/activity',
-    operationId: 'getMyActivity',
-    tag: 'activity',
+  }),
+  operation('GET /api/me/activity', 'getMyActivity', 'activity', {
     summary: "A page of the signed-in user's security activity, newest first",
-    credential: { kind: 'bearer', access: { scope: 'activity:read' } },
+    credential: bearer('activity:read'),
     query: [after],
     success: { status: 200, description: 'At most 50 events', schema: 'ActivityResponse' },
-  },
-  {
-    method: 'get',
-    path: '/api/admin/users',
-    operationId: 'listUsers',
-    tag: 'admin',
+  }),
+  operation('GET /api/admin/users', 'listUsers', 'admin', {
     summary: 'A page of every account, oldest first',
-    credential: { kind: 'bearer', access: { scope: 'admin:read' } },
+    credential: bearer('admin:read'),
     query: [search, after],
     success: { status: 200, description: 'At most 50 accounts', schema: 'AdminUsersResponse' },
-  },
-  {
-    method: 'patch',
-    path: '/api/admin/users/{id}',
-    operationId: 'updateUserAccess',
-    tag: 'admin',
+  }),
+  operation('PATCH /api/admin/users/{id}', 'updateUserAccess', 'admin', {
     summary: "Change an account's role, disable or enable it; its sessions end",
     pathParameter: 'The account',
-    credential: { kind: 'bearer', access: { scope: 'admin:write' }, recentSignIn: true },
+    credential: bearer('admin:write', { recentSignIn: true }),
     body: 'UpdateUserAccessRequest',
     success: { status: 200, description: 'The account after the change', schema: 'AdminUserResponse' },
     problems: { 404: ['not_found'], 409: ['admin_lockout'] },
-  },
-  {
-    method: 'post',
-    path: '/api/admin/users/{id}/sessions/revoke',
-    operationId: 'endUserSessions',
-    tag: 'admin',
+  }),
+  operation('POST /api/admin/users/{id}/sessions/revoke', 'endUserSessions', 'admin', {
     summary: 'End every session of an account',
     pathParameter: 'The account',
-    credential: { kind: 'bearer', access: { scope: 'admin:write' }, recentSignIn: true },
+    credential: bearer('admin:write', { recentSignIn: true }),
     success: { status: 204, description: 'Ended' },
     problems: { 404: ['not_found'] },
-  },
-  {
-    method: 'get',
-    path: '/api/admin/users/{id}/activity',
-    operationId: 'getUserActivity',
-    tag: 'admin',
+  }),
+  operation('GET /api/admin/users/{id}/activity', 'getUserActivity', 'admin', {
     summary: "A page of an account's security activity, newest first",
     description: 'An unknown id gives no events.',
     pathParameter: 'The account',
-    credential: { kind: 'bearer', access: { scope: 'admin:read' } },
+    credential: bearer('admin:read'),
     query: [after],
     success: { status: 200, description: 'At most 50 events', schema: 'ActivityResponse' },
-  },
-  {
-    method: 'get',
-    path: '/api/tokens',
-    operationId: 'listApiTokens',
-    tag: 'api-tokens',
+  }),
+  operation('GET /api/tokens', 'listApiTokens', 'api-tokens', {
     summary: "The caller's API tokens not revoked, expired ones included, newest first",
-    credential: { kind: 'bearer', access: person },
+    credential: bearer('person'),
     success: { status: 200, description: 'The tokens, never a secret', schema: 'ApiTokensResponse' },
-  },
-  {
-    method: 'post',
-    path: '/api/tokens',
-    operationId: 'createApiToken',
-    tag: 'api-tokens',
+  }),
+  operation('POST /api/tokens', 'createApiToken', 'api-tokens', {
     summary: 'Make an API token',
     description: 'The only answer that ever holds the secret. A scope beyond the caller\u2019s role is 403 `insufficient_scope`.',
-    credential: { kind: 'bearer', access: person, recentSignIn: true },
+    credential: bearer('person', { recentSignIn: true }),
     body: 'CreateApiTokenRequest',
     success: { status: 201, description: 'The token and its secret', schema: 'CreatedApiTokenResponse' },
     problems: { 403: ['insufficient_scope'], 409: ['api_token_limit'] },
-  },
-  {
-    method: 'delete',
-    path: '/api/tokens/{id}',
-    operationId: 'revokeApiToken',
-    tag: 'api-tokens',
+  }),
+  operation('DELETE /api/tokens/{id}', 'revokeApiToken', 'api-tokens', {
     summary: 'Revoke one of the caller\u2019s API tokens',
     pathParameter: 'The API token',
-    credential: { kind: 'bearer', access: person },
+    credential: bearer('person'),
     success: { status: 204, description: 'Revoked' },
     problems: { 404: ['not_found'] },
-  },
-  {
-    method: 'get',
-    path: '/api/admin/users/{id}/tokens',
-    operationId: 'listUserApiTokens',
-    tag: 'admin',
+  }),
+  operation('GET /api/admin/users/{id}/tokens', 'listUserApiTokens', 'admin', {
     summary: "An account's API tokens, as its owner sees them",
     pathParameter: 'The account',
-    credential: { kind: 'bearer', access: person },
+    credential: bearer('person'),
     success: { status: 200, description: 'The tokens, never a secret', schema: 'ApiTokensResponse' },
     problems: { 404: ['not_found'] },
-  },
-  {
-    method: 'post',
-    path: '/api/admin/users/{id}/tokens/revoke',
-    operationId: 'revokeUserApiTokens',
-    tag: 'admin',
+  }),
+  operation('POST /api/admin/users/{id}/tokens/revoke', 'revokeUserApiTokens', 'admin', {
     summary: 'Revoke every API token of an account',
     pathParameter: 'The account',
-    credential: { kind: 'bearer', access: person, recentSignIn: true },
+    credential: bearer('person', { recentSignIn: true }),
     success: { status: 204, description: 'Revoked, whether or not there was one' },
     problems: { 404: ['not_found'] },
-  },
-  {
-    method: 'get',
-    path: '/api/admin/service-clients',
-    operationId: 'listServiceClients',
-    tag: 'service-clients',
+  }),
+  operation('GET /api/admin/service-clients', 'listServiceClients', 'service-clients', {
     summary: 'The service clients not revoked, newest first',
-    credential: { kind: 'bearer', access: { scope: 'admin:read' } },
+    credential: bearer('admin:read'),
     success: { status: 200, description: 'The clients, never a secret', schema: 'ServiceClientsResponse' },
-  },
-  {
-    method: 'post',
-    path: '/api/admin/service-clients',
-    operationId: 'createServiceClient',
-    tag: 'service-clients',
+  }),
+  operation('POST /api/admin/service-clients', 'createServiceClient', 'service-clients', {
     summary: 'Make a service client',
     description: 'The only answer that ever holds the client secret.',
-    credential: { kind: 'bearer', access: person, recentSignIn: true },
+    credential: bearer('person', { recentSignIn: true }),
     body: 'CreateServiceClientRequest',
     success: { status: 201, description: 'The client and its secret', schema: 'CreatedServiceClientResponse' },
-  },
-  {
-    method: 'delete',
-    path: '/api/admin/service-clients/{id}',
-    operationId: 'revokeServiceClient',
-    tag: 'service-clients',
+  }),
+  operation('DELETE /api/admin/service-clients/{id}', 'revokeServiceClient', 'service-clients', {
     summary: 'Revoke a service client: its tokens are refused from then on',
     pathParameter: 'The service client',
-    credential: { kind: 'bearer', access: { scope: 'admin:write' }, recentSignIn: true },
+    credential: bearer('admin:write', { recentSignIn: true }),
     success: { status: 204, description: 'Revoked' },
     problems: { 404: ['not_found'] },
-  },
-  {
-    method: 'post',
-    path: '/oauth/token',
-    operationId: 'issueServiceToken',
-    tag: 'service-clients',
+  }),
+  operation('POST /oauth/token', 'issueServiceToken', 'service-clients', {
     summary: 'The client credentials grant (RFC 6749 4.4): a service token that may introspect',
     description:
       'Client authentication with HTTP Basic only. Errors of the grant are RFC 6749 5.2 JSON (`error`, `error_description`); failed client authentications are limited per IP (429).',
@@ -784,12 +650,8 @@ const OPERATIONS: OperationDefinition[] = [
     success: { status: 200, description: 'A service token', schema: 'ServiceTokenResponse' },
     oauthErrors: { 400: ['invalid_request', 'unsupported_grant_type', 'invalid_scope'], 401: ['invalid_client'] },
     problems: { 429: ['rate_limited'] },
-  },
-  {
-    method: 'post',
-    path: '/oauth/introspect',
-    operationId: 'introspectToken',
-    tag: 'service-clients',
+  }),
+  operation('POST /oauth/introspect', 'introspectToken', 'service-clients', {
     summary: 'Token introspection (RFC 7662): whether an access token is live, and its claims',
     description: 'Anything that is not a live access token (an API token included) is `{ "active": false }`.',
     credential: { kind: 'service-token' },
@@ -801,113 +663,73 @@ const OPERATIONS: OperationDefinition[] = [
     success: { status: 200, description: 'The introspection', schema: 'IntrospectionResponse' },
     oauthErrors: { 400: ['invalid_request'] },
     problems: { 401: ['token_missing', 'token_invalid'], 429: ['rate_limited'] },
-  },
-  {
-    method: 'post',
-    path: '/auth/verify-email',
-    operationId: 'verifyEmail',
-    tag: 'email',
+  }),
+  operation('POST /auth/verify-email', 'verifyEmail', 'email', {
     summary: 'Verify the address an emailed link was sent to',
-    credential: { kind: 'none' },
+    credential: anyone,
     body: 'EmailLinkRequest',
     success: { status: 204, description: 'Verified' },
     problems: { 400: LINK_PROBLEMS },
-  },
-  {
-    method: 'post',
-    path: '/api/me/verification-email',
-    operationId: 'resendVerificationEmail',
-    tag: 'email',
+  }),
+  operation('POST /api/me/verification-email', 'resendVerificationEmail', 'email', {
     summary: 'Mail a new verification link',
     description: 'Sends one only if the address is unverified and mail is on; the answer is the same either way.',
-    credential: { kind: 'bearer', access: person },
+    credential: bearer('person'),
     success: { status: 202, description: 'Accepted' },
-  },
-  {
-    method: 'post',
-    path: '/auth/password-reset',
-    operationId: 'requestPasswordReset',
-    tag: 'email',
+  }),
+  operation('POST /auth/password-reset', 'requestPasswordReset', 'email', {
     summary: 'Mail a password reset link',
     description: 'The same answer for every address, before the account is looked up.',
-    credential: { kind: 'none' },
+    credential: anyone,
     body: 'PasswordResetRequest',
     success: { status: 202, description: 'Accepted' },
-  },
-  {
-    method: 'post',
-    path: '/auth/password-reset/confirm',
-    operationId: 'confirmPasswordReset',
-    tag: 'email',
+  }),
+  operation('POST /auth/password-reset/confirm', 'confirmPasswordReset', 'email', {
     summary: 'Set a new password with a reset link and sign in; every earlier session ends',
-    credential: { kind: 'none' },
+    credential: anyone,
     body: 'PasswordResetConfirmRequest',
     description:
       'With a second factor enrolled, the password is replaced but nobody is signed in: 401 `second_factor_required` with a challenge for `POST /auth/login/second-factor` (spec section 17).',
-    success: { status: 200, description: 'Signed in: a new session', schema: 'SessionResponse', session: { cookie: true } },
+    success: signedIn(200),
     problems: { 400: LINK_PROBLEMS, 401: ['second_factor_required'], 503: ['service_unavailable'] },
-  },
-  {
-    method: 'post',
-    path: '/api/me/email',
-    operationId: 'requestEmailChange',
-    tag: 'email',
+  }),
+  operation('POST /api/me/email', 'requestEmailChange', 'email', {
     summary: 'Mail a link to a new address, to make it the account\u2019s',
-    credential: { kind: 'bearer', access: person },
+    credential: bearer('person'),
     body: 'ChangeEmailRequest',
     success: { status: 202, description: 'Accepted' },
     problems: { 400: ['invalid_credentials'], 503: ['service_unavailable'] },
-  },
-  {
-    method: 'post',
-    path: '/auth/confirm-email-change',
-    operationId: 'confirmEmailChange',
-    tag: 'email',
+  }),
+  operation('POST /auth/confirm-email-change', 'confirmEmailChange', 'email', {
     summary: 'Make the new address the account\u2019s, with the link sent to it',
-    credential: { kind: 'none' },
+    credential: anyone,
     body: 'EmailLinkRequest',
     success: { status: 204, description: 'Changed' },
     problems: { 400: LINK_PROBLEMS, 409: ['email_taken'] },
-  },
-  {
-    method: 'get',
-    path: '/healthz',
-    operationId: 'getHealth',
-    tag: 'operations',
+  }),
+  operation('GET /healthz', 'getHealth', 'operations', {
     summary: 'Liveness: answers without the database',
-    credential: { kind: 'none' },
+    credential: anyone,
     database: false,
     success: { status: 200, description: 'Alive', schema: 'HealthResponse' },
-  },
-  {
-    method: 'get',
-    path: '/readyz',
-    operationId: 'getReadiness',
-    tag: 'operations',
+  }),
+  operation('GET /readyz', 'getReadiness', 'operations', {
     summary: 'Readiness: the database answers',
-    credential: { kind: 'none' },
+    credential: anyone,
     success: { status: 200, description: 'Ready', schema: 'ReadinessResponse' },
-  },
-  {
-    method: 'get',
-    path: '/.well-known/jwks.json',
-    operationId: 'getJwks',
-    tag: 'operations',
+  }),
+  operation('GET /.well-known/jwks.json', 'getJwks', 'operations', {
     summary: 'The public keys that verify access tokens (JWK Set)',
-    credential: { kind: 'none' },
+    credential: anyone,
     database: false,
     success: { status: 200, description: 'The JWK Set', schema: 'JsonWebKeySet', cacheControl: 'public, max-age=300' },
-  },
-  {
-    method: 'get',
-    path: '/openapi.json',
-    operationId: 'getOpenApiDocument',
-    tag: 'operations',
+  }),
+  operation('GET /openapi.json', 'getOpenApiDocument', 'operations', {
     summary: 'This document',
-    credential: { kind: 'none' },
+    credential: anyone,
     database: false,
     success: { status: 200, description: 'The OpenAPI document', cacheControl: 'public, max-age=300' },
-  },
+  }),
 ];
 
 const REASONS: Record<number, string> = {
