@@ -1,6 +1,6 @@
 import type { ActivityRecord, ActivityStore } from '../../activity/activity.ts';
 import type { Database } from './database.ts';
-import { UUID } from './query.ts';
+import { deleteBatch, UUID } from './query.ts';
 
 const ACTIVITY_COLUMNS = `id, user_id AS "userId", type, occurred_at AS "occurredAt", ip, user_agent AS "userAgent",
   session_id AS "sessionId", detail`;
@@ -32,14 +32,7 @@ export function createPostgresActivityStore(db: Database): ActivityStore {
       return rows;
     },
 
-    async deleteActivityBefore(before, limit) {
-      const { rows } = await db.query(
-        `DELETE FROM security_events WHERE id IN (
-           SELECT id FROM security_events WHERE occurred_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED
-         ) RETURNING id`,
-        [before, limit],
-      );
-      return rows.length;
-    },
+    deleteActivityBefore: (before, limit) =>
+      deleteBatch(db, { name: 'security_events', key: 'id', where: 'occurred_at < $1' }, before, limit),
   };
 }

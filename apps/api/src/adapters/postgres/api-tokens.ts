@@ -1,6 +1,6 @@
 import type { ApiTokenRecord, ApiTokenStore, ApiTokenWithOwner } from '../../api-tokens/api-tokens.ts';
 import type { Database } from './database.ts';
-import { one, UUID } from './query.ts';
+import { deleteBatch, one, UUID } from './query.ts';
 
 const COLUMNS = `t.id, t.user_id AS "userId", t.name, t.scopes, t.display_prefix AS "displayPrefix", t.token_hash AS "tokenHash",
   t.created_at AS "createdAt", t.expires_at AS "expiresAt", t.last_used_at AS "lastUsedAt", t.last_used_ip AS "lastUsedIp",
@@ -101,14 +101,7 @@ export function createPostgresApiTokenStore(db: Database): ApiTokenStore {
       return rows.map(withBuffer);
     },
 
-    async deleteEndedApiTokens(before, limit) {
-      const { rows } = await db.query(
-        `DELETE FROM api_tokens WHERE id IN (
-           SELECT id FROM api_tokens WHERE LEAST(revoked_at, expires_at) < $1 LIMIT $2 FOR UPDATE SKIP LOCKED
-         ) RETURNING id`,
-        [before, limit],
-      );
-      return rows.length;
-    },
+    deleteEndedApiTokens: (before, limit) =>
+      deleteBatch(db, { name: 'api_tokens', key: 'id', where: 'LEAST(revoked_at, expires_at) < $1' }, before, limit),
   };
 }

@@ -1,6 +1,6 @@
 import type { EmailLinkRecord, EmailLinkStore } from '../../email-links/email-links.ts';
 import type { Database } from './database.ts';
-import { one } from './query.ts';
+import { deleteBatch, one } from './query.ts';
 
 const LINK_COLUMNS = `token_hash AS "tokenHash", user_id AS "userId", purpose, email, password_fingerprint AS "passwordFingerprint",
   created_at AS "createdAt", expires_at AS "expiresAt", used_at AS "usedAt"`;
@@ -27,14 +27,7 @@ export function createPostgresEmailLinkStore(db: Database): EmailLinkStore {
       return rows.length > 0;
     },
 
-    async deleteExpiredEmailLinks(expiredBefore, limit) {
-      const { rows } = await db.query(
-        `DELETE FROM email_links WHERE token_hash IN (
-           SELECT token_hash FROM email_links WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED
-         ) RETURNING token_hash`,
-        [expiredBefore, limit],
-      );
-      return rows.length;
-    },
+    deleteExpiredEmailLinks: (expiredBefore, limit) =>
+      deleteBatch(db, { name: 'email_links', key: 'token_hash', where: 'expires_at < $1' }, expiredBefore, limit),
   };
 }

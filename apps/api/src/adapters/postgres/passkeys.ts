@@ -1,6 +1,6 @@
 import type { PasskeyDeviceType, PasskeyRecord, PasskeyStore } from '../../passkeys/passkey-store.ts';
 import type { Database } from './database.ts';
-import { one, UUID } from './query.ts';
+import { deleteBatch, one, UUID } from './query.ts';
 
 type PasskeyRow = Omit<PasskeyRecord, 'publicKey' | 'counter' | 'deviceType'> & {
   publicKey: Buffer | Uint8Array;
@@ -43,15 +43,8 @@ export function createPostgresPasskeyStore(db: Database): PasskeyStore {
       return row?.challenge ?? null;
     },
 
-    async deleteExpiredCeremonies(before, limit) {
-      const { rows } = await db.query(
-        `DELETE FROM passkey_ceremonies WHERE ceremony_hash IN (
-           SELECT ceremony_hash FROM passkey_ceremonies WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED
-         ) RETURNING kind`,
-        [before, limit],
-      );
-      return rows.length;
-    },
+    deleteExpiredCeremonies: (before, limit) =>
+      deleteBatch(db, { name: 'passkey_ceremonies', key: 'ceremony_hash', where: 'expires_at < $1' }, before, limit),
 
     addPasskey: (passkey, maxPerUser) =>
       db.transaction(async (tx) => {

@@ -1,6 +1,6 @@
 import type { SecondFactorStore, TotpFactorRecord } from '../../second-factor/second-factor-store.ts';
 import type { Database, Queryable } from './database.ts';
-import { one, UUID } from './query.ts';
+import { deleteBatch, one, UUID } from './query.ts';
 
 type TotpRow = Omit<TotpFactorRecord, 'lastUsedStep'> & { lastUsedStep: string | number | null };
 
@@ -154,14 +154,7 @@ export function createPostgresSecondFactorStore(db: Database): SecondFactorStore
       return rows.length > 0;
     },
 
-    async deleteExpiredChallenges(before, limit) {
-      const { rows } = await db.query(
-        `DELETE FROM sign_in_challenges WHERE challenge_hash IN (
-           SELECT challenge_hash FROM sign_in_challenges WHERE expires_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED
-         ) RETURNING user_id`,
-        [before, limit],
-      );
-      return rows.length;
-    },
+    deleteExpiredChallenges: (before, limit) =>
+      deleteBatch(db, { name: 'sign_in_challenges', key: 'challenge_hash', where: 'expires_at < $1' }, before, limit),
   };
 }

@@ -8,7 +8,7 @@ import {
 } from '../../auth/session-store.ts';
 import type { PublicUserRecord } from '../../users/users.ts';
 import type { Database } from './database.ts';
-import { one, UUID } from './query.ts';
+import { deleteBatch, one, UUID } from './query.ts';
 
 // Prefixed with a table alias where sessions are joined with other tables.
 const sessionColumns = (t = '') => `${t}id, ${t}user_id AS "userId", ${t}created_at AS "createdAt", ${t}last_used_at AS "lastUsedAt",
@@ -79,6 +79,9 @@ const rotateParams = (sessionId: string, expectedGeneration: number, r: Rotation
   r.token.verifierHash,
   MAX_TOKENS_PER_GENERATION,
 ];
+
+/** When a session ended: idle, at its absolute end, or revoked, whichever came first. */
+const ENDED_AT = "LEAST(idle_expires_at, absolute_expires_at, COALESCE(revoked_at, 'infinity'::timestamptz))";
 
 /** The sessions port on PostgreSQL (a server through pg, or embedded PGlite). */
 export function createPostgresSessionStore(db: Database): SessionStore {
@@ -178,18 +181,7 @@ export function createPostgresSessionStore(db: Database): SessionStore {
       return rows.map((r) => r.id);
     },
 
-    async deleteEndedSessions(endedBefore, limit) {
-      // SKIP LOCKED: a second instance running at the same moment takes other rows instead of
-      // waiting for these, and a session row locked by a refresh is simply left for the next run.
-      const { rows } = await db.query(
-        `DELETE FROM sessions WHERE id IN (
-           SELECT id FROM sessions
-           WHERE LEAST(idle_expires_at, absolute_expires_at, COALESCE(revoked_at, 'infinity'::timestamptz)) < $1
-           LIMIT $2 FOR UPDATE SKIP LOCKED
-         ) RETURNING id`,
-        [endedBefore, limit],
-      );
-      return rows.length;
-    },
+    deleteEndedSessions: (endedBefore, limit) =>
+      deleteBatch(db, { name: 'sessions', key: 'id', where: `${ENDED_AT} < $1` }, endedBefore, limit),
   };
 }
