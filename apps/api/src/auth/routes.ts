@@ -1,7 +1,7 @@
 import { LoginRequest, ReauthenticateRequest, RegisterRequest } from '@spa-auth/contract';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import { AppError } from '../errors.ts';
-import { jsonBody, parseBody, requireJson } from '../http/body.ts';
+import { jsonBody, parseBody, requireJson, validatedBody } from '../http/body.ts';
 import { createLoginFailureLimit, createRefreshLimit, type PasswordCheckLimit, type RateLimitOptions } from '../http/rate-limit.ts';
 import { type CookiePolicy, clearRefreshCookie, readRefreshCookies, setRefreshCookie } from './cookies.ts';
 import { personOnly, sessionCaller } from './scopes.ts';
@@ -81,13 +81,8 @@ export function createAuthRoutes(deps: {
 
   router.post(
     '/login',
-    requireJson,
-    jsonBody,
-    (req, _res, next) => {
-      // Validate before counting, so the failure limiter is keyed by a normalised email.
-      req.body = parseBody(LoginRequest, req.body);
-      next();
-    },
+    // Validated before counting, so the failure limiter is keyed by a normalised email.
+    ...validatedBody(LoginRequest),
     loginLimit,
     async (req, res) => {
       const result = await auth.login(req.body, userAgentOf(req.get('User-Agent')));

@@ -23,3 +23,19 @@ export function parseBody<S extends z.ZodMiniType>(schema: S, body: unknown): z.
   }));
   throw new AppError(400, 'validation_failed', 'The request body is not valid', { errors });
 }
+
+/**
+ * requireJson, jsonBody and parseBody as middleware, for a route whose limiter reads the body
+ * before the handler: keyed by the normalised value, never the raw one. `req.body` is then the
+ * schema's output.
+ */
+export function validatedBody<S extends z.ZodMiniType>(schema: S): RequestHandler[] {
+  return [
+    requireJson,
+    jsonBody,
+    (req, _res, next) => {
+      req.body = parseBody(schema, req.body);
+      next();
+    },
+  ];
+}

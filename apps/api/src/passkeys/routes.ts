@@ -6,7 +6,7 @@ import { personOnly } from '../auth/scopes.ts';
 import { proofRefused, type SecondFactorGate } from '../auth/second-factor.ts';
 import { AppError } from '../errors.ts';
 import type { Feature } from '../feature.ts';
-import { jsonBody, parseBody, requireJson } from '../http/body.ts';
+import { jsonBody, parseBody, requireJson, validatedBody } from '../http/body.ts';
 import type { UserRecord } from '../users/users.ts';
 import { createPasskeyService, type RelyingParty } from './service.ts';
 
@@ -95,25 +95,15 @@ export function createPasskeysFeature(
     res.set('Cache-Control', 'no-store').json(await service.signInOptions());
   });
 
-  auth.post(
-    '/passkey',
-    requireJson,
-    jsonBody,
-    (req, _res, next) => {
-      req.body = parseBody(PasskeyAssertion, req.body);
-      next();
-    },
-    deps.passkeyFailureLimit,
-    async (req, res) => {
-      const result = await service.signIn(req.body, userAgentOf(req.get('User-Agent')));
-      if ('failure' in result) {
-        if (result.failure === 'account_disabled')
-          throw new AppError(403, 'account_disabled', 'This account is disabled; ask an administrator');
-        throw proofRefused(401, result.failure);
-      }
-      sendSession(res, deps.cookies, 200, result);
-    },
-  );
+  auth.post('/passkey', ...validatedBody(PasskeyAssertion), deps.passkeyFailureLimit, async (req, res) => {
+    const result = await service.signIn(req.body, userAgentOf(req.get('User-Agent')));
+    if ('failure' in result) {
+      if (result.failure === 'account_disabled')
+        throw new AppError(403, 'account_disabled', 'This account is disabled; ask an administrator');
+      throw proofRefused(401, result.failure);
+    }
+    sendSession(res, deps.cookies, 200, result);
+  });
 
   auth.post('/login/second-factor/passkey-options', requireJson, jsonBody, async (req, res) => {
     const { challenge } = parseBody(SecondStepPasskeyOptionsRequest, req.body);

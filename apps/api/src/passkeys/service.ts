@@ -21,7 +21,15 @@ import type { Clock } from '../clock.ts';
 import type { AccountEvents, PasskeyRef } from '../events.ts';
 import type { UserRecord, UserStore } from '../users/users.ts';
 import type { CeremonyKind, PasskeyRecord, PasskeyStore } from './passkey-store.ts';
-import { assertionResponseOf, PASSKEY_ALGORITHMS, registrationResponseOf, userHandleOf, userHandleText } from './webauthn.ts';
+import {
+  assertionResponseOf,
+  descriptorsOf,
+  PASSKEY_ALGORITHMS,
+  registrationResponseOf,
+  userHandleOf,
+  userHandleText,
+  wireDescriptorsOf,
+} from './webauthn.ts';
 
 /** The relying party: WEBAUTHN_RP_ID, WEBAUTHN_RP_NAME and WEBAUTHN_ORIGINS. */
 export type RelyingParty = { rpId: string; rpName: string; origins: string[] };
@@ -94,7 +102,7 @@ export function createPasskeyService(deps: {
   ): Promise<PasskeyAuthenticationOptionsResponse> {
     const options = await generateAuthenticationOptions({
       rpID: relyingParty.rpId,
-      allowCredentials: passkeys.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })),
+      allowCredentials: descriptorsOf(passkeys),
       userVerification: 'required',
       timeout: PASSKEY_CEREMONY_TTL_SECONDS * 1000,
     });
@@ -104,11 +112,7 @@ export function createPasskeyService(deps: {
       options: {
         rpId: relyingParty.rpId,
         challenge: options.challenge,
-        allowCredentials: (options.allowCredentials ?? []).map(({ id, transports }) => ({
-          id,
-          type: 'public-key' as const,
-          ...(transports && transports.length > 0 ? { transports } : {}),
-        })),
+        allowCredentials: wireDescriptorsOf(options.allowCredentials),
         timeout: PASSKEY_CEREMONY_TTL_SECONDS * 1000,
         userVerification: 'required',
       },
@@ -219,7 +223,7 @@ export function createPasskeyService(deps: {
         userDisplayName: user.name,
         timeout: PASSKEY_CEREMONY_TTL_SECONDS * 1000,
         attestationType: 'none',
-        excludeCredentials: passkeys.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports })),
+        excludeCredentials: descriptorsOf(passkeys),
         // Discoverable, so it signs in with no email typed; verified, so it is two factors in one.
         authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
         supportedAlgorithmIDs: PASSKEY_ALGORITHMS,
@@ -234,11 +238,7 @@ export function createPasskeyService(deps: {
           pubKeyCredParams: options.pubKeyCredParams.map(({ alg }) => ({ alg, type: 'public-key' as const })),
           timeout: PASSKEY_CEREMONY_TTL_SECONDS * 1000,
           attestation: 'none',
-          excludeCredentials: (options.excludeCredentials ?? []).map(({ id, transports }) => ({
-            id,
-            type: 'public-key' as const,
-            ...(transports && transports.length > 0 ? { transports } : {}),
-          })),
+          excludeCredentials: wireDescriptorsOf(options.excludeCredentials),
           authenticatorSelection: { residentKey: 'required', requireResidentKey: true, userVerification: 'required' },
           extensions: { credProps: true },
           hints: [],

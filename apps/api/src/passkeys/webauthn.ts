@@ -1,5 +1,6 @@
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, PublicKeyCredentialDescriptorJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { PasskeyAssertionCredential, PasskeyRegistrationCredential } from '@spa-auth/contract';
+import type { PasskeyRecord } from './passkey-store.ts';
 
 /**
  * The key algorithms a passkey may use (COSE ids): EdDSA, ES256 and RS256, what every authenticator
@@ -18,34 +19,53 @@ export const userHandleText = (userId: string): string => Buffer.from(userHandle
 
 const attachmentOf = (value: 'platform' | 'cross-platform' | null | undefined) => (value === null ? undefined : value);
 
-/** The contract's parsed credential as the library types it (the members it reads, nothing added). */
-export function registrationResponseOf(credential: PasskeyRegistrationCredential): RegistrationResponseJSON {
-  const { authenticatorAttachment, clientExtensionResults, response, ...rest } = credential;
+/**
+ * The members both kinds of credential share, as the library types them (the members it reads,
+ * nothing added): an attachment of null is none, and no extension results are empty ones.
+ */
+function libraryCredential<R>(
+  credential: PasskeyRegistrationCredential | PasskeyAssertionCredential,
+  response: R,
+): Omit<RegistrationResponseJSON, 'response'> & { response: R } {
+  const { authenticatorAttachment, clientExtensionResults, response: _sent, ...rest } = credential;
   const attachment = attachmentOf(authenticatorAttachment);
   return {
     ...rest,
     ...(attachment ? { authenticatorAttachment: attachment } : {}),
     clientExtensionResults: clientExtensionResults ?? {},
-    response: {
-      clientDataJSON: response.clientDataJSON,
-      attestationObject: response.attestationObject,
-      ...(response.transports ? { transports: response.transports } : {}),
-    },
+    response,
   };
 }
 
-export function assertionResponseOf(credential: PasskeyAssertionCredential): AuthenticationResponseJSON {
-  const { authenticatorAttachment, clientExtensionResults, response, ...rest } = credential;
-  const attachment = attachmentOf(authenticatorAttachment);
-  return {
-    ...rest,
-    ...(attachment ? { authenticatorAttachment: attachment } : {}),
-    clientExtensionResults: clientExtensionResults ?? {},
-    response: {
-      clientDataJSON: response.clientDataJSON,
-      authenticatorData: response.authenticatorData,
-      signature: response.signature,
-      ...(response.userHandle ? { userHandle: response.userHandle } : {}),
-    },
-  };
+/** The contract's parsed registration credential as the library types it. */
+export function registrationResponseOf(credential: PasskeyRegistrationCredential): RegistrationResponseJSON {
+  const { response } = credential;
+  return libraryCredential(credential, {
+    clientDataJSON: response.clientDataJSON,
+    attestationObject: response.attestationObject,
+    ...(response.transports ? { transports: response.transports } : {}),
+  });
 }
+
+/** The contract's parsed assertion credential as the library types it. */
+export function assertionResponseOf(credential: PasskeyAssertionCredential): AuthenticationResponseJSON {
+  const { response } = credential;
+  return libraryCredential(credential, {
+    clientDataJSON: response.clientDataJSON,
+    authenticatorData: response.authenticatorData,
+    signature: response.signature,
+    ...(response.userHandle ? { userHandle: response.userHandle } : {}),
+  });
+}
+
+/** The account's passkeys as the library's options take them: to leave out at registration, or to ask for at an assertion. */
+export const descriptorsOf = (passkeys: readonly PasskeyRecord[]) =>
+  passkeys.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports }));
+
+/** The descriptors of the library's options as the contract writes them: a transport list only when there is one. */
+export const wireDescriptorsOf = (descriptors: readonly PublicKeyCredentialDescriptorJSON[] | undefined) =>
+  (descriptors ?? []).map(({ id, transports }) => ({
+    id,
+    type: 'public-key' as const,
+    ...(transports && transports.length > 0 ? { transports } : {}),
+  }));

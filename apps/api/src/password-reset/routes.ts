@@ -6,7 +6,7 @@ import type { BackgroundWork } from '../background.ts';
 import { LINK_PROBLEM_DETAILS } from '../email-links/email-links.ts';
 import { AppError } from '../errors.ts';
 import type { Feature } from '../feature.ts';
-import { jsonBody, parseBody, requireJson } from '../http/body.ts';
+import { jsonBody, parseBody, requireJson, validatedBody } from '../http/body.ts';
 import { createPasswordResetService } from './service.ts';
 
 /**
@@ -26,13 +26,8 @@ export function createPasswordResetFeature(
 
   auth.post(
     '/password-reset',
-    requireJson,
-    jsonBody,
-    (req, _res, next) => {
-      // Validated first, so the per-address limit counts the normalised address.
-      req.body = parseBody(PasswordResetRequest, req.body);
-      next();
-    },
+    // Validated first, so the per-address limit counts the normalised address.
+    ...validatedBody(PasswordResetRequest),
     ...deps.mailLimit('reset', (req) => String(req.body.email)),
     (req, res) => {
       const { email } = req.body as { email: string };
