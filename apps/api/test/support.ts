@@ -20,6 +20,7 @@ import { bootstrap } from '../src/bootstrap.ts';
 import { createManualClock } from '../src/clock.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
+import type { UserRecord, UserStore } from '../src/users/users.ts';
 import { checkingResponses } from './openapi-responses.ts';
 
 let embedded: Promise<Database> | undefined;
@@ -127,6 +128,20 @@ export function refreshCookieOf(res: request.Response): string | undefined {
 export function setCookieLine(res: request.Response): string | undefined {
   const header = res.headers['set-cookie'] as unknown as string[] | undefined;
   return header?.find((c) => c.startsWith('refresh_token='));
+}
+
+/** A user stored straight through the users port, for the ports' contracts whose rows need an owner. */
+export async function storedUser(users: UserStore, now: Date, label = 'user'): Promise<UserRecord> {
+  const user = await users.createUser({
+    id: randomUUID(),
+    email: uniqueEmail(label),
+    name: 'Store Test',
+    role: 'user',
+    passwordHash: 'h',
+    now,
+  });
+  if (!user) throw new Error('the user was not stored');
+  return user;
 }
 
 /** Registers a fresh user; returns the session body and the refresh cookie value. */

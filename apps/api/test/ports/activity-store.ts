@@ -2,15 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ActivityRecord, ActivityStore } from '../../src/activity/activity.ts';
 import type { UserStore } from '../../src/users/users.ts';
-import { uniqueEmail } from '../support.ts';
+import { storedUser } from '../support.ts';
 
 /** The activity log port's contract: every adapter runs it (test/adapters). */
 export function testActivityStore(setup: () => Promise<{ users: UserStore; activity: ActivityStore }>): void {
   const T0 = new Date('2026-03-01T12:00:00Z');
   const at = (ms: number) => new Date(T0.getTime() + ms);
-  const newUser = async (users: UserStore) =>
-    (await users.createUser({ id: randomUUID(), email: uniqueEmail('log'), name: 'Log', role: 'user', passwordHash: 'h', now: T0 }))
-      ?.id as string;
+  const newUser = async (users: UserStore) => (await storedUser(users, T0, 'log')).id;
   const event = (userId: string, occurredAt: Date, overrides: Partial<ActivityRecord> = {}): ActivityRecord => ({
     id: randomUUID(),
     userId,

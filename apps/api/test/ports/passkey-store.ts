@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PasskeyRecord, PasskeyStore } from '../../src/passkeys/passkey-store.ts';
 import type { UserStore } from '../../src/users/users.ts';
-import { uniqueEmail } from '../support.ts';
+import { storedUser } from '../support.ts';
 
 /**
  * The passkeys port's contract, with the users port beside it (every passkey and most ceremonies
@@ -13,17 +13,7 @@ export function testPasskeyStore(setup: () => Promise<{ users: UserStore; passke
   const T0 = new Date('2026-04-01T12:00:00Z');
   const later = (ms: number, from = T0) => new Date(from.getTime() + ms);
   const hash = (text: string) => createHash('sha256').update(text).digest();
-  const newUser = async (users: UserStore) => {
-    const user = await users.createUser({
-      id: randomUUID(),
-      email: uniqueEmail('passkey'),
-      name: 'Passkey',
-      role: 'user',
-      passwordHash: 'h',
-      now: T0,
-    });
-    return user?.id as string;
-  };
+  const newUser = async (users: UserStore) => (await storedUser(users, T0, 'passkey')).id;
   const passkeyOf = (userId: string, overrides: Partial<PasskeyRecord> = {}): PasskeyRecord => ({
     id: randomUUID(),
     userId,

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { SecondFactorStore } from '../../src/second-factor/second-factor-store.ts';
 import type { UserStore } from '../../src/users/users.ts';
-import { uniqueEmail } from '../support.ts';
+import { storedUser } from '../support.ts';
 
 /**
  * The second-factor port's contract, with the users port beside it (every row belongs to a user):
@@ -13,17 +13,7 @@ export function testSecondFactorStore(setup: () => Promise<{ users: UserStore; s
   const T0 = new Date('2026-03-01T12:00:00Z');
   const later = (ms: number, from = T0) => new Date(from.getTime() + ms);
   const hash = (text: string) => createHash('sha256').update(text).digest();
-  const newUser = async (users: UserStore) => {
-    const user = await users.createUser({
-      id: randomUUID(),
-      email: uniqueEmail('mfa'),
-      name: 'Second Factor',
-      role: 'user',
-      passwordHash: 'h',
-      now: T0,
-    });
-    return user?.id as string;
-  };
+  const newUser = async (users: UserStore) => (await storedUser(users, T0, 'mfa')).id;
   /** A user with a confirmed authenticator app (step 100) and two recovery codes. */
   const enrolled = async () => {
     const { users, secondFactors } = await setup();
