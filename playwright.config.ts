@@ -61,6 +61,9 @@ const LIFECYCLE_AND_AUDITS = [
   'second-factor.spec.ts',
   // Against the REQUIRE_MFA_FOR_ADMIN pair below.
   'admin-second-factor.spec.ts',
+  // Passkeys with Chromium's virtual authenticator: register, the sign-ins, a copied key, a removed
+  // one, the second step; two tests of about 10 s.
+  'passkeys.spec.ts',
 ];
 
 // Playwright cannot download its own browser on every machine (closed networks), so the system's

@@ -10,6 +10,8 @@ export class LoginPage {
   /** The form's error, announced with role=alert. */
   readonly alert: Locator;
   readonly forgotPassword: Locator;
+  /** "Sign in with a passkey": no email typed (shown where the browser has WebAuthn). */
+  readonly passkey: Locator;
 
   constructor(page: Page) {
     this.page = page;
@@ -19,6 +21,7 @@ export class LoginPage {
     this.submit = page.getByRole('button', { name: 'Sign in', exact: true });
     this.alert = page.getByRole('alert');
     this.forgotPassword = page.getByRole('link', { name: 'Forgot your password?', exact: true });
+    this.passkey = page.getByRole('button', { name: 'Sign in with a passkey', exact: true });
   }
 
   /** Opens the login page, with `returnTo` in the query when given. */

@@ -103,7 +103,7 @@ describe('signing in with a passkey', () => {
     expect(requestsTo(apiDouble, '/auth/passkey')).toHaveLength(1);
   });
 
-  it('when the autofill waited past its options, then the sign-in is refused as expired, said calmly, and autofill is offered again with new options', async () => {
+  it('when the autofill waited past its options, then the sign-in is refused as expired, said calmly, and autofill is offered again with new options once back in the field', async () => {
     const apiDouble = installApiDouble();
     const authenticator = installAuthenticator({ conditional: true });
     givePasskey(apiDouble, authenticator);
@@ -115,6 +115,8 @@ describe('signing in with a passkey', () => {
     authenticator.pickInAutofill();
 
     expect(await screen.findByRole('alert')).toHaveTextContent('That took too long, and the request expired. Try the passkey again.');
+    expect(authenticator.isOfferingInAutofill()).toBe(false);
+    await app.user.click(screen.getByLabelText('Email'));
     await waitFor(() => expect(authenticator.isOfferingInAutofill()).toBe(true));
     expect(requestsTo(apiDouble, '/auth/passkey/options').length).toBe(optionsBefore + 1);
     authenticator.pickInAutofill();

@@ -46,11 +46,11 @@ export function PasskeysSettings() {
   const outcomeRef = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: PASSKEYS_KEY });
-  const say = (next: Outcome) => {
-    setOutcome(next);
-    // A row's buttons may be gone (removed) or replaced (the rename form): the focus goes to what happened.
-    if (next) requestAnimationFrame(() => outcomeRef.current?.focus());
-  };
+  const say = (next: Outcome) => setOutcome(next);
+  // A row's buttons may be gone (removed) or replaced (the rename form): the focus goes to what happened.
+  useEffect(() => {
+    if (outcome) outcomeRef.current?.focus();
+  }, [outcome]);
   const failed = (error: unknown) => {
     say({ tone: 'error', text: toFormProblem(error, MESSAGES).form ?? 'Something went wrong. Try again.' });
     if (error instanceof ApiError && error.code === 'not_found') void refresh();

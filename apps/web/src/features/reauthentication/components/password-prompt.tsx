@@ -75,6 +75,9 @@ export function PasswordPrompt(props: {
   const [passkeyBusy, setPasskeyBusy] = useState(false);
   const [passkeyProblem, setPasskeyProblem] = useState<string | null>(null);
   const passkeyAlert = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (passkeyProblem) passkeyAlert.current?.focus();
+  }, [passkeyProblem]);
   const proveWithPasskey = async () => {
     setPasskeyBusy(true);
     setPasskeyProblem(null);
@@ -90,10 +93,7 @@ export function PasswordPrompt(props: {
             ? ceremonies.passkeyProblem(error, (other) => toFormProblem(other, MESSAGES).form ?? '')
             : toFormProblem(error, MESSAGES).form;
       setPasskeyBusy(false);
-      if (message) {
-        setPasskeyProblem(message);
-        requestAnimationFrame(() => passkeyAlert.current?.focus());
-      }
+      if (message) setPasskeyProblem(message);
       return;
     }
     onSettle(true);

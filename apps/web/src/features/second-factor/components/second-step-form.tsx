@@ -108,6 +108,9 @@ function PasskeyProofForm(props: {
   useEffect(() => {
     button.current?.focus();
   }, []);
+  useEffect(() => {
+    if (problem) alert.current?.focus();
+  }, [problem]);
 
   const proveWithPasskey = async () => {
     setBusy(true);
@@ -128,10 +131,7 @@ function PasskeyProofForm(props: {
           : passkeys
             ? passkeys.passkeyProblem(error, (other) => toFormProblem(other).form ?? '')
             : toFormProblem(error).form;
-      if (message) {
-        setProblem(message);
-        requestAnimationFrame(() => alert.current?.focus());
-      }
+      if (message) setProblem(message);
     } finally {
       setBusy(false);
     }
