@@ -52,7 +52,6 @@ export function signEs256(header: Json, payload: Json, key: KeyObject): string {
   return `${input}.${sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
 }
 
-const without = (object: Json, member: string): Json => Object.fromEntries(Object.entries(object).filter(([k]) => k !== member));
 const bearer = (token: string) => ({ headers: { Authorization: `Bearer ${token}` } });
 
 export function tokenAttacks(ctx: AttackContext): TokenAttack[] {
@@ -60,8 +59,12 @@ export function tokenAttacks(ctx: AttackContext): TokenAttack[] {
   const { payload, signature } = partsOf(token);
   const [h, p, s] = token.split('.');
   const header: Json = { alg: 'ES256', typ: 'at+jwt', kid };
-  const resigned = (alterHeader: (h: Json) => Json, alterPayload: (p: Json) => Json) =>
-    bearer(signEs256(alterHeader(header), alterPayload(payload), signingKey));
+  // The live token with some members of its header or its claims changed, signed again with the
+  // real key. A member changed to undefined is left out, as JSON has no undefined.
+  const resigned = (headerChanges: Json, claimChanges: Json) =>
+    bearer(signEs256({ ...header, ...headerChanges }, { ...payload, ...claimChanges }, signingKey));
+  const withHeader = (changes: Json) => resigned(changes, {});
+  const withClaims = (changes: Json) => resigned({}, changes);
   const invalid = (name: string, request: AttackRequest): TokenAttack => ({ name, request, status: 401, code: 'token_invalid' });
   const malformed = (name: string, value: string): TokenAttack => ({ name, request: bearer(value), status: 400, code: 'invalid_request' });
   const pem = ctx.publicKey.export({ type: 'spki', format: 'pem' });
@@ -79,26 +82,17 @@ export function tokenAttacks(ctx: AttackContext): TokenAttack[] {
     { name: 'the live token itself (control)', request: bearer(token), status: 200 },
     {
       name: 'its claims re-signed with the signing key (control)',
-      request: resigned(
-        (x) => x,
-        (x) => x,
-      ),
+      request: withClaims({}),
       status: 200,
     },
     {
       name: 'iat in the future within the tolerance (control)',
-      request: resigned(
-        (x) => x,
-        (x) => ({ ...x, iat: now + tolerance - 1, exp: now + tolerance - 1 + ttl }),
-      ),
+      request: withClaims({ iat: now + tolerance - 1, exp: now + tolerance - 1 + ttl }),
       status: 200,
     },
     {
       name: 'exp - iat exactly the lifetime plus the tolerance (control)',
-      request: resigned(
-        (x) => x,
-        (x) => ({ ...x, iat: now, exp: now + longest }),
-      ),
+      request: withClaims({ iat: now, exp: now + longest }),
       status: 200,
     },
     { name: 'no Authorization header', request: { headers: {} }, status: 401, code: 'token_missing' },
@@ -127,120 +121,27 @@ export function tokenAttacks(ctx: AttackContext): TokenAttack[] {
       'another P-256 key under the real kid',
       bearer(signEs256(header, payload, generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)),
     ),
-    invalid(
-      'an unknown kid',
-      resigned(
-        (x) => ({ ...x, kid: 'some-other-key' }),
-        (x) => x,
-      ),
-    ),
-    invalid(
-      'no kid',
-      resigned(
-        (x) => without(x, 'kid'),
-        (x) => x,
-      ),
-    ),
-    invalid(
-      'typ JWT',
-      resigned(
-        (x) => ({ ...x, typ: 'JWT' }),
-        (x) => x,
-      ),
-    ),
-    invalid(
-      'no typ',
-      resigned(
-        (x) => without(x, 'typ'),
-        (x) => x,
-      ),
-    ),
-    invalid(
-      'another issuer',
-      resigned(
-        (x) => x,
-        (x) => ({ ...x, iss: 'someone-else' }),
-      ),
-    ),
-    invalid(
-      'another audience',
-      resigned(
-        (x) => x,
-        (x) => ({ ...x, aud: 'another-api' }),
-      ),
-    ),
-    invalid(
-      'no audience',
-      resigned(
-        (x) => x,
-        (x) => without(x, 'aud'),
-      ),
-    ),
-    invalid(
-      'another client_id',
-      resigned(
-        (x) => x,
-        (x) => ({ ...x, client_id: 'other-client' }),
-      ),
-    ),
-    invalid(
-      'no client_id',
-      resigned(
-        (x) => x,
-        (x) => without(x, 'client_id'),
-      ),
-    ),
-    invalid(
-      'an unknown role',
-      resigned(
-        (x) => x,
-        (x) => ({ ...x, role: 'root' }),
-      ),
-    ),
-    invalid(
-      'no exp',
-      resigned(
-        (x) => x,
-        (x) => without(x, 'exp'),
-      ),
-    ),
-    invalid(
-      'no sid',
-      resigned(
-        (x) => x,
-        (x) => without(x, 'sid'),
-      ),
-    ),
+    invalid('an unknown kid', withHeader({ kid: 'some-other-key' })),
+    invalid('no kid', withHeader({ kid: undefined })),
+    invalid('typ JWT', withHeader({ typ: 'JWT' })),
+    invalid('no typ', withHeader({ typ: undefined })),
+    invalid('another issuer', withClaims({ iss: 'someone-else' })),
+    invalid('another audience', withClaims({ aud: 'another-api' })),
+    invalid('no audience', withClaims({ aud: undefined })),
+    invalid('another client_id', withClaims({ client_id: 'other-client' })),
+    invalid('no client_id', withClaims({ client_id: undefined })),
+    invalid('an unknown role', withClaims({ role: 'root' })),
+    invalid('no exp', withClaims({ exp: undefined })),
+    invalid('no sid', withClaims({ sid: undefined })),
     invalid('typ JWT over a payload that is not JSON', bearer(`${b64({ ...header, typ: 'JWT' })}.${b64('not json')}.${b64('sig')}`)),
     invalid('a header that is not JSON', bearer(`${b64('{oops')}.${p}.${b64('sig')}`)),
     invalid('a payload that is not JSON', bearer(`${h}.${b64('{oops')}.${b64('sig')}`)),
-    invalid(
-      'iat in the future beyond the tolerance',
-      resigned(
-        (x) => x,
-        (x) => ({ ...x, iat: now + tolerance + 60, exp: now + tolerance + 60 + ttl }),
-      ),
-    ),
-    invalid(
-      'exp - iat one second above the lifetime plus the tolerance',
-      resigned(
-        (x) => x,
-        (x) => ({ ...x, iat: now, exp: now + longest + 1 }),
-      ),
-    ),
-    invalid(
-      'a thirty-day lifetime',
-      resigned(
-        (x) => x,
-        (x) => ({ ...x, iat: now, exp: now + 30 * 86_400 }),
-      ),
-    ),
+    invalid('iat in the future beyond the tolerance', withClaims({ iat: now + tolerance + 60, exp: now + tolerance + 60 + ttl })),
+    invalid('exp - iat one second above the lifetime plus the tolerance', withClaims({ iat: now, exp: now + longest + 1 })),
+    invalid('a thirty-day lifetime', withClaims({ iat: now, exp: now + 30 * 86_400 })),
     {
       name: 'exp past by more than the tolerance',
-      request: resigned(
-        (x) => x,
-        (x) => ({ ...x, iat: now - ttl - tolerance - 1, exp: now - tolerance - 1 }),
-      ),
+      request: withClaims({ iat: now - ttl - tolerance - 1, exp: now - tolerance - 1 }),
       status: 401,
       code: 'token_expired',
     },
