@@ -1,10 +1,33 @@
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Vitest's default is one worker fewer than the cores, one on two cores; the suites wait on password
 // threads and databases as much as they compute, so two keep two cores busy. Every project names it,
 // so that the projects of npm test run side by side as one group.
 const WORKERS = Math.max(2, availableParallelism() - 1);
+
+/**
+ * A project whose tests run the real API listening on a port. The API stores in this run's
+ * throwaway PostgreSQL database (the API's global set-up): ready in well under a second, where a
+ * fresh PGlite per file costs seconds of initdb. One import of the API per worker rather than per
+ * file; every test makes its own account.
+ */
+function againstTheApi(name: string, root: string) {
+  return {
+    test: {
+      name,
+      maxWorkers: WORKERS,
+      root,
+      include: ['test/**/*.test.ts'],
+      environment: 'node' as const,
+      globalSetup: [fileURLToPath(new URL('apps/api/test/global-setup.ts', import.meta.url))],
+      isolate: false,
+      testTimeout: 20_000,
+      hookTimeout: 60_000,
+    },
+  };
+}
 
 export default defineConfig({
   test: {
@@ -74,54 +97,15 @@ export default defineConfig({
           setupFiles: ['test/setup.ts'],
         },
       },
-      {
-        test: {
-          // The command-line client, run as a process against the real API listening on a port.
-          name: 'cli',
-          maxWorkers: WORKERS,
-          root: 'apps/cli',
-          include: ['test/**/*.test.ts'],
-          environment: 'node',
-          // The API under test stores in this run's throwaway PostgreSQL database: ready in well under
-          // a second, where a fresh PGlite per file costs seconds of initdb.
-          globalSetup: ['../api/test/global-setup.ts'],
-          // One import of the API per worker rather than per file; every test makes its own account.
-          isolate: false,
-          testTimeout: 20_000,
-          hookTimeout: 60_000,
-        },
-      },
-      {
-        test: {
-          // The resource-server kit against the real API listening on a port (JWK Set, client
-          // credentials, introspection), on this run's PostgreSQL database.
-          name: 'resource-server',
-          maxWorkers: WORKERS,
-          root: 'packages/resource-server',
-          include: ['test/**/*.test.ts'],
-          environment: 'node',
-          globalSetup: ['../../apps/api/test/global-setup.ts'],
-          isolate: false,
-          testTimeout: 20_000,
-          hookTimeout: 60_000,
-        },
-      },
-      {
-        test: {
-          // The notes example service on the real API listening on a port (the resource-server kit,
-          // a real service client, introspection), and its store's contract in memory and on this
-          // run's PostgreSQL database.
-          name: 'notes',
-          maxWorkers: WORKERS,
-          root: 'apps/notes',
-          include: ['test/**/*.test.ts'],
-          environment: 'node',
-          globalSetup: ['../api/test/global-setup.ts'],
-          isolate: false,
-          testTimeout: 20_000,
-          hookTimeout: 60_000,
-        },
-      },
+      // The command-line client, run as a process against the real API listening on a port.
+      againstTheApi('cli', 'apps/cli'),
+      // The resource-server kit against the real API listening on a port (JWK Set, client
+      // credentials, introspection).
+      againstTheApi('resource-server', 'packages/resource-server'),
+      // The notes example service on the real API listening on a port (the resource-server kit,
+      // a real service client, introspection), and its store's contract in memory and on this
+      // run's PostgreSQL database.
+      againstTheApi('notes', 'apps/notes'),
       {
         test: {
           // The root scripts (npm start, npm test): the commands they start on Windows, Linux and macOS.
