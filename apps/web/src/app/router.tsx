@@ -54,6 +54,7 @@ export const createRoutes = (config: Pick<WebConfig, 'notesUrl'>): RouteObject[]
           { path: 'tokens', lazy: async () => ({ Component: (await import('./routes/api-tokens.tsx')).ApiTokensRoute }) },
           { path: 'settings', lazy: async () => ({ Component: (await import('./routes/settings.tsx')).SettingsRoute }) },
           ...ifSet(config.notesUrl, { path: 'notes', lazy: async () => ({ Component: (await import('./routes/notes.tsx')).NotesRoute }) }),
+          { path: 'compare', lazy: async () => ({ Component: (await import('./routes/compare.tsx')).CompareRoute }) },
           { path: 'admin', lazy: async () => ({ Component: (await import('./routes/admin.tsx')).AdminRoute }) },
           {
             path: 'admin/users/:id/activity',

@@ -21,6 +21,7 @@ export function Layout() {
           <NavLink to="/tokens">API tokens</NavLink>
           {config.notesUrl ? <NavLink to="/notes">Notes</NavLink> : null}
           <NavLink to="/settings">Settings</NavLink>
+          <NavLink to="/compare">Compare</NavLink>
           <NavLink to="/admin">Admin</NavLink>
         </nav>
         <div className="who">
