@@ -78,6 +78,16 @@ export function createPasskeyService(deps: {
 }) {
   const { store, users, auth, clock, events, relyingParty } = deps;
   const now = () => new Date(clock.now());
+  /**
+   * What every ceremony's response must show, a registration's and an assertion's alike: its
+   * challenge, an origin of WEBAUTHN_ORIGINS, the RP ID's hash, and user verification.
+   */
+  const expectationsFor = (challenge: string) => ({
+    expectedChallenge: challenge,
+    expectedOrigin: relyingParty.origins,
+    expectedRPID: relyingParty.rpId,
+    requireUserVerification: true,
+  });
 
   /** A new ceremony of this kind: its id for the browser, kept as SHA-256 with its challenge for five minutes. */
   async function startCeremony(kind: CeremonyKind, userId: string | null, challenge: string): Promise<string> {
@@ -145,11 +155,8 @@ export function createPasskeyService(deps: {
     try {
       const verification = await verifyAuthenticationResponse({
         response: assertionResponseOf(assertion.response),
-        expectedChallenge: challenge,
-        expectedOrigin: relyingParty.origins,
-        expectedRPID: relyingParty.rpId,
+        ...expectationsFor(challenge),
         credential: { id: passkey.credentialId, publicKey: new Uint8Array(passkey.publicKey), counter: 0, transports: passkey.transports },
-        requireUserVerification: true,
       });
       if (!verification.verified) return { failure: 'passkey_invalid', passkey };
       const info = verification.authenticationInfo;
@@ -257,10 +264,7 @@ export function createPasskeyService(deps: {
       try {
         const verification = await verifyRegistrationResponse({
           response: registrationResponseOf(request.response),
-          expectedChallenge: challenge,
-          expectedOrigin: relyingParty.origins,
-          expectedRPID: relyingParty.rpId,
-          requireUserVerification: true,
+          ...expectationsFor(challenge),
           supportedAlgorithmIDs: PASSKEY_ALGORITHMS,
         });
         if (!verification.verified) return 'passkey_invalid';
