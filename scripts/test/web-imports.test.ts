@@ -1,14 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkWebImports } from '../check-web-imports.ts';
+import { checkPackageImports, checkWebImports } from '../check-web-imports.ts';
 
 const script = fileURLToPath(new URL('../check-web-imports.ts', import.meta.url));
 const webSrc = fileURLToPath(new URL('../../apps/web/src', import.meta.url));
 const temporaryDirs: string[] = [];
+const relativeTo = (from: string, to: string) => relative(from, to).split('\\').join('/');
 
 afterEach(() => {
   for (const dir of temporaryDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -31,6 +32,9 @@ function sourceTree(files: Record<string, string>) {
     'features/auth/api/login.ts': "import { config } from '../../../config.ts';\n",
     'features/admin/page.tsx': 'export const Page = 1;\n',
     'features/timeline/store.ts': 'export const createTimelineStore = 1;\n',
+    'features/compare/page.tsx': "import { createQueueClient } from './naive-clients/index.ts';\n",
+    'features/compare/naive-clients/index.ts':
+      "import { createAuthRefresh } from 'axios-auth-refresh';\nexport const createQueueClient = 1;\n",
   };
   for (const [path, text] of Object.entries({ ...base, ...files })) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -46,6 +50,51 @@ describe('web import boundaries (npm run lint)', () => {
 
   it('when the app as it is now is checked, then it keeps to the boundaries', () => {
     expect(checkWebImports(webSrc)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'app/ imports the naive clients',
+      'app/routes/page.tsx',
+      "import { createQueueClient } from '../../features/compare/naive-clients/index.ts';",
+      /app\/routes\/page\.tsx may not import features\/compare\/naive-clients\//,
+    ],
+    [
+      'main.tsx imports the naive clients',
+      'main.tsx',
+      "import { createQueueClient } from './features/compare/naive-clients/index.ts';",
+      /main\.tsx may not import features\/compare\/naive-clients\//,
+    ],
+    [
+      'the compare feature outside naive-clients imports axios-auth-refresh',
+      'features/compare/page.tsx',
+      "import { createAuthRefresh } from 'axios-auth-refresh';",
+      /only features\/compare\/naive-clients\/ may import axios-auth-refresh/,
+    ],
+  ])('when %s, then the check names it (the naive clients are for the compare page only)', (_case, file, line, reason) => {
+    const violations = checkWebImports(sourceTree({ [file]: `${line}\nexport const x = 1;\n` }));
+    expect(violations).toEqual([expect.objectContaining({ file, reason: expect.stringMatching(reason) })]);
+  });
+
+  it('when a package imports the naive clients or axios-auth-refresh, then the check names each; other imports pass', () => {
+    const web = sourceTree({});
+    const packages = mkdtempSync(join(tmpdir(), 'spa-auth-packages-'));
+    temporaryDirs.push(packages);
+    const naivePath = join(web, 'features/compare/naive-clients/index.ts').split('\\').join('/');
+    const files: Record<string, string> = {
+      'http-client/src/client.ts': "import axios from 'axios';\nimport { createAuthRefresh } from 'axios-auth-refresh';\n",
+      'http-client/test/unit/naive.test.ts': `import { createQueueClient } from '${relativeTo(join(packages, 'http-client/test/unit'), naivePath)}';\n`,
+      'contract/src/index.ts': "export * from './wire.ts';\n",
+    };
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(packages, path)), { recursive: true });
+      writeFileSync(join(packages, path), text);
+    }
+    expect(checkPackageImports(packages, web).map((v) => [v.file, v.specifier])).toEqual([
+      ['http-client/src/client.ts', 'axios-auth-refresh'],
+      ['http-client/test/unit/naive.test.ts', relativeTo(join(packages, 'http-client/test/unit'), naivePath)],
+    ]);
+    expect(checkPackageImports(fileURLToPath(new URL('../../packages', import.meta.url)), webSrc)).toEqual([]);
   });
 
   it.each([
