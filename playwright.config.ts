@@ -31,6 +31,16 @@ const E2E_MFA_API_PORT = '3103';
 const E2E_MFA_WEB_PORT = '4174';
 const E2E_MFA_WEB_DIST = path.join(tmpdir(), 'spa-auth-e2e-mfa-web');
 const E2E_MFA_WEB_URL = `http://localhost:${E2E_MFA_WEB_PORT}`;
+// The compare page's two-tab runs (compare.spec.ts) against an API with no reuse grace: with one,
+// two tabs that refresh one cookie at once both succeed (requirement 5.3.1), which hides what the
+// naive clients' missing cross-tab lock costs a server without it. The API takes no zero, so 1 ms,
+// the same as none between two tabs. The other runs use the e2e API and its grace, as a deployment
+// has one. Its own API and web build, in test:deploy only, as the pair above: one more API start
+// (an in-memory database) and a web build of about ten seconds; 2 s tokens, for short waits.
+const E2E_NO_GRACE_API_PORT = '3104';
+const E2E_NO_GRACE_WEB_PORT = '4176';
+const E2E_NO_GRACE_WEB_DIST = path.join(tmpdir(), 'spa-auth-e2e-no-grace-web');
+const E2E_NO_GRACE_WEB_URL = `http://localhost:${E2E_NO_GRACE_WEB_PORT}`;
 // The packed packages installed in a scratch app outside the repository (scripts/consumer-app.mjs),
 // calling the e2e API from its own origin.
 const CONSUMER_URL = 'http://localhost:4175';
@@ -64,6 +74,8 @@ const LIFECYCLE_AND_AUDITS = [
   // Passkeys with Chromium's virtual authenticator: register, the sign-ins, a copied key, a removed
   // one, the second step; two tests of about 10 s.
   'passkeys.spec.ts',
+  // Every refresh client of the compare page through every scenario, with real expiries: about 25 s a client.
+  'compare.spec.ts',
 ];
 
 // Playwright cannot download its own browser on every machine (closed networks), so the system's
@@ -202,6 +214,40 @@ const mfaForAdminServers: WebServers = [
     env: { VITE_API_URL: `http://localhost:${E2E_MFA_API_PORT}` },
   },
 ];
+const noGraceServers: WebServers = [
+  {
+    name: 'e2e no-grace api',
+    command: 'node apps/api/src/main.ts',
+    url: `http://localhost:${E2E_NO_GRACE_API_PORT}/healthz`,
+    reuseExistingServer: !isCI,
+    env: {
+      PORT: E2E_NO_GRACE_API_PORT,
+      HOST: 'localhost',
+      DATA_DIR: 'memory://',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      REFRESH_REUSE_GRACE: '1ms',
+      ACCESS_TOKEN_TTL: '2s',
+      CLOCK_TOLERANCE: '0',
+      AUTH_RATE_LIMIT: '100000',
+      REFRESH_RATE_LIMIT: '100000',
+      CORS_ORIGINS: E2E_NO_GRACE_WEB_URL,
+      APP_URL: E2E_NO_GRACE_WEB_URL,
+      SEED_DEMO_USERS: 'false',
+      SMTP_URL: '',
+      LOG_LEVEL: 'warn',
+    },
+  },
+  {
+    name: 'e2e no-grace web',
+    command: `npx vite build --outDir ${JSON.stringify(E2E_NO_GRACE_WEB_DIST)} --emptyOutDir && npx vite preview --outDir ${JSON.stringify(E2E_NO_GRACE_WEB_DIST)} --port ${E2E_NO_GRACE_WEB_PORT} --strictPort`,
+    cwd: 'apps/web',
+    url: E2E_NO_GRACE_WEB_URL,
+    reuseExistingServer: !isCI,
+    timeout: 120_000,
+    env: { VITE_API_URL: `http://localhost:${E2E_NO_GRACE_API_PORT}` },
+  },
+];
 const notesServer: WebServers[number] = {
   // After the e2e API, which it needs: scripts/notes-service.mjs signs in there as the seeded demo
   // admin, makes the service client through the admin endpoints and runs the service with it.
@@ -318,6 +364,6 @@ export default defineConfig<object, { apiURL: string }>({
       ],
   // The consumer last: its npm pack rewrites the packages' manifests for a moment, after the other servers have read them.
   webServer: isTopology
-    ? [...clientServers, topologyServer, ...e2eServers, notesServer, ...mfaForAdminServers, consumerServer]
+    ? [...clientServers, topologyServer, ...e2eServers, notesServer, ...mfaForAdminServers, ...noGraceServers, consumerServer]
     : [...clientServers, ...e2eServers, ...(process.env.SCREENSHOTS ? [notesServer] : [])],
 });
