@@ -60,8 +60,15 @@ function PhaseStatus({ phase, done }: { phase: RunPhase | null; done: string }) 
 
 function ComparisonPage() {
   const { client, config } = useServices();
-  const [kind, setKind] = useState<ClientKind>('ours');
-  const [calls, setCalls] = useState(DEFAULT_CALLS);
+  // The choice is in the address, so that signing in again (which comes back to it) keeps it.
+  const [params, setParams] = useSearchParams();
+  const chosen = params.get('client');
+  const kind: ClientKind = isClientKind(chosen) ? chosen : 'ours';
+  const calls = callsFrom(params.get('calls'));
+  const choose = (next: { client?: ClientKind; calls?: number }) =>
+    setParams({ client: next.client ?? kind, calls: String(next.calls ?? calls) }, { replace: true });
+  // What is typed may be empty for a moment; the runs use the last whole number from 1 to MAX_CALLS.
+  const [callsText, setCallsText] = useState(String(calls));
   const [phase, setPhase] = useState<RunPhase | null>(null);
   const runs = useSyncExternalStore(runLog.subscribe, runLog.getRuns);
   const ids = useId();
@@ -123,7 +130,7 @@ function ComparisonPage() {
           <legend>Client under test</legend>
           {CLIENT_KINDS.map((option) => (
             <label key={option} className="compare-client">
-              <input type="radio" name="client" value={option} checked={kind === option} onChange={() => setKind(option)} />
+              <input type="radio" name="client" value={option} checked={kind === option} onChange={() => choose({ client: option })} />
               <span>
                 <strong>{CLIENT_LABELS[option].name}</strong>: {CLIENT_LABELS[option].detail}
               </span>
@@ -137,9 +144,13 @@ function ComparisonPage() {
             type="number"
             min={1}
             max={MAX_CALLS}
-            value={calls}
+            value={callsText}
             disabled={phase !== null}
-            onChange={(event) => setCalls(callsFrom(event.target.value))}
+            onChange={(event) => {
+              setCallsText(event.target.value);
+              const typed = Number(event.target.value);
+              if (Number.isInteger(typed) && typed >= 1 && typed <= MAX_CALLS) choose({ calls: typed });
+            }}
           />
         </div>
       </section>
