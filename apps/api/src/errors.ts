@@ -1,6 +1,5 @@
 import { type ErrorCode, type Problem, problemType } from '@spa-auth/contract';
-
-export type FieldError = { path: string; message: string };
+import type { FieldError } from '@spa-auth/server-support';
 
 const TITLES: Record<ErrorCode, string> = {
   malformed_json: 'Malformed JSON',

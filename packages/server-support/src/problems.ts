@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 /** The codes answered here on a service's behalf; each service's own list of codes holds them. */
 export type SharedProblemCode =
   | 'malformed_json'
+  | 'validation_failed'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'invalid_request'
@@ -28,8 +29,11 @@ export type ProblemClass<P extends HttpProblem> = new (
   status: number,
   code: SharedProblemCode,
   detail: string,
-  options?: { headers?: Record<string, string> },
+  options?: { headers?: Record<string, string>; errors?: FieldError[] },
 ) => P;
+
+/** A field of a body at fault: its dotted path and what is wrong with it. */
+export type FieldError = { path: string; message: string };
 
 type LibraryError = { type?: unknown; status?: unknown; statusCode?: unknown };
 

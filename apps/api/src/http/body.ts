@@ -1,28 +1,16 @@
-import express, { type RequestHandler } from 'express';
+import { jsonBody as jsonBodyUpTo, parseBody as parseBodyAs, requireJson as requireJsonFor } from '@spa-auth/server-support';
+import type { RequestHandler } from 'express';
 import type * as z from 'zod/mini';
 import { AppError } from '../errors.ts';
 
-/** Parses JSON bodies up to 16 KiB; only objects and arrays (strict), as the contract's bodies are objects. */
-export const jsonBody = express.json({ limit: '16kb', strict: true, type: ['application/json', 'application/*+json'] });
+/** Parses JSON bodies up to 16 KiB (the 413's detail in http/errors.ts says so). */
+export const jsonBody = jsonBodyUpTo('16kb');
 
 /** On an endpoint that takes a JSON body, any other Content-Type is a 415, not a silent empty body. */
-export const requireJson: RequestHandler = (req, _res, next) => {
-  if (!req.is(['application/json', 'application/*+json'])) {
-    throw new AppError(415, 'unsupported_media_type', 'The request body must be application/json');
-  }
-  next();
-};
+export const requireJson = requireJsonFor(AppError);
 
 /** Validates a parsed body with a contract schema; failures list every field at fault. */
-export function parseBody<S extends z.ZodMiniType>(schema: S, body: unknown): z.infer<S> {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const errors = result.error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
-  }));
-  throw new AppError(400, 'validation_failed', 'The request body is not valid', { errors });
-}
+export const parseBody = <S extends z.ZodMiniType>(schema: S, body: unknown): z.infer<S> => parseBodyAs(AppError, schema, body);
 
 /**
  * requireJson, jsonBody and parseBody as middleware, for a route whose limiter reads the body

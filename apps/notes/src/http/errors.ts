@@ -1,6 +1,6 @@
 import type { ErrorCode } from '@spa-auth/contract/wire';
 import { problemType } from '@spa-auth/contract/wire';
-import { createProblemHandler } from '@spa-auth/server-support';
+import { createProblemHandler, type FieldError } from '@spa-auth/server-support';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { NotesStoreUnavailableError } from '../notes/notes.ts';
@@ -35,8 +35,6 @@ const TITLES: Record<NotesErrorCode, string> = {
   internal_error: 'Internal error',
   note_limit: 'Too many notes',
 };
-
-export type FieldError = { path: string; message: string };
 
 /** The one error type of the service: routes throw it, the error handler renders it as RFC 9457 problem+json. */
 export class NotesError extends Error {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@spa-auth/resource-server';
-import express, { type RequestHandler, Router } from 'express';
+import { jsonBody, parseBody, requireJson } from '@spa-auth/server-support';
+import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import { NotesError } from '../http/errors.ts';
 import { NOTE_LIMIT, NOTE_TEXT_MAX, type Note, type NotesStore } from './notes.ts';
@@ -8,15 +9,7 @@ import { NOTE_LIMIT, NOTE_TEXT_MAX, type Note, type NotesStore } from './notes.t
 /** Bodies are a note's text and its JSON: 1,000 characters of four UTF-8 bytes each, escaped, fit. */
 export const BODY_LIMIT = '8kb';
 
-const jsonBody = express.json({ limit: BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] });
-
-/** A body that is not JSON is a 415, never read as an empty one. */
-const requireJson: RequestHandler = (req, _res, next) => {
-  if (!req.is(['application/json', 'application/*+json'])) {
-    throw new NotesError(415, 'unsupported_media_type', 'The request body must be application/json');
-  }
-  next();
-};
+const jsonBodyParser = jsonBody(BODY_LIMIT);
 
 const NewNote = z.strictObject({
   text: z
@@ -49,16 +42,9 @@ export function createNotesRoutes(deps: { store: NotesStore; clock: Clock; requi
     res.json({ notes: notes.map(toWire) });
   });
 
-  router.post('/notes', requireJson, jsonBody, async (req, res) => {
-    const parsed = NewNote.safeParse(req.body);
-    if (!parsed.success) {
-      const errors = parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.'),
-        message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
-      }));
-      throw new NotesError(400, 'validation_failed', 'The request body is not valid', { errors });
-    }
-    const note: Note = { id: randomUUID(), ownerId: res.locals.auth.sub, text: parsed.data.text, createdAt: new Date(clock.now()) };
+  router.post('/notes', requireJson(NotesError), jsonBodyParser, async (req, res) => {
+    const { text } = parseBody(NotesError, NewNote, req.body);
+    const note: Note = { id: randomUUID(), ownerId: res.locals.auth.sub, text, createdAt: new Date(clock.now()) };
     const outcome = await store.create(note, NOTE_LIMIT);
     if (!outcome.created) {
       throw new NotesError(409, 'note_limit', `A user holds at most ${NOTE_LIMIT} notes; delete one to add another`);
