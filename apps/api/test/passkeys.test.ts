@@ -608,6 +608,8 @@ describe('mail, and the password reset of an account with passkeys', () => {
     expect(removed.text).toContain('“Laptop” was removed from your account: it signs in no more.');
 
     const phone = await registerPasskey(api, user, { name: 'Phone' });
+    // A second later, so the mail's order (oldest first) is not left to the rows' order on disk.
+    api.clock.advance(1_000);
     await registerPasskey(api, user, { name: 'Key' });
     const reset = await resetPasswordThroughMail(api, mail.current(), user.email, 'a-brand-new-password-9');
     expect(reset.status).toBe(200);
