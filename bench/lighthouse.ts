@@ -41,6 +41,8 @@ export async function measureLighthouse(options: {
   onStop: (stop: Stop) => void;
   /** Lighthouse runs per page and device; the median one counts. */
   runs: { mobile: number; desktop: number };
+  /** A build made for a same-origin API already (buildWeb); without it, one is made here. */
+  webRoot?: string;
 }): Promise<{ mobile: LighthouseFigure; desktop: LighthouseFigure; notes: string[] }> {
   const { log } = options;
   const notes: string[] = [];
@@ -50,9 +52,13 @@ export async function measureLighthouse(options: {
     options.onStop(stop);
   };
   try {
-    const webRoot = mkdtempSync(path.join(tmpdir(), 'spa-auth-lighthouse-web-'));
-    started(async () => rmSync(webRoot, { recursive: true, force: true }));
-    await buildWeb(webRoot);
+    let webRoot = options.webRoot;
+    if (!webRoot) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'spa-auth-lighthouse-web-'));
+      started(async () => rmSync(dir, { recursive: true, force: true }));
+      await buildWeb(dir);
+      webRoot = dir;
+    }
     const api = await startApi({
       name: 'lighthouse-api',
       env: {
@@ -101,7 +107,8 @@ export async function measureLighthouse(options: {
   }
 }
 
-function buildWeb(outDir: string): Promise<void> {
+/** `vite build` of apps/web into `outDir` for a same-origin API (VITE_API_URL=/), as the web image makes it. */
+export function buildWeb(outDir: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,

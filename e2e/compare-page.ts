@@ -32,6 +32,8 @@ export type RunFigures = {
     failed: number;
     failureCodes: Record<string, number>;
     sessionEnded: number;
+    /** The most refreshes on their way at one moment, both tabs together. */
+    refreshesAtOnce: number;
   };
   perTab: { first: RunFigures['counts']; second: RunFigures['counts'] } | null;
   /** After the run: whether a refresh still worked; if not, what the check heard and why the session ended. */

@@ -44,6 +44,7 @@ async function runOn(compare: ComparePage, scenario: Scenario, session: { lost: 
 function expectOursKeptTheSession(figures: RunFigures) {
   expect(figures.error).toBeNull();
   expect(figures.counts.refreshes, 'one refresh for every call (and tab)').toBe(1);
+  expect(figures.counts.refreshesAtOnce).toBe(1);
   expect(figures.counts.refreshAnswers).toEqual({ 200: 1 });
   expect(figures.counts.failed).toBe(0);
   expect(figures.counts.sessionEnded).toBe(0);

@@ -25,6 +25,8 @@ export type Counts = {
   failureCodes: Record<string, number>;
   /** Times the client told the app that the session ended (ours: `onSessionExpired`). */
   sessionEnded: number;
+  /** The most refreshes on their way at one moment (both tabs together): more than one race for one cookie. */
+  refreshesAtOnce: number;
 };
 
 /** The config member that names each call, so that a retry (a second request of the same call) is seen. */
@@ -110,15 +112,20 @@ export function createTally(tab: TabName, now: () => number = Date.now): Tally {
 
 /** The counts of some events (one tab's, or both tabs' together). */
 export function countsOf(events: readonly TallyEvent[]): Counts {
-  const counts: Counts = { refreshes: 0, refreshAnswers: {}, retries: 0, failed: 0, failureCodes: {}, sessionEnded: 0 };
+  const counts: Counts = { refreshes: 0, refreshAnswers: {}, retries: 0, failed: 0, failureCodes: {}, sessionEnded: 0, refreshesAtOnce: 0 };
+  let inFlight = 0;
   const bump = (table: Record<string, number>, key: string) => {
     table[key] = (table[key] ?? 0) + 1;
   };
   for (const event of events) {
-    if (event.type === 'refresh-sent') counts.refreshes++;
-    else if (event.type === 'refresh-answered')
+    if (event.type === 'refresh-sent') {
+      counts.refreshes++;
+      inFlight++;
+      counts.refreshesAtOnce = Math.max(counts.refreshesAtOnce, inFlight);
+    } else if (event.type === 'refresh-answered') {
+      inFlight--;
       bump(counts.refreshAnswers, event.status === 200 ? '200' : (event.code ?? `HTTP ${event.status ?? 'none'}`));
-    else if (event.type === 'call-sent' && event.retry) counts.retries++;
+    } else if (event.type === 'call-sent' && event.retry) counts.retries++;
     else if (event.type === 'call-failed') {
       counts.failed++;
       bump(counts.failureCodes, event.code);
