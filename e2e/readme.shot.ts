@@ -1,13 +1,17 @@
 import { expect, test } from './fixtures.ts';
 import { NotesPage } from './pages/notes-page.ts';
+import { PasskeysSection } from './pages/passkeys-section.ts';
 import { TwoFactorSection } from './pages/two-factor-section.ts';
+import { VirtualAuthenticator } from './virtual-authenticator.ts';
 
 // `npm run screenshots`: the README's pictures, taken by the same Playwright set-up as the suite.
 // Not part of `npm test` (it writes into docs/).
 
 test('the login page', async ({ page, loginPage }) => {
   await loginPage.goto();
-  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await expect(loginPage.submit).toBeVisible();
+  // The passkey button once its chunk is there (a disabled stand-in until then).
+  await expect(loginPage.passkey).toBeEnabled();
   await page.screenshot({ path: 'docs/screenshots/login.png' });
 });
 
@@ -35,4 +39,13 @@ test('the authenticator app being added in Settings', async ({ page, signedIn: _
   await twoFactor.setUp.click();
   await expect(twoFactor.qrCode).toBeVisible();
   await twoFactor.section.screenshot({ path: 'docs/screenshots/two-factor.png' });
+});
+
+test('the passkeys in Settings', async ({ page, signedIn: _, settingsPage }) => {
+  await VirtualAuthenticator.attach(page);
+  const passkeys = new PasskeysSection(page);
+  await settingsPage.openFromNav('Settings');
+  await passkeys.addNamed('MacBook Pro');
+  await expect(passkeys.row('MacBook Pro')).toBeVisible();
+  await passkeys.section.screenshot({ path: 'docs/screenshots/passkeys.png' });
 });

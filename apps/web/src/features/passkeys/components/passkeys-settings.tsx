@@ -42,7 +42,9 @@ export function PasskeysSettings() {
   const passkeys = useQuery(passkeysQuery(client));
   const [outcome, setOutcome] = useState<Outcome>(null);
   const [editing, setEditing] = useState<{ id: string; action: 'rename' | 'remove' } | null>(null);
-  const [name, setName] = useState(() => describeDevice(globalThis.navigator?.userAgent ?? null));
+  // A guess at what will keep it, for the person to correct: "Chrome on macOS".
+  const deviceName = () => describeDevice(globalThis.navigator?.userAgent ?? null);
+  const [name, setName] = useState(deviceName);
   const outcomeRef = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: PASSKEYS_KEY });
@@ -60,6 +62,7 @@ export function PasskeysSettings() {
     mutationFn: () => addPasskey(client, name),
     onMutate: () => setOutcome(null),
     onSuccess: async (passkey) => {
+      setName(deviceName());
       await refresh();
       say({ tone: 'success', text: `“${passkey.name}” was added. Sign in with it from the sign-in page: “Sign in with a passkey”.` });
     },
