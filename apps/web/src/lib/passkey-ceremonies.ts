@@ -37,23 +37,26 @@ async function ceremonyFrom<Options>(client: ApiClient, path: string, body?: obj
  * API, then the browser's dialog, where the person picks a passkey and unlocks it. With `autofill`,
  * the passkeys are offered among the suggestions of the email field instead (conditional mediation)
  * and this waits until the person picks one; where the browser cannot, it resolves null at once,
- * before any options are asked for.
+ * before any options are asked for, and so it does when `wanted` says the page no longer wants it.
  */
 export async function passkeyProof(client: ApiClient, path: string, body?: object): Promise<PasskeyProof>;
 export async function passkeyProof(
   client: ApiClient,
   path: string,
   body: object | undefined,
-  mode: { autofill: true },
+  mode: { autofill: true; wanted: () => boolean },
 ): Promise<PasskeyProof | null>;
 export async function passkeyProof(
   client: ApiClient,
   path: string,
   body?: object,
-  mode: { autofill?: boolean } = {},
+  mode: { autofill?: boolean; wanted?: () => boolean } = {},
 ): Promise<PasskeyProof | null> {
   if (mode.autofill && !(await browserSupportsWebAuthnAutofill())) return null;
   const { ceremonyId, options } = await ceremonyFrom<PublicKeyCredentialRequestOptionsJSON>(client, path, body);
+  // The page that asked may be gone by now (left, or mounted again): a request started for it would
+  // end the one its successor started (one ceremony at a time), and what it got would go nowhere.
+  if (mode.wanted && !mode.wanted()) return null;
   const response = await startAuthentication({ optionsJSON: options, useBrowserAutofill: mode.autofill ?? false });
   rpIds.set(response.id, options.rpId ?? location.hostname);
   return { passkey: { ceremonyId, response } };

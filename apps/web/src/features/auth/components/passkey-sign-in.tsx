@@ -70,7 +70,7 @@ export function PasskeySignIn() {
     (async () => {
       let proof: PasskeyProof | null;
       try {
-        proof = await passkeyProof(client, '/auth/passkey/options', undefined, { autofill: true });
+        proof = await passkeyProof(client, '/auth/passkey/options', undefined, { autofill: true, wanted: () => !left });
       } catch {
         // Nobody acted yet: the options could not be had, or the request ended (the button, the page
         // left). Nothing to say; the button still works.
