@@ -60,13 +60,19 @@ function PhaseStatus({ phase, done }: { phase: RunPhase | null; done: string }) 
 
 function ComparisonPage() {
   const { client, config } = useServices();
-  // The choice is in the address, so that signing in again (which comes back to it) keeps it.
+  // The choice is kept in the address too, so that signing in again (which comes back to it) keeps it;
+  // the page's state is the one the controls show at once.
   const [params, setParams] = useSearchParams();
-  const chosen = params.get('client');
-  const kind: ClientKind = isClientKind(chosen) ? chosen : 'ours';
-  const calls = callsFrom(params.get('calls'));
-  const choose = (next: { client?: ClientKind; calls?: number }) =>
+  const [kind, setKind] = useState<ClientKind>(() => {
+    const chosen = params.get('client');
+    return isClientKind(chosen) ? chosen : 'ours';
+  });
+  const [calls, setCalls] = useState(() => callsFrom(params.get('calls')));
+  const choose = (next: { client?: ClientKind; calls?: number }) => {
+    if (next.client) setKind(next.client);
+    if (next.calls) setCalls(next.calls);
     setParams({ client: next.client ?? kind, calls: String(next.calls ?? calls) }, { replace: true });
+  };
   // What is typed may be empty for a moment; the runs use the last whole number from 1 to MAX_CALLS.
   const [callsText, setCallsText] = useState(String(calls));
   const [phase, setPhase] = useState<RunPhase | null>(null);
