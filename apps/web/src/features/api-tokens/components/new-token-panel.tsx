@@ -1,8 +1,7 @@
 import type { CreatedApiTokenResponse } from '@spa-auth/contract';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef } from 'react';
+import { useSecretShownOnce } from '../../../lib/use-secret-shown-once.ts';
 import { absoluteApiUrl, CREDENTIALS_FILE_NAME, credentialsFile } from '../credentials.ts';
-
-type CopyState = 'idle' | 'copied' | 'failed';
 
 /**
  * The one time a token's secret is on screen, right after its creation. It is held by the page's
@@ -12,48 +11,21 @@ type CopyState = 'idle' | 'copied' | 'failed';
 export function NewTokenPanel(props: { created: CreatedApiTokenResponse; apiUrl: string; onDone: () => void }) {
   const { token, secret } = props.created;
   const id = useId();
-  const heading = useRef<HTMLHeadingElement>(null);
+  const { heading, copy, copySecret, downloadSecret } = useSecretShownOnce();
   const field = useRef<HTMLInputElement>(null);
-  const [copy, setCopy] = useState<CopyState>('idle');
-  // Every object URL made for a download holds the secret until it is revoked: they go with the panel.
-  const downloads = useRef<string[]>([]);
 
-  useEffect(() => {
-    heading.current?.focus();
-    const made = downloads.current;
-    return () => {
-      for (const url of made) URL.revokeObjectURL(url);
-    };
-  }, []);
+  const onCopy = () => copySecret(secret, () => field.current?.select());
 
-  const onCopy = async () => {
-    try {
-      // Absent outside a secure context (plain http on another host than localhost).
-      if (!navigator.clipboard) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(secret);
-      setCopy('copied');
-    } catch {
-      setCopy('failed');
-      field.current?.select();
-    }
-  };
-
-  const onDownload = () => {
-    const text = credentialsFile({
-      apiUrl: absoluteApiUrl(props.apiUrl, window.location.origin),
-      secret,
-      name: token.name,
-      expiresAt: token.expiresAt,
-    });
-    // An object URL, not a data: URL: browsers keep a download's address in their history, and a
-    // data: URL would put the secret there.
-    const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
-    downloads.current.push(url);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = CREDENTIALS_FILE_NAME;
-    link.click();
-  };
+  const onDownload = () =>
+    downloadSecret(
+      credentialsFile({
+        apiUrl: absoluteApiUrl(props.apiUrl, window.location.origin),
+        secret,
+        name: token.name,
+        expiresAt: token.expiresAt,
+      }),
+      CREDENTIALS_FILE_NAME,
+    );
 
   return (
     <section className="card new-token" aria-labelledby={`${id}-heading`}>

@@ -1,6 +1,5 @@
-import { useEffect, useId, useRef, useState } from 'react';
-
-type CopyState = 'idle' | 'copied' | 'failed';
+import { useId, useRef, useState } from 'react';
+import { useSecretShownOnce } from '../../../lib/use-secret-shown-once.ts';
 
 export const RECOVERY_CODES_FILE_NAME = 'spa-auth-recovery-codes.txt';
 
@@ -18,42 +17,16 @@ export function recoveryCodesFile(codes: readonly string[], account: string): st
  */
 export function RecoveryCodesPanel(props: { codes: string[]; account: string; intro: string; onDone: () => void }) {
   const id = useId();
-  const heading = useRef<HTMLHeadingElement>(null);
-  const [copy, setCopy] = useState<CopyState>('idle');
+  const { heading, copy, copySecret, downloadSecret } = useSecretShownOnce();
   const [saved, setSaved] = useState(false);
   const list = useRef<HTMLOListElement>(null);
-  // Every object URL made for a download holds the codes until it is revoked: they go with the panel.
-  const downloads = useRef<string[]>([]);
 
-  useEffect(() => {
-    heading.current?.focus();
-    const made = downloads.current;
-    return () => {
-      for (const url of made) URL.revokeObjectURL(url);
-    };
-  }, []);
-
-  const onCopy = async () => {
-    try {
-      // Absent outside a secure context (plain http on another host than localhost).
-      if (!navigator.clipboard) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(props.codes.join('\n'));
-      setCopy('copied');
-    } catch {
-      setCopy('failed');
+  const onCopy = () =>
+    copySecret(props.codes.join('\n'), () => {
       if (list.current) window.getSelection()?.selectAllChildren(list.current);
-    }
-  };
+    });
 
-  const onDownload = () => {
-    // An object URL, not a data: URL, which the browser would keep in its download history.
-    const url = URL.createObjectURL(new Blob([recoveryCodesFile(props.codes, props.account)], { type: 'text/plain' }));
-    downloads.current.push(url);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = RECOVERY_CODES_FILE_NAME;
-    link.click();
-  };
+  const onDownload = () => downloadSecret(recoveryCodesFile(props.codes, props.account), RECOVERY_CODES_FILE_NAME);
 
   return (
     <section className="recovery-codes" aria-labelledby={`${id}-heading`}>
