@@ -1,6 +1,6 @@
 import { ApiError, type PasskeyProof } from '@spa-auth/http-client';
 import { useEffect, useRef, useState } from 'react';
-import { Alert } from '../../../components/ui/alert.tsx';
+import { FormStatus } from '../../../components/ui/form-status.tsx';
 import { cancelPasskeyCeremony, forgetUnknownPasskey, passkeyProblem, passkeyProof } from '../../../lib/passkey-ceremonies.ts';
 import { toFormProblem } from '../../../lib/problem.ts';
 import { useClient } from '../../../lib/services.tsx';
@@ -109,13 +109,7 @@ export function PasskeySignIn() {
 
   return (
     <>
-      <div aria-live="polite">
-        {problem ? (
-          <Alert ref={alert} tone="error">
-            {problem}
-          </Alert>
-        ) : null}
-      </div>
+      <FormStatus ref={alert} error={problem} />
       <button type="button" className="button" disabled={busy} onClick={() => void signIn()}>
         {busy ? 'Waiting for your passkey…' : 'Sign in with a passkey'}
       </button>

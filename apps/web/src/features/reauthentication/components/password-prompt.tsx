@@ -3,7 +3,6 @@ import { ApiError } from '@spa-auth/http-client';
 import { useQuery } from '@tanstack/react-query';
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { PasswordField } from '../../../components/ui/account-fields.tsx';
-import { Alert } from '../../../components/ui/alert.tsx';
 import { FormStatus } from '../../../components/ui/form-status.tsx';
 import { offeredProofs, ProofField, proofKind, proofOf, type TypedProof } from '../../../components/ui/second-factor-proof.tsx';
 import { passkeysQuery } from '../../../lib/passkey-list.ts';
@@ -168,13 +167,7 @@ export function PasswordPrompt(props: {
         </p>
         {offersPasskey ? (
           <div className="passkey-reauthentication">
-            <div aria-live="polite">
-              {passkeyProblem ? (
-                <Alert ref={passkeyAlert} tone="error">
-                  {passkeyProblem}
-                </Alert>
-              ) : null}
-            </div>
+            <FormStatus ref={passkeyAlert} error={passkeyProblem} />
             <button type="button" className="button" disabled={passkeyBusy} onClick={() => void proveWithPasskey()}>
               {passkeyBusy ? 'Waiting for your passkey…' : 'Use a passkey'}
             </button>

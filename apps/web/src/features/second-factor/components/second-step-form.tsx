@@ -1,6 +1,5 @@
 import { ApiError } from '@spa-auth/http-client';
 import { useEffect, useId, useRef, useState } from 'react';
-import { Alert } from '../../../components/ui/alert.tsx';
 import { FormStatus } from '../../../components/ui/form-status.tsx';
 import {
   offeredProofs,
@@ -139,13 +138,7 @@ function PasskeyProofForm(props: {
 
   return (
     <div className="stack">
-      <div aria-live="polite">
-        {problem ? (
-          <Alert ref={alert} tone="error">
-            {problem}
-          </Alert>
-        ) : null}
-      </div>
+      <FormStatus ref={alert} error={problem} />
       <p>Your browser asks you to choose one of this account's passkeys and to unlock it (a fingerprint, your face or a PIN).</p>
       <div className="actions">
         <button ref={button} type="button" className="button primary" disabled={busy} onClick={() => void proveWithPasskey()}>
