@@ -142,6 +142,8 @@ export async function runScenario(
   deps: ScenarioDeps,
 ): Promise<RunResult> {
   const { id, kind, scenario, calls, secondTab } = options;
+  // What a run is of, in its result whether it was made or not.
+  const run = { id, client: kind, scenario, calls };
   const tally = createTally('first', deps.now);
   const client = clientFor(kind, tally, deps.baseURL);
   let firedAt = deps.now();
@@ -182,10 +184,7 @@ export async function runScenario(
     const session = await probeSession(deps.baseURL);
     const events = [...tally.events(), ...theirs].sort(byTime);
     return {
-      id,
-      client: kind,
-      scenario,
-      calls,
+      ...run,
       firedAt,
       counts: countsOf(events),
       perTab: scenario === 'two-tabs' ? { first: countsOf(tally.events()), second: countsOf(theirs) } : null,
@@ -194,14 +193,10 @@ export async function runScenario(
       error: null,
     };
   } catch (error) {
-    const empty = countsOf([]);
     return {
-      id,
-      client: kind,
-      scenario,
-      calls,
+      ...run,
       firedAt,
-      counts: empty,
+      counts: countsOf([]),
       perTab: null,
       session: { survived: false, code: null },
       events: [],
