@@ -1,4 +1,3 @@
-import { Authenticator } from './authenticator.ts';
 import { expectNoSeriousViolations } from './axe.ts';
 import { DEMO_ADMIN, DEMO_USER, expect, test } from './fixtures.ts';
 import { ReauthenticationDialog } from './pages/reauthentication-dialog.ts';
@@ -38,13 +37,7 @@ test('when REQUIRE_MFA_FOR_ADMIN is on, then an admin without a factor is sent t
   await expect(settingsPage.heading).toBeVisible();
 
   // Enrol. The sign-in is recent, so no password is asked for this.
-  await twoFactor.setUp.click();
-  const app = new Authenticator(await twoFactor.setupKey.inputValue());
-  await twoFactor.firstCode.fill(await app.nextCode());
-  await twoFactor.turnOn.click();
-  await expect(twoFactor.recoveryCodes).toHaveCount(10);
-  await twoFactor.savedThem.check();
-  await twoFactor.done.click();
+  const app = await twoFactor.enrolApp();
 
   // This session signed in with the password alone: the admin page asks for the factor first.
   const refused = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/admin/users' && r.status() === 401);

@@ -1,5 +1,4 @@
 import type { Page, Response } from '@playwright/test';
-import { Authenticator } from './authenticator.ts';
 import { expectNoSeriousViolations } from './axe.ts';
 import { expect, test } from './fixtures.ts';
 import { waitForAuthResponse } from './pages/auth-response.ts';
@@ -164,13 +163,7 @@ test('when an account with an authenticator app has a passkey, then the passkey 
   await settingsPage.openFromNav('Settings');
   await passkeys.addNamed('Laptop');
   await expect(passkeys.notice).toContainText('“Laptop” was added.');
-  await twoFactor.setUp.click();
-  const app = new Authenticator(await twoFactor.setupKey.inputValue());
-  await twoFactor.firstCode.fill(await app.nextCode());
-  await twoFactor.turnOn.click();
-  await expect(twoFactor.recoveryCodes).toHaveCount(10);
-  await twoFactor.savedThem.check();
-  await twoFactor.done.click();
+  await twoFactor.enrolApp();
 
   // The password first. The authenticator waits meanwhile: a passkey in the email field's autofill
   // would sign in on its own, with no password and no second step (a passkey is two factors).

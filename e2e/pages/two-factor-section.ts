@@ -1,4 +1,5 @@
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
+import { Authenticator } from '../authenticator.ts';
 
 /** Settings' "Two-factor authentication" section: the status, the enrolment, the recovery codes shown once. */
 export class TwoFactorSection {
@@ -41,5 +42,21 @@ export class TwoFactorSection {
   /** The recovery codes on screen, as the user would copy them. */
   async shownRecoveryCodes(): Promise<string[]> {
     return (await this.recoveryCodes.allTextContents()).map((code) => code.trim());
+  }
+
+  /**
+   * Turns the factor on with a new authenticator app, from a sign-in recent enough to need no
+   * password, and puts its recovery codes away: for a test about what the factor changes, not
+   * about the enrolment itself. Returns the app, which makes the codes from then on.
+   */
+  async enrolApp(): Promise<Authenticator> {
+    await this.setUp.click();
+    const app = new Authenticator(await this.setupKey.inputValue());
+    await this.firstCode.fill(await app.nextCode());
+    await this.turnOn.click();
+    await expect(this.recoveryCodes).toHaveCount(10);
+    await this.savedThem.check();
+    await this.done.click();
+    return app;
   }
 }
