@@ -72,7 +72,9 @@ export type Tally = {
  * interceptors queue, retry or reject.
  */
 export function createTally(tab: TabName, now: () => number = Date.now): Tally {
-  const sendOf = axios.getAdapter(axios.defaults.adapter);
+  // The browser's own adapters, named here rather than read from axios.defaults: nothing global is
+  // touched, not even read, as every client of the page is an instance of its own.
+  const sendOf = axios.getAdapter(['xhr', 'fetch']);
   const sends = new Map<number, number>();
   let recording = false;
   let events: TallyEvent[] = [];
