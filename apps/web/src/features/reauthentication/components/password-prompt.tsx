@@ -5,8 +5,9 @@ import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { PasswordField } from '../../../components/ui/account-fields.tsx';
 import { FormStatus } from '../../../components/ui/form-status.tsx';
 import { offeredProofs, ProofField, proofKind, proofOf, type TypedProof } from '../../../components/ui/second-factor-proof.tsx';
+import { provePasskeyFactor } from '../../../lib/passkey-factor.ts';
 import { passkeysQuery } from '../../../lib/passkey-list.ts';
-import { loadPasskeys, passkeysSupported } from '../../../lib/passkeys.ts';
+import { passkeysSupported } from '../../../lib/passkeys.ts';
 import { toFormProblem } from '../../../lib/problem.ts';
 import type { ReauthenticationRequest } from '../../../lib/reauthentication.ts';
 import { useClient } from '../../../lib/services.tsx';
@@ -80,19 +81,16 @@ export function PasswordPrompt(props: {
   const proveWithPasskey = async () => {
     setPasskeyBusy(true);
     setPasskeyProblem(null);
-    const ceremonies = await loadPasskeys().catch(() => null);
-    try {
-      if (!ceremonies) throw new ApiError('network_error', 'The passkey code could not be loaded');
-      await client.reauthenticate(await ceremonies.passkeyProof(client, '/api/me/passkeys/reauthentication-options'));
-    } catch (error) {
-      const message =
-        error instanceof ApiError && error.code === 'second_factor_not_enrolled'
-          ? 'This account has no passkey any more: enter your password instead.'
-          : ceremonies
-            ? ceremonies.passkeyProblem(error, (other) => toFormProblem(other, MESSAGES).form ?? '')
-            : toFormProblem(error, MESSAGES).form;
+    const failed = await provePasskeyFactor(
+      async (ceremonies) => client.reauthenticate(await ceremonies.passkeyProof(client, '/api/me/passkeys/reauthentication-options')),
+      {
+        noPasskey: 'This account has no passkey any more: enter your password instead.',
+        otherwise: (error) => toFormProblem(error, MESSAGES).form,
+      },
+    );
+    if (failed) {
       setPasskeyBusy(false);
-      if (message) setPasskeyProblem(message);
+      if (failed.message) setPasskeyProblem(failed.message);
       return;
     }
     onSettle(true);

@@ -10,7 +10,7 @@ import {
   type TypedProof,
   USE_PASSKEY,
 } from '../../../components/ui/second-factor-proof.tsx';
-import { loadPasskeys } from '../../../lib/passkeys.ts';
+import { provePasskeyFactor } from '../../../lib/passkey-factor.ts';
 import { toFormProblem } from '../../../lib/problem.ts';
 import type { SignInChallenge } from '../../../lib/second-factor.ts';
 import { useClient } from '../../../lib/services.tsx';
@@ -114,26 +114,14 @@ function PasskeyProofForm(props: {
   const proveWithPasskey = async () => {
     setBusy(true);
     setProblem(null);
-    const passkeys = await loadPasskeys().catch(() => null);
-    try {
-      if (!passkeys) throw new ApiError('network_error', 'The passkey code could not be loaded');
-      const proof = await passkeys.passkeyProof(client, '/auth/login/second-factor/passkey-options', { challenge });
-      await client.completeSignIn(challenge, proof);
-    } catch (error) {
-      if (error instanceof ApiError && error.code === 'second_factor_challenge_invalid') {
-        onRestart(CHALLENGE_ENDED);
-        return;
-      }
-      const message =
-        error instanceof ApiError && error.code === 'second_factor_not_enrolled'
-          ? NO_PASSKEY_ANY_MORE
-          : passkeys
-            ? passkeys.passkeyProblem(error, (other) => toFormProblem(other).form ?? '')
-            : toFormProblem(error).form;
-      if (message) setProblem(message);
-    } finally {
-      setBusy(false);
-    }
+    const failed = await provePasskeyFactor(
+      async (passkeys) =>
+        client.completeSignIn(challenge, await passkeys.passkeyProof(client, '/auth/login/second-factor/passkey-options', { challenge })),
+      { noPasskey: NO_PASSKEY_ANY_MORE, otherwise: (error) => toFormProblem(error).form },
+    );
+    if (failed?.error instanceof ApiError && failed.error.code === 'second_factor_challenge_invalid') onRestart(CHALLENGE_ENDED);
+    else if (failed?.message) setProblem(failed.message);
+    setBusy(false);
   };
 
   return (
