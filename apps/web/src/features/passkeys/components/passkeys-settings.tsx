@@ -29,6 +29,12 @@ const kindOf = (passkey: PasskeyInfo) =>
 /** Only the outcome of the last action is said; the next one clears it. */
 type Outcome = { tone: 'success' | 'error'; text: string } | null;
 
+/** A passkey's two edits, each opened in its row by a button named for the passkey. */
+const EDIT_ACTIONS = [
+  { action: 'rename', label: 'Rename' },
+  { action: 'remove', label: 'Remove' },
+] as const;
+
 /**
  * Settings' "Passkeys" (requirement 18.4 to 18.7): the account's passkeys with their name, when each
  * was added and last used, and whether it is synced or bound to one device; adding one (named, from
@@ -157,28 +163,20 @@ export function PasskeysSettings() {
                     />
                   ) : (
                     <div className="actions">
-                      <button
-                        type="button"
-                        className="button small"
-                        aria-label={`Rename “${passkey.name}”`}
-                        onClick={() => {
-                          setOutcome(null);
-                          setEditing({ id: passkey.id, action: 'rename' });
-                        }}
-                      >
-                        Rename
-                      </button>
-                      <button
-                        type="button"
-                        className="button small"
-                        aria-label={`Remove “${passkey.name}”`}
-                        onClick={() => {
-                          setOutcome(null);
-                          setEditing({ id: passkey.id, action: 'remove' });
-                        }}
-                      >
-                        Remove
-                      </button>
+                      {EDIT_ACTIONS.map(({ action, label }) => (
+                        <button
+                          key={action}
+                          type="button"
+                          className="button small"
+                          aria-label={`${label} “${passkey.name}”`}
+                          onClick={() => {
+                            setOutcome(null);
+                            setEditing({ id: passkey.id, action });
+                          }}
+                        >
+                          {label}
+                        </button>
+                      ))}
                     </div>
                   )}
                 </>
