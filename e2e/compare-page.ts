@@ -20,7 +20,11 @@ export const SCENARIO_NAMES = {
 export type Scenario = keyof typeof SCENARIO_NAMES;
 export const SCENARIOS = Object.keys(SCENARIO_NAMES) as Scenario[];
 
-/** The figures of one run, as the page writes them on its row (`data-run`). */
+/**
+ * The figures of one run, as the page writes them on its row (`data-run`). Written out here rather
+ * than imported from the web app's `Counts`: this is what the test and the bench read from the
+ * page, and a count the page renames or drops fails them instead of changing with it.
+ */
 export type RunFigures = {
   client: ClientKind;
   scenario: Scenario;
