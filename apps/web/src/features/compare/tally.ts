@@ -72,8 +72,8 @@ export type Tally = {
  * interceptors queue, retry or reject.
  */
 export function createTally(tab: TabName, now: () => number = Date.now): Tally {
-  // The browser's own adapters, named here rather than read from axios.defaults: nothing global is
-  // touched, not even read, as every client of the page is an instance of its own.
+  // The browser's own adapters, named here rather than taken from the library's global instance:
+  // nothing global is touched, not even read, as every client of the page is an instance of its own.
   const sendOf = axios.getAdapter(['xhr', 'fetch']);
   const sends = new Map<number, number>();
   let recording = false;
