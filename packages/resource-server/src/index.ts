@@ -119,7 +119,9 @@ function problem(res: Response, status: number, code: keyof typeof TITLES, detai
 }
 
 export function createResourceServer(options: ResourceServerOptions): ResourceServer {
-  const apiUrl = new URL(options.apiUrl);
+  // Ends with a slash, so that the API's paths resolve beneath it even when it has a path of its own.
+  const given = new URL(options.apiUrl);
+  const apiUrl = given.href.endsWith('/') ? given : new URL(`${given.href}/`);
   const { issuer, audience } = options;
   const clock = options.clock ?? Date;
   const maxLifetimeSeconds = options.maxTokenLifetimeSeconds ?? 300;
@@ -128,7 +130,7 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     throw new Error('createResourceServer: pass introspection credentials, or introspection: false to accept tokens until exp');
   }
   const keys = createRemoteKeys({
-    url: new URL('.well-known/jwks.json', withSlash(apiUrl)),
+    url: new URL('.well-known/jwks.json', apiUrl),
     ...options.keys,
   });
   const introspection = options.introspection ? createIntrospection({ apiUrl, ...options.introspection, clock }) : null;
@@ -249,5 +251,3 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     },
   };
 }
-
-const withSlash = (url: URL) => (url.href.endsWith('/') ? url : new URL(`${url.href}/`));

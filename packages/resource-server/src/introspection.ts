@@ -4,7 +4,7 @@ import { createFormPoster } from './post-form.ts';
 export type Clock = { now(): number };
 
 export type IntrospectionOptions = {
-  /** The API's base URL as this service reaches it: `/oauth/token` and `/oauth/introspect` are beneath it. */
+  /** The API's base URL as this service reaches it, ending with `/`: `oauth/token` and `oauth/introspect` are beneath it. */
   apiUrl: URL;
   /** The service client's id and secret, made by an admin of the API (`POST /api/admin/service-clients`). */
   clientId: string;
@@ -58,8 +58,8 @@ export function createIntrospection(options: IntrospectionOptions): Introspectio
   const clock = options.clock ?? Date;
   const cacheMs = options.cacheMs ?? 2_000;
   const poster = createFormPoster({ timeoutMs: 5_000 });
-  const tokenUrl = new URL('oauth/token', withSlash(options.apiUrl));
-  const introspectUrl = new URL('oauth/introspect', withSlash(options.apiUrl));
+  const tokenUrl = new URL('oauth/token', options.apiUrl);
+  const introspectUrl = new URL('oauth/introspect', options.apiUrl);
   const basic = `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`;
 
   const live = new LRUCache<string, { checkedAt: number; answer: Promise<boolean>; active?: boolean }>({ max: 50_000 });
@@ -154,5 +154,3 @@ export function createIntrospection(options: IntrospectionOptions): Introspectio
     },
   };
 }
-
-const withSlash = (url: URL) => (url.href.endsWith('/') ? url : new URL(`${url.href}/`));
