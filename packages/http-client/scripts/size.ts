@@ -12,7 +12,10 @@ import { build } from 'rolldown';
 // (spreads instead of checks, a shared list helper) saved nothing or grew it. So the budget rose by
 // 64 B: the 34 B over, and 30 B for the next few problem codes. Past that is a decision again.
 // Passkeys (signInWithPasskey, a passkey proof for reauthenticate) took 25 B of the 30: 4,155 B.
-export const SIZE_BUDGET_BYTES = 4160;
+// The lock's record of its last holder in IndexedDB (a tab that asks just after another released the
+// lock waits for that tab's token instead of refreshing again) replaced the lock-queue snapshot and
+// came to 4,229 B: the budget rose by 80 B, the 69 B over and a little room.
+export const SIZE_BUDGET_BYTES = 4240;
 
 export type SizeReport = {
   /** min+gzip bytes of the client with everything but axios: its code, the contract's wire module, and any other import. */

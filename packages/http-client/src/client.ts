@@ -344,8 +344,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const tokenOrigins = tokenOriginsOf(options.tokenOrigins);
   const name = options.name ?? 'spa-auth';
   const clock = options.seams?.clock ?? { now: () => Date.now() };
-  const locks = options.seams?.locks ?? createLockManager();
   const channel = options.seams?.channel !== undefined ? options.seams.channel : createBroadcastChannel(name);
+  // After the channel: the lock manager is told of the holders recorded from now on, whose words this tab will hear.
+  const locks = options.seams?.locks ?? createLockManager();
   const lifecycle = options.seams?.lifecycle !== undefined ? options.seams.lifecycle : createPageLifecycle();
   const http = axios.create({ ...options.axios, baseURL: options.baseURL });
 
@@ -396,7 +397,17 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   // After a failed refresh: a token that is still valid is still worth sending, unless the API has refused it.
   const isWorthSending = () => token !== null && !isExpired(token) && refusedTokenVersion !== tokenVersion;
 
-  const post = (message: TabMessage) => channel?.post(message);
+  /** Notes that `attempt`'s word is known here; this tab's own words count too, as it may hold the lock next. */
+  function hear(attempt: string | undefined): void {
+    if (attempt === undefined) return;
+    attemptsHeard.add(attempt);
+    if (attemptsHeard.size > ATTEMPTS_HEARD_LIMIT) attemptsHeard.delete(attemptsHeard.values().next().value as string);
+    for (const check of wordWaiters) check();
+  }
+  const post = (message: TabMessage) => {
+    hear(message.attempt);
+    channel?.post(message);
+  };
 
   function setToken(next: Token | null): void {
     token = next;
@@ -457,8 +468,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     refreshing = (async () => {
       try {
         await locks.run(`${name}:refresh`, attempt, async (previous) => {
-          // The word and the lock grant travel separately: the word may still be on its way.
-          if (previous) await waitForWord(previous);
+          // The word and the lock grant travel separately: the word may still be on its way. Without
+          // a channel no word can come: this tab decides alone, as it would without the lock.
+          if (previous && channel) await waitForWord(previous);
           // Another tab refreshed since this one asked: take its token, and pass the word on.
           if (token && tokenVersion !== tokenVersionAsked && !isExpiring(token)) return post({ type: 'session', token, attempt });
           // Another tab found no session (or ended it): asking again would only hear the same 401.
@@ -594,10 +606,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       setToken(message.token);
       emit({ type: 'token-from-other-tab', accessTokenExpiresAt: message.token.expiresAt });
     }
-    if (message.attempt === undefined) return;
-    attemptsHeard.add(message.attempt);
-    if (attemptsHeard.size > ATTEMPTS_HEARD_LIMIT) attemptsHeard.delete(attemptsHeard.values().next().value as string);
-    for (const check of wordWaiters) check();
+    hear(message.attempt);
   });
 
   const unsubscribeLifecycle = lifecycle?.onResume((from) => {

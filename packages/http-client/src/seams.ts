@@ -15,9 +15,11 @@ export type Clock = { now(): number };
 
 /**
  * A mutual-exclusion lock shared by every tab of the origin, taken for one attempt `id`. `fn` receives
- * the id of the attempt that held the lock right before this one when this call queued behind it, and
- * null when the lock was free (or the lock cannot tell). The client's holder posts its word, tagged
- * with its id, before it releases the lock, so the next holder knows exactly which word to wait for.
+ * the id of the attempt that held the lock last before this one, when that attempt took it after this
+ * lock manager was made (so this tab was listening when its holder posted its word); null when no
+ * attempt did, or when the lock cannot tell. The client's holder posts its word, tagged with its id,
+ * before it releases the lock, so the next holder knows exactly which word to wait for, whether it
+ * queued behind that holder or came just after it.
  *
  * @example
  * ```ts
@@ -63,26 +65,46 @@ export type Seams = {
   lifecycle: Lifecycle | null;
 };
 
-type LockInfo = { name?: string; clientId?: string };
-type LockSnapshot = { held?: LockInfo[]; pending?: LockInfo[] };
-type WebLocks = { request<T>(name: string, fn: (lock: unknown) => Promise<T>): Promise<T>; query(): Promise<LockSnapshot> };
+type WebLocks = { request<T>(name: string, fn: (lock: unknown) => Promise<T>): Promise<T> };
+/** The last holder of each lock, by lock name. */
+type Holders = Record<string, string>;
 
-/** In a snapshot taken just after this tab queued for `name`: the attempt queued right before it, if any. */
-function attemptBefore({ held = [], pending = [] }: LockSnapshot, name: string, tag: string, id: string): string | null {
-  const me = held.find((lock) => lock.name === tag + id)?.clientId;
-  const queue = [...held, ...pending].filter((lock) => lock.name === name);
-  const at = queue.findIndex((lock) => lock.clientId === me);
-  const before = me && at > 0 ? queue[at - 1]?.clientId : undefined;
-  return held.find((lock) => lock.clientId === before && lock.name?.startsWith(tag))?.name?.slice(tag.length) ?? null;
+/** The result of an IndexedDB request, once it has succeeded. */
+const resultOf = <T>(request: IDBRequest<T>) =>
+  new Promise<T>((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = reject;
+  });
+
+/**
+ * Reads the last holder of every lock and, given `name` and `id`, records `id` as the last holder of
+ * `name` in the same transaction. Once the read is back the transaction is running, so any
+ * transaction another tab opens later sees the record. Null when IndexedDB cannot be used here.
+ */
+async function swapHolders(database: IDBFactory, name?: string, id?: string): Promise<Holders | null> {
+  try {
+    const open = database.open('spa-auth-locks');
+    open.onupgradeneeded = () => open.result.createObjectStore('holders');
+    const db = await resultOf(open);
+    const store = db.transaction('holders', id ? 'readwrite' : 'readonly').objectStore('holders');
+    const holders: Holders = (await resultOf(store.get('last'))) ?? {};
+    if (name && id) store.put({ ...holders, [name]: id }, 'last');
+    db.close();
+    return holders;
+  } catch {
+    return null;
+  }
 }
 
 /**
  * Web Locks when the page has them (they need a secure context), else a lock for this tab only.
  *
- * The browser's lock queue is first come, first served, and `locks.query()` lists it with each
- * holder's tab (`clientId`). Each attempt also holds a lock named after its id, from before it queues
- * until after it releases, so the snapshot taken right after queueing names the attempt ahead. No lock
- * outlives its attempt: a page holding a Web Lock cannot enter the back/forward cache.
+ * Who held a lock last is kept in IndexedDB (the attempt ids only, never a token), read and written
+ * by each holder in one transaction while it holds the lock. A tab that queued just after the holder
+ * released, before the holder's word reached it, so still learns which word to wait for: the lock's
+ * queue alone cannot tell it, and the word and the lock grant travel separately. An attempt recorded
+ * before this lock manager was made is not named: this tab may not have been listening for its word.
+ * No lock outlives its attempt: a page holding a Web Lock cannot enter the back/forward cache.
  *
  * @example
  * ```ts
@@ -92,19 +114,18 @@ function attemptBefore({ held = [], pending = [] }: LockSnapshot, name: string, 
  */
 export function createLockManager(
   locks: WebLocks | undefined = (globalThis.navigator as { locks?: WebLocks } | undefined)?.locks,
+  database: IDBFactory | undefined = globalThis.indexedDB,
 ): LockManager {
   if (locks) {
+    const before = database ? swapHolders(database) : null;
     return {
-      run: <T>(name: string, id: string, fn: (previous: string | null) => Promise<T>) => {
-        const tag = `${name}:attempt:`;
-        return locks.request(tag + id, () => {
-          let snapshot: Promise<LockSnapshot> | undefined;
-          const held = locks.request(name, async () => fn(attemptBefore((await snapshot) ?? {}, name, tag, id)));
-          // Queued on the lock manager after the request above, so the snapshot includes it.
-          snapshot = locks.query().catch(() => ({}));
-          return held;
-        });
-      },
+      run: (name, id, fn) =>
+        locks.request(name, async () => {
+          // The record as this tab found it first, read before this tab writes to it.
+          const seen = (await before)?.[name];
+          const last = database && (await swapHolders(database, name, id))?.[name];
+          return fn(last && last !== seen ? last : null);
+        }),
     };
   }
   // In one tab the client's own single-flight promise already serialises refreshes.

@@ -1,9 +1,20 @@
 import { expect, type HarnessPage, REFRESH_URL, test } from './fixtures.ts';
 
-async function expectNothingReadable(app: HarnessPage, stage: string): Promise<void> {
+/** An attempt's id as the client makes it: its start time and a random part, both base 36. */
+const ATTEMPT_ID = /^[0-9a-z]+\.[0-9a-z]+$/;
+
+/**
+ * No token in any storage. IndexedDB holds one record, once a refresh has run: the refresh lock's
+ * last holder, an attempt id; `refreshed` says whether one has run by now.
+ */
+async function expectNothingReadable(app: HarnessPage, stage: string, refreshed = true): Promise<void> {
   const storage = await app.call('storage');
-  expect(storage, stage).toMatchObject({ localStorage: 0, sessionStorage: 0, indexedDB: [] });
+  expect(storage, stage).toMatchObject({ localStorage: 0, sessionStorage: 0 });
   expect(storage.cookie, stage).not.toContain('refresh_token');
+  const { 'spa-auth-locks': lockLog = [], ...otherDatabases } = storage.indexedDB;
+  expect(otherDatabases, stage).toEqual({});
+  expect(lockLog, stage).toEqual(refreshed ? [{ 'spa-auth:refresh': expect.stringMatching(ATTEMPT_ID) }] : []);
+  expect(JSON.stringify(storage.indexedDB), stage).not.toMatch(/eyJ/);
 }
 
 test('when signed in, restored and refreshed, then no token is in any storage a script can read', async ({
@@ -13,7 +24,7 @@ test('when signed in, restored and refreshed, then no token is in any storage a 
   refreshes,
 }) => {
   await app.call('register', email);
-  await expectNothingReadable(app, 'after sign-in');
+  await expectNothingReadable(app, 'after sign-in', false);
 
   await app.reload();
   expect(await app.call('restore')).toMatchObject({ user: { email } });

@@ -41,6 +41,50 @@ test('when two tabs find their token expired at the same moment, then one refres
   expect(other.filter((event) => event.type === 'token-from-other-tab')).toHaveLength(1);
 });
 
+test('when a tab asks for the refresh lock just after another tab released it, before that tab’s token reached it, then it waits for the token and sends no refresh', async ({
+  app: first,
+  email,
+  openPage,
+  refreshes,
+}) => {
+  const second = await openPage();
+  await first.call('register', email);
+  await expect.poll(() => second.call('getSession')).toMatchObject({ user: { email } });
+  // Both clients' clocks move a minute on, past the token's expiry: each refreshes before its next call.
+  await Promise.all([first, second].map((tab) => tab.call('setClockOffset', 60_000)));
+  // The first tab's word will reach the second only when the test lets it.
+  await second.call('holdWords');
+
+  expect(await first.call('get', '/api/me')).toEqual({ ok: true, status: 200 });
+  expect(refreshes.length).toBe(1);
+  // The first tab has refreshed and let go of the lock; the second still holds the old token.
+  const call = second.call('get', '/api/me');
+  await expect.poll(() => second.call('refreshLockHeld')).toBe(true);
+  expect(refreshes.length).toBe(1);
+  await second.call('releaseWords');
+
+  expect(await call).toEqual({ ok: true, status: 200 });
+  expect(refreshes.length).toBe(1);
+  const events = await second.call('events');
+  expect(events.filter((event) => event.type === 'refresh-started')).toEqual([]);
+  expect(events.filter((event) => event.type === 'token-from-other-tab')).toHaveLength(2);
+});
+
+test('when tabs take the refresh lock in turn, then each is told the attempt that held it last, and a tab opened later is not told of the ones before it', async ({
+  app: first,
+  openPage,
+}) => {
+  const second = await openPage();
+
+  expect(await first.call('takeTestLock', 'a-1')).toBeNull();
+  expect(await second.call('takeTestLock', 'b-1')).toBe('a-1');
+  expect(await second.call('takeTestLock', 'b-2')).toBe('b-1');
+  const third = await openPage();
+  // Opened after b-2 posted its word: it could not have heard it, so it must not wait for it.
+  expect(await third.call('takeTestLock', 'c-1')).toBeNull();
+  expect(await first.call('takeTestLock', 'a-2')).toBe('c-1');
+});
+
 test('when one tab signs out, then the other is told its session ended and its next call fails without a refresh', async ({
   app: first,
   email,

@@ -185,16 +185,44 @@ export function createManualClock(start = 1_700_000_000_000) {
 export type ManualClock = ReturnType<typeof createManualClock>;
 
 /**
- * Web Locks as the tabs of one browser see them: exclusive, first come first served; `fn(previous)`
- * gets the id of the attempt queued right before, or null when the lock was free.
+ * Web Locks as the tabs of one browser see them, with the record of each lock's last holder that
+ * createLockManager keeps in IndexedDB: exclusive, first come first served; `fn(previous)` gets the
+ * id of the attempt that held the lock last, whether this one queued behind it or came after it had
+ * left, or null when none did since the tab opened. `run` is a tab open from the start; `tab()`
+ * opens one later, which is not told of the holders before it.
  */
 export function createLocks(): LockManager & {
   grants: Array<{ name: string; id: string; previous: string | null }>;
   whenGranted(count: number): Promise<void>;
+  tab(): LockManager;
 } {
   const tails = new Map<string, { id: string; released: Promise<void> }>();
+  const lastHolders = new Map<string, string>();
   const grants: Array<{ name: string; id: string; previous: string | null }> = [];
   const grantWaiters: Array<{ count: number; done: () => void }> = [];
+  const runIn =
+    (seenBefore: ReadonlyMap<string, string>) =>
+    async <T>(name: string, id: string, fn: (previous: string | null) => Promise<T>): Promise<T> => {
+      const ahead = tails.get(name);
+      const mine = deferred();
+      const released = (ahead?.released ?? Promise.resolve()).then(() => mine.promise);
+      tails.set(name, { id, released });
+      try {
+        if (ahead) await ahead.released;
+        const last = lastHolders.get(name);
+        const previous = last !== undefined && last !== seenBefore.get(name) ? last : null;
+        lastHolders.set(name, id);
+        grants.push({ name, id, previous });
+        for (const waiter of grantWaiters.filter((w) => grants.length >= w.count)) {
+          grantWaiters.splice(grantWaiters.indexOf(waiter), 1);
+          waiter.done();
+        }
+        return await fn(previous);
+      } finally {
+        mine.resolve();
+        if (tails.get(name)?.released === released) tails.delete(name);
+      }
+    };
   return {
     grants,
     /** Resolves once the lock has been granted `count` times in all. */
@@ -204,24 +232,8 @@ export function createLocks(): LockManager & {
       grantWaiters.push({ count, done: done.resolve });
       return done.promise;
     },
-    async run<T>(name: string, id: string, fn: (previous: string | null) => Promise<T>): Promise<T> {
-      const ahead = tails.get(name);
-      const mine = deferred();
-      const released = (ahead?.released ?? Promise.resolve()).then(() => mine.promise);
-      tails.set(name, { id, released });
-      try {
-        if (ahead) await ahead.released;
-        grants.push({ name, id, previous: ahead?.id ?? null });
-        for (const waiter of grantWaiters.filter((w) => grants.length >= w.count)) {
-          grantWaiters.splice(grantWaiters.indexOf(waiter), 1);
-          waiter.done();
-        }
-        return await fn(ahead?.id ?? null);
-      } finally {
-        mine.resolve();
-        if (tails.get(name)?.released === released) tails.delete(name);
-      }
-    },
+    run: runIn(new Map()),
+    tab: () => ({ run: runIn(new Map(lastHolders)) }),
   };
 }
 
@@ -325,7 +337,7 @@ export function createBrowser() {
         baseURL: API,
         onSessionExpired: (info) => expired.push(info),
         ...options,
-        seams: { clock, locks, channel: bus.connect(), lifecycle, ...options.seams },
+        seams: { clock, locks: locks.tab(), channel: bus.connect(), lifecycle, ...options.seams },
       });
       client.subscribe((event) => {
         events.push(event);

@@ -374,6 +374,53 @@ describe('the next holder of the refresh lock acts on the word of the one before
     expect(t.api.refreshCalls).toBe(1);
     expect(tabs.map((tab) => tab.count('refresh-started'))).toEqual([1, 0, 0]);
   });
+
+  it('when a tab asks for the lock just after the holder released it, before the holder’s token reached it, then it waits for that token and sends no refresh', async () => {
+    const [a, b] = [t.browser.openTab(), t.browser.openTab()];
+    await signIn(a);
+    await t.browser.bus.delivered();
+    // Both tabs' token is inside its refresh margin now: the next call of either refreshes first.
+    t.browser.clock.advance(290_000);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    t.browser.bus.hold();
+    await expect(settle(a.client.http.get('/api/items/a'))).resolves.toEqual({ ok: true, data: { id: 'a', token: 'Bearer at-2' } });
+    // A has refreshed and released the lock; its word has not reached B, so B still holds the old token.
+    const requestOfB = settle(b.client.http.get('/api/items/b'));
+    await t.browser.locks.whenGranted(2);
+    expect(t.browser.locks.grants[1]).toMatchObject({ previous: t.browser.locks.grants[0]?.id });
+    await vi.advanceTimersByTimeAsync(WORD_TIMEOUT_MS - 1);
+    expect(t.api.refreshCalls).toBe(1);
+    vi.useRealTimers();
+    t.browser.bus.release();
+
+    await expect(requestOfB).resolves.toEqual({ ok: true, data: { id: 'b', token: 'Bearer at-2' } });
+    expect(t.api.refreshCalls).toBe(1);
+    expect([a.count('refresh-started'), b.count('refresh-started')]).toEqual([1, 0]);
+  });
+
+  it('when a tab refreshes again after its own refresh, then it does not wait for a word from itself', async () => {
+    const tab = t.browser.openTab();
+    await signIn(tab);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    await tab.client.refreshSession();
+    await tab.client.refreshSession();
+
+    expect(t.api.refreshCalls).toBe(2);
+    expect(t.browser.locks.grants[1]).toMatchObject({ previous: t.browser.locks.grants[0]?.id });
+  });
+
+  it('when a tab opens after another tab refreshed, then its first refresh does not wait for a word it could not have heard', async () => {
+    const a = t.browser.openTab();
+    await signIn(a);
+    await a.client.refreshSession();
+    const b = t.browser.openTab();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+
+    await expect(b.client.restore()).resolves.toMatchObject({ user: { id: 'user-1' } });
+
+    expect(t.api.refreshCalls).toBe(2);
+    expect(t.browser.locks.grants[1]).toMatchObject({ previous: null });
+  });
 });
 
 describe('a page coming back re-checks its session (requirement 9.7)', () => {

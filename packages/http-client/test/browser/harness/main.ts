@@ -1,4 +1,12 @@
-import { ApiError, type ClientEvent, createApiClient, type Session } from '@spa-auth/http-client';
+import {
+  ApiError,
+  type Channel,
+  type ClientEvent,
+  createApiClient,
+  createBroadcastChannel,
+  createLockManager,
+  type Session,
+} from '@spa-auth/http-client';
 
 // A page that plays the app: one client per page load, driven by the tests through window.harness.
 
@@ -12,12 +20,41 @@ let clockOffsetMs = 0;
 const events: ClientEvent[] = [];
 const expiries: { code: string }[] = [];
 
+/**
+ * The real BroadcastChannel, with a switch that holds back what arrives until it is released: a
+ * test makes a word from another tab arrive late, as on a busy machine, at a moment of its choosing.
+ */
+function createHoldingChannel(name: string): Channel & { hold(): void; release(): void } {
+  const channel = createBroadcastChannel(name);
+  if (!channel) throw new Error('BroadcastChannel is missing');
+  let held: Array<() => void> | null = null;
+  return {
+    ...channel,
+    subscribe: (listener) =>
+      channel.subscribe((message) => {
+        if (held) held.push(() => listener(message));
+        else listener(message);
+      }),
+    hold() {
+      held ??= [];
+    },
+    release() {
+      const late = held ?? [];
+      held = null;
+      for (const deliver of late) deliver();
+    },
+  };
+}
+
+const channel = createHoldingChannel('spa-auth');
 const client = createApiClient({
   baseURL: API_URL,
   onSessionExpired: (info) => expiries.push(info),
   // The tests move the client's clock to make it believe its token is fresh (or expired) whatever the API thinks.
-  seams: { clock: { now: () => Date.now() + clockOffsetMs } },
+  seams: { clock: { now: () => Date.now() + clockOffsetMs }, channel },
 });
+// A lock of its own, made as the page loads as the client's is, for the tests of the lock itself.
+const testLocks = createLockManager();
 client.subscribe((event) => events.push(event));
 
 async function settle(request: Promise<{ status: number }>): Promise<Outcome> {
@@ -26,6 +63,24 @@ async function settle(request: Promise<{ status: number }>): Promise<Outcome> {
   } catch (error) {
     if (error instanceof ApiError) return { ok: false, status: error.status, code: error.code };
     return { ok: false, status: null, code: error instanceof Error ? error.name : String(error) };
+  }
+}
+
+/** Every record of every object store of the IndexedDB database `name`. */
+async function everythingIn(name: string): Promise<unknown[]> {
+  const done = <T>(request: IDBRequest<T>) =>
+    new Promise<T>((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  const db = await done(indexedDB.open(name));
+  try {
+    const stores = [...db.objectStoreNames];
+    if (stores.length === 0) return [];
+    const transaction = db.transaction(stores, 'readonly');
+    return (await Promise.all(stores.map((store) => done(transaction.objectStore(store).getAll())))).flat();
+  } finally {
+    db.close();
   }
 }
 
@@ -66,15 +121,26 @@ const harness = {
   events: (): ClientEvent[] => events,
   expiries: (): { code: string }[] => expiries,
   /** Everything a script on this page could read from browser storage. */
-  async storage(): Promise<{ localStorage: number; sessionStorage: number; indexedDB: string[]; cookie: string }> {
-    const databases = await indexedDB.databases();
+  async storage(): Promise<{ localStorage: number; sessionStorage: number; indexedDB: Record<string, unknown[]>; cookie: string }> {
+    const databases: Record<string, unknown[]> = {};
+    for (const { name } of await indexedDB.databases()) if (name) databases[name] = await everythingIn(name);
     return {
       localStorage: localStorage.length,
       sessionStorage: sessionStorage.length,
-      indexedDB: databases.map((db) => db.name ?? ''),
+      indexedDB: databases,
       cookie: document.cookie,
     };
   },
+  /** Holds back every word from the other tabs until `releaseWords()`. */
+  holdWords: (): void => channel.hold(),
+  releaseWords: (): void => channel.release(),
+  /** Whether a tab of this browser holds the client's refresh lock now. */
+  async refreshLockHeld(): Promise<boolean> {
+    const { held = [] } = await navigator.locks.query();
+    return held.some((lock) => lock.name === 'spa-auth:refresh');
+  },
+  /** Takes the test lock for `attempt` and answers the attempt it was told held it before. */
+  takeTestLock: (attempt: string): Promise<string | null> => testLocks.run('harness-test-lock', attempt, async (previous) => previous),
   hasWebLocks: (): boolean => isSecureContext && typeof navigator.locks?.request === 'function',
 };
 
