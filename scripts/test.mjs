@@ -1,6 +1,6 @@
 // `npm test`: the app's suites. Vitest (API on PGlite and PostgreSQL, contract, client units, web
-// components, the root scripts) and, at the same time, Playwright (the client in a real Chromium,
-// the end-to-end suite).
+// components, the root scripts) and then Playwright (the client in a real Chromium, the end-to-end
+// suite).
 // `npm run test:unit` (`node scripts/test.mjs unit`): the vitest half of `npm test`.
 // `npm run test:deploy` (`node scripts/test.mjs deploy`): the production topology. Vitest's deploy
 // project (compose, nginx, two API instances, load, faults) and api-processes project (the API's
@@ -10,13 +10,14 @@
 // Both halves run even when the first fails, so one run shows everything; the exit status is
 // non-zero when either failed. CI sets VITEST_JSON and PLAYWRIGHT_JSON_OUTPUT_NAME for reports.
 import { existsSync } from 'node:fs';
-import { spawnTool, spawnToolSync, vitestArgs } from './lib/commands.mjs';
+import { spawnToolSync, vitestArgs } from './lib/commands.mjs';
 
 const run = (args, env = {}) => spawnToolSync('npx', args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 const isDeploy = process.argv[2] === 'deploy';
 
+const vitest = run(vitestArgs(isDeploy ? 'deploy' : 'all', process.env.VITEST_JSON));
 // `npm run test:unit`: the vitest half of `npm test` alone (no browser, no nginx, no docker-compose).
-if (process.argv[2] === 'unit') process.exit(run(vitestArgs('all', process.env.VITEST_JSON)));
+if (process.argv[2] === 'unit') process.exit(vitest);
 
 // A system Chromium when there is one (Debian's here); else Playwright's own, installed on demand.
 const env = {};
@@ -29,33 +30,8 @@ if (!env.PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH && !process.env.PLAYWRIGHT_CHROMIUM
     process.exit(1);
   }
 }
+// playwright.config.ts starts the one-origin topology (and runs its project) only in this mode.
+if (isDeploy) env.SPA_AUTH_TOPOLOGY = '1';
+const playwright = run(['playwright', 'test'], env);
 
-if (isDeploy) {
-  // One after the other: the deploy suites load every core on purpose (load, faults, busy loops).
-  const vitest = run(vitestArgs('deploy', process.env.VITEST_JSON));
-  // playwright.config.ts starts the one-origin topology (and runs its project) only in this mode.
-  const playwright = run(['playwright', 'test'], { ...env, SPA_AUTH_TOPOLOGY: '1' });
-  process.exit(vitest !== 0 || playwright !== 0 ? 1 : 0);
-}
-
-// Side by side: Playwright's tests spend most of their time waiting for tokens to expire, time that
-// vitest's suites fill. Playwright's output is held back until vitest is done, so the two never mix.
-const exitOf = (child) => new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
-const playwrightChild = spawnTool('npx', ['playwright', 'test'], {
-  stdio: ['ignore', 'pipe', 'pipe'],
-  env: { ...process.env, ...env },
-});
-const held = [];
-let holding = true;
-for (const [stream, out] of [
-  [playwrightChild.stdout, process.stdout],
-  [playwrightChild.stderr, process.stderr],
-]) {
-  stream.on('data', (chunk) => (holding ? held.push([out, chunk]) : out.write(chunk)));
-}
-const playwrightDone = exitOf(playwrightChild);
-const vitest = await exitOf(spawnTool('npx', vitestArgs('all', process.env.VITEST_JSON), { stdio: 'inherit' }));
-holding = false;
-for (const [out, chunk] of held.splice(0)) out.write(chunk);
-const playwright = await playwrightDone;
 process.exit(vitest !== 0 || playwright !== 0 ? 1 : 0);

@@ -41,20 +41,8 @@ function recordingNpx() {
   const record = join(dir, 'calls.jsonl');
   writeFileSync(
     join(dir, 'record.mjs'),
-    // The arguments, and the topology switch when it is set (it changes what Playwright runs). Each
-    // tool also says its name on stdout; vitest only once Playwright has said its own, so that
-    // Playwright's line is always written first.
-    `import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
-const topology = process.env.SPA_AUTH_TOPOLOGY ? ['SPA_AUTH_TOPOLOGY=' + process.env.SPA_AUTH_TOPOLOGY] : [];
-appendFileSync(process.env.RECORD_FILE, JSON.stringify([...process.argv.slice(2), ...topology]) + '\\n');
-const spoken = process.env.RECORD_FILE + '.playwright-spoke';
-if (process.argv[2] === 'playwright') {
-  process.stdout.write('playwright speaking\\n', () => writeFileSync(spoken, ''));
-} else if (process.argv[2] === 'vitest' && process.env.WAIT_FOR_PLAYWRIGHT) {
-  while (!existsSync(spoken)) await new Promise((resolve) => setTimeout(resolve, 10));
-  process.stdout.write('vitest speaking\\n');
-}
-`,
+    // The arguments, and the topology switch when it is set (it changes what Playwright runs).
+    `import { appendFileSync } from 'node:fs';\nconst topology = process.env.SPA_AUTH_TOPOLOGY ? ['SPA_AUTH_TOPOLOGY=' + process.env.SPA_AUTH_TOPOLOGY] : [];\nappendFileSync(process.env.RECORD_FILE, JSON.stringify([...process.argv.slice(2), ...topology]) + '\\n');\n`,
   );
   writeFileSync(join(dir, 'npx'), `#!/bin/sh\nexec "${process.execPath}" "$(dirname "$0")/record.mjs" "$@"\n`);
   chmodSync(join(dir, 'npx'), 0o755);
@@ -72,18 +60,16 @@ if (process.argv[2] === 'playwright') {
   };
 }
 
-/** Runs scripts/test.mjs with the stand-in npx first on PATH; returns what it wrote to stdout. */
-function runTestScript(args: string[], npx: ReturnType<typeof recordingNpx>, extraEnv: Record<string, string> = {}): string {
+function runTestScript(args: string[], npx: ReturnType<typeof recordingNpx>, extraEnv: Record<string, string> = {}) {
   const { VITEST_JSON: _json, PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH: _chromium, SPA_AUTH_TOPOLOGY: _topology, ...env } = process.env;
-  return execFileSync(process.execPath, [join(scriptsDir, 'test.mjs'), ...args], {
+  execFileSync(process.execPath, [join(scriptsDir, 'test.mjs'), ...args], {
     env: {
       ...env,
       PATH: `${npx.dir}${delimiter}${dirname(process.execPath)}${delimiter}${process.env.PATH}`,
       RECORD_FILE: npx.record,
       ...extraEnv,
     },
-    stdio: ['ignore', 'pipe', 'ignore'],
-    encoding: 'utf8',
+    stdio: 'ignore',
   });
 }
 
@@ -167,16 +153,9 @@ describe('scripts/test.mjs', () => {
     expect(npx.calls()).toEqual([vitestArgs('all', undefined)]);
   });
 
-  it('when given nothing, then it runs npx vitest on every project of npm test and npx playwright test side by side', () => {
+  it('when given nothing, then it runs npx vitest on every project of npm test and then npx playwright test', () => {
     const npx = recordingNpx();
     runTestScript([], npx, { PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH: '/opt/chromium' });
-    // Started together, so either may write its line first.
-    expect(npx.calls().sort()).toEqual([['playwright', 'test'], vitestArgs('all', undefined)].sort());
-  });
-
-  it('when Playwright writes while vitest still runs, then its output comes after all of vitest’s', () => {
-    const npx = recordingNpx();
-    const output = runTestScript([], npx, { PLAYWRIGHT_CHROMIUM_EXECUTABLE_PATH: '/opt/chromium', WAIT_FOR_PLAYWRIGHT: '1' });
-    expect(output).toBe('vitest speaking\nplaywright speaking\n');
+    expect(npx.calls()).toEqual([vitestArgs('all', undefined), ['playwright', 'test']]);
   });
 });
