@@ -2,11 +2,12 @@ import { createApiClient } from '@spa-auth/http-client';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router/dom';
-import { AppProvider, createQueryClient } from './app/provider.tsx';
+import { AppProvider } from './app/provider.tsx';
 import { createAppRouter } from './app/router.tsx';
 import { loadWebConfig } from './config.ts';
 import { ReauthenticationDialog } from './features/reauthentication/components/reauthentication-dialog.tsx';
 import { createTimelineStore } from './features/timeline/timeline-store.ts';
+import { createQueryClientSource } from './lib/queries.ts';
 import { createReauthenticationBridge } from './lib/reauthentication.ts';
 import { loginPath } from './lib/return-to.ts';
 import './styles.css';
@@ -29,7 +30,7 @@ try {
   const router = createAppRouter(config);
   createRoot(root).render(
     <StrictMode>
-      <AppProvider client={client} timeline={timeline} config={config} queryClient={createQueryClient()}>
+      <AppProvider client={client} timeline={timeline} config={config} queries={createQueryClientSource()}>
         <RouterProvider router={router} />
         <ReauthenticationDialog bridge={reauthentication} />
       </AppProvider>

@@ -27,42 +27,57 @@ export const createRoutes = (config: Pick<WebConfig, 'notesUrl'>): RouteObject[]
     hydrateFallbackElement: loading,
     children: [
       { path: '/login', element: <LoginRoute /> },
-      { path: '/register', lazy: async () => ({ Component: (await import('./routes/register.tsx')).RegisterRoute }) },
-      { path: '/forgot-password', lazy: async () => ({ Component: (await import('./routes/forgot-password.tsx')).ForgotPasswordRoute }) },
-      { path: '/reset-password', lazy: async () => ({ Component: (await import('./routes/reset-password.tsx')).ResetPasswordRoute }) },
-      // Signed in or out: the link may be opened in another browser than the one that registered.
-      { path: '/verify-email', lazy: async () => ({ Component: (await import('./routes/verify-email.tsx')).VerifyEmailRoute }) },
       {
-        path: '/confirm-email-change',
-        lazy: async () => ({ Component: (await import('./routes/confirm-email-change.tsx')).ConfirmEmailChangeRoute }),
-      },
-      {
+        // TanStack Query comes with the first page past this one: the sign-in page queries nothing.
         lazy: async () => {
-          const { Layout } = await import('./routes/layout.tsx');
-          return {
-            element: (
-              <RequireAuth>
-                <Layout />
-              </RequireAuth>
-            ),
-          };
+          const { WithQueriesRoute } = await import('./routes/with-queries.tsx');
+          return { element: <WithQueriesRoute loading={loading} /> };
         },
         children: [
-          { index: true, lazy: async () => ({ Component: (await import('./routes/dashboard.tsx')).DashboardRoute }) },
-          { path: 'sessions', lazy: async () => ({ Component: (await import('./routes/sessions.tsx')).SessionsRoute }) },
-          { path: 'activity', lazy: async () => ({ Component: (await import('./routes/activity.tsx')).ActivityRoute }) },
-          { path: 'tokens', lazy: async () => ({ Component: (await import('./routes/api-tokens.tsx')).ApiTokensRoute }) },
-          { path: 'settings', lazy: async () => ({ Component: (await import('./routes/settings.tsx')).SettingsRoute }) },
-          ...ifSet(config.notesUrl, { path: 'notes', lazy: async () => ({ Component: (await import('./routes/notes.tsx')).NotesRoute }) }),
-          { path: 'compare', lazy: async () => ({ Component: (await import('./routes/compare.tsx')).CompareRoute }) },
-          { path: 'admin', lazy: async () => ({ Component: (await import('./routes/admin.tsx')).AdminRoute }) },
+          { path: '/register', lazy: async () => ({ Component: (await import('./routes/register.tsx')).RegisterRoute }) },
           {
-            path: 'admin/users/:id/activity',
-            lazy: async () => ({ Component: (await import('./routes/admin-user-activity.tsx')).AdminUserActivityRoute }),
+            path: '/forgot-password',
+            lazy: async () => ({ Component: (await import('./routes/forgot-password.tsx')).ForgotPasswordRoute }),
           },
+          { path: '/reset-password', lazy: async () => ({ Component: (await import('./routes/reset-password.tsx')).ResetPasswordRoute }) },
+          // Signed in or out: the link may be opened in another browser than the one that registered.
+          { path: '/verify-email', lazy: async () => ({ Component: (await import('./routes/verify-email.tsx')).VerifyEmailRoute }) },
+          {
+            path: '/confirm-email-change',
+            lazy: async () => ({ Component: (await import('./routes/confirm-email-change.tsx')).ConfirmEmailChangeRoute }),
+          },
+          {
+            lazy: async () => {
+              const { Layout } = await import('./routes/layout.tsx');
+              return {
+                element: (
+                  <RequireAuth>
+                    <Layout />
+                  </RequireAuth>
+                ),
+              };
+            },
+            children: [
+              { index: true, lazy: async () => ({ Component: (await import('./routes/dashboard.tsx')).DashboardRoute }) },
+              { path: 'sessions', lazy: async () => ({ Component: (await import('./routes/sessions.tsx')).SessionsRoute }) },
+              { path: 'activity', lazy: async () => ({ Component: (await import('./routes/activity.tsx')).ActivityRoute }) },
+              { path: 'tokens', lazy: async () => ({ Component: (await import('./routes/api-tokens.tsx')).ApiTokensRoute }) },
+              { path: 'settings', lazy: async () => ({ Component: (await import('./routes/settings.tsx')).SettingsRoute }) },
+              ...ifSet(config.notesUrl, {
+                path: 'notes',
+                lazy: async () => ({ Component: (await import('./routes/notes.tsx')).NotesRoute }),
+              }),
+              { path: 'compare', lazy: async () => ({ Component: (await import('./routes/compare.tsx')).CompareRoute }) },
+              { path: 'admin', lazy: async () => ({ Component: (await import('./routes/admin.tsx')).AdminRoute }) },
+              {
+                path: 'admin/users/:id/activity',
+                lazy: async () => ({ Component: (await import('./routes/admin-user-activity.tsx')).AdminUserActivityRoute }),
+              },
+            ],
+          },
+          { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found.tsx')).NotFoundRoute }) },
         ],
       },
-      { path: '*', lazy: async () => ({ Component: (await import('./routes/not-found.tsx')).NotFoundRoute }) },
     ],
   },
 ];

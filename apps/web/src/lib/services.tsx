@@ -1,19 +1,20 @@
 import type { ApiClient, Session } from '@spa-auth/http-client';
 import { createContext, type ReactNode, useContext, useMemo, useSyncExternalStore } from 'react';
 import type { WebConfig } from '../config.ts';
+import type { QueryClientSource } from './queries.ts';
 
 /**
- * What every feature may ask of the running app: the one API client and the validated
- * configuration. Here rather than in app/, so that features depend on lib/ and never on the app
- * that composes them; app/provider.tsx is what provides it.
+ * What every feature may ask of the running app: the one API client, the validated configuration,
+ * and the one QueryClient (made on first use). Here rather than in app/, so that features depend on
+ * lib/ and never on the app that composes them; app/provider.tsx is what provides it.
  */
-export type Services = { client: ApiClient; config: WebConfig };
+export type Services = { client: ApiClient; config: WebConfig; queries: QueryClientSource };
 
 const ServicesContext = createContext<Services | null>(null);
 
 export function ServicesProvider(props: Services & { children: ReactNode }) {
-  const { client, config } = props;
-  const services = useMemo(() => ({ client, config }), [client, config]);
+  const { client, config, queries } = props;
+  const services = useMemo(() => ({ client, config, queries }), [client, config, queries]);
   return <ServicesContext.Provider value={services}>{props.children}</ServicesContext.Provider>;
 }
 

@@ -5,11 +5,12 @@ import { StrictMode } from 'react';
 import { createMemoryRouter } from 'react-router';
 import { RouterProvider } from 'react-router/dom';
 import { onTestFinished, vi } from 'vitest';
-import { AppProvider, createQueryClient } from '../../src/app/provider.tsx';
+import { AppProvider } from '../../src/app/provider.tsx';
 import { createRoutes } from '../../src/app/router.tsx';
 import { loadWebConfig } from '../../src/config.ts';
 import { ReauthenticationDialog } from '../../src/features/reauthentication/components/reauthentication-dialog.tsx';
 import { createTimelineStore } from '../../src/features/timeline/timeline-store.ts';
+import { createQueryClientSource } from '../../src/lib/queries.ts';
 import { createReauthenticationBridge } from '../../src/lib/reauthentication.ts';
 import { loginPath } from '../../src/lib/return-to.ts';
 import { API_URL } from './api-double.ts';
@@ -42,7 +43,7 @@ export function renderApp(path: string, options: { showDemoUsers?: boolean; note
   const user = userEvent.setup();
   const view = render(
     <StrictMode>
-      <AppProvider client={client} timeline={timeline} config={config} queryClient={createQueryClient()}>
+      <AppProvider client={client} timeline={timeline} config={config} queries={createQueryClientSource()}>
         <RouterProvider router={router} />
         <ReauthenticationDialog bridge={reauthentication} />
       </AppProvider>

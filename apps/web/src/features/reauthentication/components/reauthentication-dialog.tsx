@@ -1,11 +1,24 @@
-import { lazy, Suspense, useEffect, useRef, useSyncExternalStore } from 'react';
+import { type ComponentProps, lazy, Suspense, useEffect, useRef, useSyncExternalStore } from 'react';
 import type { ReauthenticationBridge } from '../../../lib/reauthentication.ts';
 import { useSession } from '../../../lib/services.tsx';
 import { BACKDROP } from './backdrop.ts';
 
 // Mounted on every page, shown on few: the prompt itself is a chunk of its own, fetched when the API
-// first asks, so the sign-in page's first load carries only this listener.
-const PasswordPrompt = lazy(async () => ({ default: (await import('./password-prompt.tsx')).PasswordPrompt }));
+// first asks, so the sign-in page's first load carries only this listener. It queries the account's
+// factors, so it brings the app's QueryClient with it (it is shown outside the router's pages).
+const PasswordPrompt = lazy(async () => {
+  const [{ PasswordPrompt: Prompt }, { WithQueries }] = await Promise.all([
+    import('./password-prompt.tsx'),
+    import('../../../lib/with-queries.tsx'),
+  ]);
+  return {
+    default: (props: ComponentProps<typeof Prompt>) => (
+      <WithQueries>
+        <Prompt {...props} />
+      </WithQueries>
+    ),
+  };
+});
 
 /**
  * Asks for the password (and a code of the second factor, when the API wants one or the account has
