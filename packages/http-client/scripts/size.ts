@@ -14,8 +14,10 @@ import { build } from 'rolldown';
 // Passkeys (signInWithPasskey, a passkey proof for reauthenticate) took 25 B of the 30: 4,155 B.
 // The lock's record of its last holder in IndexedDB (a tab that asks just after another released the
 // lock waits for that tab's token instead of refreshing again) replaced the lock-queue snapshot and
-// came to 4,229 B: the budget rose by 80 B, the 69 B over and a little room.
-export const SIZE_BUDGET_BYTES = 4240;
+// came to 4,229 B: the budget rose by 80 B, the 69 B over and a little room. Bounding the wait for a
+// holder's word by the attempt's start (a holder that died minutes ago must not hold up a refresh
+// now, which the record would otherwise make it do) took 24 B more: 4,253 B, so the budget is 4,264 B.
+export const SIZE_BUDGET_BYTES = 4264;
 
 export type SizeReport = {
   /** min+gzip bytes of the client with everything but axios: its code, the contract's wire module, and any other import. */

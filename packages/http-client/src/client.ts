@@ -438,7 +438,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   }
 
-  /** Resolves once the word of `attempt` has arrived, or after WORD_TIMEOUT_MS if its tab died first. */
+  /**
+   * Resolves once the word of `attempt` has arrived, or WORD_TIMEOUT_MS after the attempt began if
+   * its tab died first: an attempt's id starts with its start time, and a holder that died minutes
+   * ago (a tab closed while it refreshed) must not hold up a refresh now.
+   */
   const waitForWord = (attempt: string) =>
     new Promise<void>((resolve) => {
       const done = () => {
@@ -449,7 +453,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       const check = () => {
         if (attemptsHeard.has(attempt)) done();
       };
-      const timer = setTimeout(done, WORD_TIMEOUT_MS);
+      // Never longer than the full wait (a clock set back); an id in another form waits not at all.
+      const timer = setTimeout(done, Math.min(WORD_TIMEOUT_MS, parseInt(attempt, 36) + WORD_TIMEOUT_MS - clock.now()));
       wordWaiters.add(check);
       check();
     });

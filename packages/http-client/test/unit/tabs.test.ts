@@ -332,21 +332,39 @@ describe('the next holder of the refresh lock acts on the word of the one before
     await signIn(tab);
     t.api.revokeAccess();
     const died = deferred();
-    // A tab that took the lock and went away without posting anything.
-    const dead = t.browser.locks.run('spa-auth:refresh', 'attempt-of-a-dead-tab', () => died.promise);
+    // A tab that took the lock and went away without posting anything. Its id starts with its start time, as the client's do.
+    const deadAttempt = `${t.browser.clock.now().toString(36)}.dead-tab`;
+    const dead = t.browser.locks.run('spa-auth:refresh', deadAttempt, () => died.promise);
     const request = settle(tab.client.http.get('/api/items/x'));
     await tab.waitFor('unauthorized');
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     died.resolve();
     await dead;
     await t.browser.locks.whenGranted(2);
-    expect(t.browser.locks.grants[1]?.previous).toBe('attempt-of-a-dead-tab');
+    expect(t.browser.locks.grants[1]?.previous).toBe(deadAttempt);
 
     await vi.advanceTimersByTimeAsync(WORD_TIMEOUT_MS - 1);
     expect(t.api.refreshCalls).toBe(0);
     await vi.advanceTimersByTimeAsync(1);
 
     await expect(request).resolves.toEqual({ ok: true, data: { id: 'x', token: 'Bearer at-2' } });
+    expect(t.api.refreshCalls).toBe(1);
+  });
+
+  it('when the last holder died long ago (its tab closed while it refreshed), then the next refresh does not wait for its word', async () => {
+    const tab = t.browser.openTab();
+    await signIn(tab);
+    // An attempt that began more than the long wait ago and never posted its word.
+    const deadAttempt = `${(t.browser.clock.now() - WORD_TIMEOUT_MS - 1).toString(36)}.dead-tab`;
+    await t.browser.locks.run('spa-auth:refresh', deadAttempt, async () => {});
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+
+    await vi.advanceTimersByTimeAsync(0);
+    const refreshed = tab.client.refreshSession();
+    await vi.advanceTimersByTimeAsync(0);
+    await expect(refreshed).resolves.toMatchObject({ user: { id: 'user-1' } });
+
+    expect(t.browser.locks.grants[1]?.previous).toBe(deadAttempt);
     expect(t.api.refreshCalls).toBe(1);
   });
 
