@@ -29,10 +29,7 @@ export const createRoutes = (config: Pick<WebConfig, 'notesUrl'>): RouteObject[]
       { path: '/login', element: <LoginRoute /> },
       {
         // TanStack Query comes with the first page past this one: the sign-in page queries nothing.
-        lazy: async () => {
-          const { WithQueriesRoute } = await import('./routes/with-queries.tsx');
-          return { element: <WithQueriesRoute loading={loading} /> };
-        },
+        lazy: async () => ({ Component: (await import('./routes/with-queries.tsx')).WithQueriesRoute }),
         children: [
           { path: '/register', lazy: async () => ({ Component: (await import('./routes/register.tsx')).RegisterRoute }) },
           {

@@ -1,12 +1,13 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { type ReactNode, use } from 'react';
+import type { ReactNode } from 'react';
+import { createQueryClient } from './query-client.ts';
 import { useServices } from './services.tsx';
 
 /**
- * Gives `children` the app's QueryClient. Imported only by code that is loaded on demand (the
- * routes past the sign-in page, the password prompt), so TanStack Query stays out of the first
- * load; suspends, under the caller's Suspense, until the client is made.
+ * Gives `children` the app's QueryClient, made here on first use. Imported only by code that is
+ * loaded on demand (the routes past the sign-in page, the password prompt), so TanStack Query stays
+ * out of the first load.
  */
 export function WithQueries({ children }: { children: ReactNode }) {
-  return <QueryClientProvider client={use(useServices().queries.get())}>{children}</QueryClientProvider>;
+  return <QueryClientProvider client={useServices().queries.get(createQueryClient)}>{children}</QueryClientProvider>;
 }

@@ -1,14 +1,11 @@
-import { type ReactNode, Suspense } from 'react';
 import { Outlet } from 'react-router';
 import { WithQueries } from '../../lib/with-queries.tsx';
 
 /** Every page past the sign-in page: the app's QueryClient around them, made on the first visit to one. */
-export function WithQueriesRoute(props: { loading: ReactNode }) {
+export function WithQueriesRoute() {
   return (
-    <Suspense fallback={props.loading}>
-      <WithQueries>
-        <Outlet />
-      </WithQueries>
-    </Suspense>
+    <WithQueries>
+      <Outlet />
+    </WithQueries>
   );
 }
