@@ -1,7 +1,15 @@
 import type { ClientEvent } from '@spa-auth/http-client';
-import { EXPIRY_TIMEOUT, expect, test } from './fixtures.ts';
+import { EXPIRY_TIMEOUT, expect, type HarnessPage, test } from './fixtures.ts';
 
 // Requirement 9.7: two pages (tabs) of one browser context share its cookie, its Web Locks and its BroadcastChannel.
+
+/** A second tab, open before `first` registers `email`, once the session has reached it over the channel. */
+async function openSignedInTab(first: HarnessPage, openPage: () => Promise<HarnessPage>, email: string): Promise<HarnessPage> {
+  const second = await openPage();
+  await first.call('register', email);
+  await expect.poll(() => second.call('getSession')).toMatchObject({ user: { email } });
+  return second;
+}
 
 test('when two tabs find their token expired at the same moment, then one refreshes and the other takes its token', async ({
   app: first,
@@ -47,9 +55,7 @@ test('when a tab asks for the refresh lock just after another tab released it, b
   openPage,
   refreshes,
 }) => {
-  const second = await openPage();
-  await first.call('register', email);
-  await expect.poll(() => second.call('getSession')).toMatchObject({ user: { email } });
+  const second = await openSignedInTab(first, openPage, email);
   // Both clients' clocks move a minute on, past the token's expiry: each refreshes before its next call.
   await Promise.all([first, second].map((tab) => tab.call('setClockOffset', 60_000)));
   // The first tab's word will reach the second only when the test lets it.
@@ -91,9 +97,7 @@ test('when one tab signs out, then the other is told its session ended and its n
   openPage,
   refreshes,
 }) => {
-  const second = await openPage();
-  await first.call('register', email);
-  await expect.poll(() => second.call('getSession')).toMatchObject({ user: { email } });
+  const second = await openSignedInTab(first, openPage, email);
 
   await first.call('logout');
 
@@ -111,9 +115,7 @@ test('when a tab is reloaded while another stays open, then it restores its sess
   openPage,
   refreshes,
 }) => {
-  const second = await openPage();
-  await first.call('register', email);
-  await expect.poll(() => second.call('getSession')).toMatchObject({ user: { email } });
+  const second = await openSignedInTab(first, openPage, email);
   const refreshesBefore = refreshes.length;
 
   await first.reload();
