@@ -97,8 +97,10 @@ const clientServers: WebServers = [
       // Empty means unset; set here so that a developer's .env cannot point the tests at a real database.
       DATABASE_URL: '',
       REDIS_URL: '',
-      // Short-lived tokens so that the tests can wait for a real expiry in a few seconds.
-      ACCESS_TOKEN_TTL: '3s',
+      // Short-lived tokens so that the tests can wait for a real expiry in a few seconds. Not shorter:
+      // the API counts exp in whole seconds, so a token lives at least 5 s here, which a burst of 50
+      // requests and their retries must outlast on a busy machine (at 3 s, one did not).
+      ACCESS_TOKEN_TTL: '6s',
       CLOCK_TOLERANCE: '0',
       REFRESH_REUSE_GRACE: '10s',
       AUTH_RATE_LIMIT: '100000',

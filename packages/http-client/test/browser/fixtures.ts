@@ -11,7 +11,7 @@ export { expect };
 export const API_URL = 'http://localhost:3101';
 export const REFRESH_URL = `${API_URL}/auth/refresh`;
 
-/** Long enough for a 3 s access token (the JWT's whole seconds included) to run out. */
+/** Long enough for a 6 s access token (the JWT's whole seconds included) to run out. */
 export const EXPIRY_TIMEOUT = 10_000;
 
 type Call = <K extends keyof Harness>(name: K, ...args: Parameters<Harness[K]>) => Promise<Awaited<ReturnType<Harness[K]>>>;

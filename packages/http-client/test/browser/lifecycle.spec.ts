@@ -42,8 +42,8 @@ test('when a hidden tab becomes visible, then it refreshes only if its token is 
   await showAgain();
   expect(await app.call('get', '/api/me')).toEqual({ ok: true, status: 200 });
   expect(refreshes.length).toBe(before);
-  // The client's clock says the 3 s token is inside its margin: coming back refreshes it.
-  await app.call('setClockOffset', 2_500);
+  // The client's clock says the 6 s token is inside its margin (a quarter of its life): coming back refreshes it.
+  await app.call('setClockOffset', 5_000);
   await showAgain();
   await expect.poll(() => refreshes.length).toBe(before + 1);
   expect(await app.call('events')).toContainEqual(expect.objectContaining({ type: 'refresh-started', reason: 'resume' }));
