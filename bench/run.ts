@@ -400,18 +400,21 @@ async function load(
 }
 
 /**
- * Requests per second on each route, 3 runs of 2 s each, route after route, after a 1 s pass per
- * route to warm the JIT, the caches and the connections. Any non-2xx answer fails the phase.
+ * Requests per second on each route, after a 1 s pass per route to warm the JIT, the caches and the
+ * connections: 5 runs, each of which takes the routes in order and then in reverse (A B C C B A),
+ * 1 s each, and gives each route the mean of its two passes. The machine's speed drifts by tens of
+ * percent within seconds here, and a route measured only after another would carry the drift into
+ * their ratio; run order mirrored within a run cancels a steady drift. Any non-2xx answer fails the phase.
  */
 async function ratioRuns<R extends string>(api: Api, routes: readonly R[], tokens: string[]): Promise<Record<R, number>[]> {
   for (const route of routes) await load(api, route, tokens, { seconds: 1 });
   const runs: Record<R, number>[] = [];
-  for (let rep = 0; rep < 3; rep++) {
+  for (let rep = 0; rep < 5; rep++) {
     const run = {} as Record<R, number>;
-    for (const route of routes) {
-      const r = await load(api, route, tokens, { seconds: 2 });
+    for (const route of [...routes, ...[...routes].reverse()]) {
+      const r = await load(api, route, tokens, { seconds: 1 });
       if (r.non2xx > 0 || r.errors > 0) throw new Error(`${route}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
-      run[route] = r.reqPerSec;
+      run[route] = (run[route] ?? 0) + r.reqPerSec / 2;
     }
     log(`  run ${rep + 1}: ${routes.map((route) => `${route} ${run[route].toFixed(0)}/s`).join(', ')}`);
     runs.push(run);
@@ -798,20 +801,23 @@ async function onPostgres(): Promise<void> {
     tokens.push(...(await refreshTokens(api, users, 1_000 - tokens.length)));
     if (tokens.length < 1_000) throw new Error(`only ${tokens.length} tokens`);
   });
-  await phase('protected and naive vs public: 3 runs x 3 routes x 2 s, 50 connections', () =>
+  await phase('protected and naive vs public: 5 runs x 3 routes x 2 passes of 1 s, 50 connections', () =>
     protectedVsPublic(api, tokens.slice(0, 1_000)),
   );
-  await phase('resource server vs public: the notes service, 1,000 tokens, 3 runs x 2 routes x 2 s, 50 connections', () =>
+  await phase('resource server vs public: the notes service, 1,000 tokens, 5 runs x 2 routes x 2 passes of 1 s, 50 connections', () =>
     resourceServerVsPublic(api, databaseUrl, tokens.slice(0, 1_000)),
   );
-  await phase('API tokens vs public: 1,000 tokens, 3 runs x 2 routes x 2 s; then a revocation seen by a second instance', async () => {
-    const apiTokens = await createApiTokens(api, users, 1_000);
-    await patVsPublic(
-      api,
-      apiTokens.map((t) => t.secret),
-    );
-    await patRevocation(api, { DATABASE_URL: databaseUrl, JWT_EXTRA_AUDIENCES: 'notes' }, apiTokens);
-  });
+  await phase(
+    'API tokens vs public: 1,000 tokens, 5 runs x 2 routes x 2 passes of 1 s; then a revocation seen by a second instance',
+    async () => {
+      const apiTokens = await createApiTokens(api, users, 1_000);
+      await patVsPublic(
+        api,
+        apiTokens.map((t) => t.secret),
+      );
+      await patRevocation(api, { DATABASE_URL: databaseUrl, JWT_EXTRA_AUDIENCES: 'notes' }, apiTokens);
+    },
+  );
   await phase('refresh on PostgreSQL: 50 sessions, 4 s', async () => {
     const r = await refreshRun(api, users, 4_000);
     results.refreshPerSecond.postgres = round(r.perSecond, 0);

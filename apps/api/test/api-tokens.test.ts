@@ -339,8 +339,19 @@ describe.each(backends)('API tokens on %s', (_name, open) => {
     const limited = await request(api.app).get('/api/me').set(bearer(busy.secret));
     expectProblem(limited, 429, 'rate_limited');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
-    await request(api.app).get('/api/me').set(bearer(quiet.secret)).expect(200);
+    expect(limited.headers.ratelimit).toMatch(/^"api-token"; r=0; t=\d+/);
+    const other = await request(api.app).get('/api/me').set(bearer(quiet.secret)).expect(200);
+    expect(other.headers.ratelimit).toMatch(/^"api-token"; r=2; t=\d+/);
+    // Each token is its own partition, named by an opaque key that is not the token's id.
+    const partitionOf = (res: { headers: Record<string, string> }) => /pk=:([^:]+):/.exec(res.headers['ratelimit-policy'] ?? '')?.[1];
+    expect(partitionOf(limited)).toBe(partitionOf(first));
+    expect(partitionOf(other)).not.toBe(partitionOf(first));
+    expect(first.headers['ratelimit-policy']).not.toContain(busy.id);
     for (let i = 0; i < 5; i += 1) await request(api.app).get('/api/me').set(bearer(person.accessToken)).expect(200);
+    // The window is the injected clock's: once it ends, the token has its whole budget again.
+    api.clock.advance(Number(limited.headers['retry-after']) * 1000);
+    const again = await request(api.app).get('/api/me').set(bearer(busy.secret)).expect(200);
+    expect(again.headers.ratelimit).toMatch(/^"api-token"; r=2; t=\d+/);
   });
 
   it('when a token is mistyped, unknown or of another format, then 401 token_invalid, and a mistyped one costs no database read', async () => {
