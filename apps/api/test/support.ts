@@ -91,11 +91,16 @@ export function testConfig(env: Record<string, string> = {}): Config {
  * The clock starts at the wall-clock time so that headers computed by libraries from Date.now()
  * (cookie Expires, RateLimit reset) stay sensible.
  */
-export async function createTestApi(env: Record<string, string> = {}, options: { db?: Database; keys?: KeySet } = {}): Promise<TestApi> {
+export async function createTestApi(
+  env: Record<string, string> = {},
+  options: { db?: Database; keys?: KeySet; clock?: TestApi['clock'] } = {},
+): Promise<TestApi> {
   const config = testConfig(env);
   const db = options.db ?? (await sharedEmbeddedDatabase());
   const storage = createPostgresStorage(db);
-  const clock = createManualClock(Math.floor(Date.now() / 1000) * 1000);
+  // Another instance of the same API (a restart, a key rotation) shares its clock: on a clock of
+  // its own, set when it was made, the first one's tokens would look issued in the future to it.
+  const clock = options.clock ?? createManualClock(Math.floor(Date.now() / 1000) * 1000);
   const keys = options.keys ?? testKeys();
   const { app, deps } = await bootstrap(config, {
     storage,

@@ -179,7 +179,7 @@ describe('key rotation', () => {
       const before = await registerUser(current.app);
       await notes(app, before.accessToken).expect(200);
 
-      current = await createTestApi(ENV, { db: original.db, keys: newKeys });
+      current = await createTestApi(ENV, { db: original.db, keys: newKeys, clock: original.clock });
       const jwksBefore = counts.jwks;
       const after = await registerUser(current.app);
       expect(JSON.parse(Buffer.from(after.accessToken.split('.')[0] as string, 'base64url').toString()).kid).toBe(newKeys.signing.kid);
@@ -187,7 +187,7 @@ describe('key rotation', () => {
       await notes(app, before.accessToken).expect(200);
       expect(counts.jwks).toBeGreaterThan(jwksBefore);
 
-      current = await createTestApi(ENV, { db: original.db, keys: onlyNew });
+      current = await createTestApi(ENV, { db: original.db, keys: onlyNew, clock: original.clock });
       await notes(app, after.accessToken).expect(200);
       expectProblem(await notes(app, before.accessToken), 401, 'token_invalid');
     } finally {
