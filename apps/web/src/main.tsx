@@ -1,9 +1,10 @@
 import { createApiClient } from '@spa-auth/http-client';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { RouterProvider } from 'react-router/dom';
+import { BrowserRouter } from 'react-router';
+import { createOutsideNavigation } from './app/outside-navigation.tsx';
 import { AppProvider } from './app/provider.tsx';
-import { createAppRouter } from './app/router.tsx';
+import { AppRoutes, createRoutes } from './app/router.tsx';
 import { loadWebConfig } from './config.ts';
 import { ReauthenticationDialog } from './features/reauthentication/components/reauthentication-dialog.tsx';
 import { createTimelineStore } from './features/timeline/timeline-store.ts';
@@ -17,21 +18,25 @@ const root = document.getElementById('root') as HTMLElement;
 try {
   const config = loadWebConfig(import.meta.env, window.location.origin);
   const reauthentication = createReauthenticationBridge();
+  const navigation = createOutsideNavigation();
   const client = createApiClient({
     baseURL: config.apiUrl,
     // The notes service accepts the same access token (VITE_NOTES_URL).
     tokenOrigins: config.tokenOrigins,
     // The client reports; the app navigates (requirement 9.8, 9.10).
-    onSessionExpired: () => void router.navigate(loginPath(router.state.location), { replace: true }),
+    onSessionExpired: () => navigation.navigate(loginPath, { replace: true }),
     // A sensitive action wants the password again: the dialog asks, and the client sends the action again.
     onReauthenticationRequired: reauthentication.ask,
   });
   const timeline = createTimelineStore(client);
-  const router = createAppRouter(config);
+  const routes = createRoutes(config);
   createRoot(root).render(
     <StrictMode>
       <AppProvider client={client} timeline={timeline} config={config} queries={createQueryClientSource()}>
-        <RouterProvider router={router} />
+        <BrowserRouter>
+          <navigation.Bridge />
+          <AppRoutes routes={routes} />
+        </BrowserRouter>
         <ReauthenticationDialog bridge={reauthentication} />
       </AppProvider>
     </StrictMode>,

@@ -99,7 +99,7 @@ describe('verify email page', () => {
     const app = renderApp('/');
     await screen.findByRole('region', { name: 'Email address not confirmed' });
 
-    await app.router.navigate(`/verify-email#token=${token}`);
+    app.navigate(`/verify-email#token=${token}`);
     await screen.findByText('Your email address is confirmed.');
     await app.user.click(screen.getByRole('link', { name: 'Go to the dashboard' }));
 

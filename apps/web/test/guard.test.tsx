@@ -15,8 +15,7 @@ describe('route guard', () => {
     const app = renderApp('/sessions');
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
-    expect(app.router.state.location.pathname).toBe('/login');
-    expect(app.router.state.location.search).toBe('?returnTo=%2Fsessions');
+    expect(app.url()).toBe('/login?returnTo=%2Fsessions');
     expect(api.count('POST', '/auth/refresh')).toBe(1);
     expect(api.count('GET', '/api/sessions')).toBe(0);
   });

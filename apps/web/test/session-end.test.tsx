@@ -66,7 +66,7 @@ describe('sign out', () => {
     await app.user.click(screen.getByRole('button', { name: 'Sign out' }));
 
     expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
-    expect(app.router.state.location.pathname).toBe('/login');
+    expect(app.url()).toBe('/login?returnTo=%2Fsessions');
     const logout = apiDouble.requests.filter((r) => r.method === 'POST' && r.path === '/auth/logout');
     expect(logout).toHaveLength(1);
     expect(logout[0]?.headers.get('X-Requested-With')).toBe('XMLHttpRequest');

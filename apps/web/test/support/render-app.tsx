@@ -2,11 +2,11 @@ import { createApiClient } from '@spa-auth/http-client';
 import { render } from '@testing-library/react';
 import { userEvent } from '@testing-library/user-event';
 import { StrictMode } from 'react';
-import { createMemoryRouter } from 'react-router';
-import { RouterProvider } from 'react-router/dom';
+import { MemoryRouter } from 'react-router';
 import { onTestFinished, vi } from 'vitest';
+import { createOutsideNavigation } from '../../src/app/outside-navigation.tsx';
 import { AppProvider } from '../../src/app/provider.tsx';
-import { createRoutes } from '../../src/app/router.tsx';
+import { AppRoutes, createRoutes } from '../../src/app/router.tsx';
 import { loadWebConfig } from '../../src/config.ts';
 import { ReauthenticationDialog } from '../../src/features/reauthentication/components/reauthentication-dialog.tsx';
 import { createTimelineStore } from '../../src/features/timeline/timeline-store.ts';
@@ -26,9 +26,10 @@ export function renderApp(path: string, options: { showDemoUsers?: boolean; note
     { VITE_API_URL: API_URL, VITE_NOTES_URL: options.notesUrl, DEV: options.showDemoUsers ?? false },
     globalThis.location.origin,
   );
+  const navigation = createOutsideNavigation();
   const onSessionExpired = vi.fn((_info: { code: string }) => {
     // Exactly what main.tsx does: the client reports, the app navigates.
-    void router.navigate(loginPath(router.state.location), { replace: true });
+    navigation.navigate(loginPath, { replace: true });
   });
   const reauthentication = createReauthenticationBridge();
   const client = createApiClient({
@@ -39,28 +40,33 @@ export function renderApp(path: string, options: { showDemoUsers?: boolean; note
     seams: { channel: null, lifecycle: null },
   });
   const timeline = createTimelineStore(client);
-  const router = createMemoryRouter(createRoutes(config), { initialEntries: [path] });
   const user = userEvent.setup();
   const view = render(
     <StrictMode>
       <AppProvider client={client} timeline={timeline} config={config} queries={createQueryClientSource()}>
-        <RouterProvider router={router} />
+        <MemoryRouter initialEntries={[path]}>
+          <navigation.Bridge />
+          <AppRoutes routes={createRoutes(config)} />
+        </MemoryRouter>
         <ReauthenticationDialog bridge={reauthentication} />
       </AppProvider>
     </StrictMode>,
   );
   onTestFinished(() => {
     client.dispose();
-    router.dispose();
   });
   return {
     user,
     client,
-    router,
+    /** Navigates inside the app, as a link would. */
+    navigate: (to: string) => navigation.navigate(to),
     onSessionExpired,
     /** Closes the page, as a reload does: what survives is only what the API double holds (the cookie). */
     unmount: view.unmount,
     /** The current URL inside the app: path, query and hash. */
-    url: () => `${router.state.location.pathname}${router.state.location.search}${router.state.location.hash}`,
+    url: () => {
+      const location = navigation.location();
+      return location ? `${location.pathname}${location.search}${location.hash}` : '';
+    },
   };
 }
