@@ -145,7 +145,7 @@ describe('register, login, refresh, logout', () => {
   it('when a user registers, then the database keeps an argon2id hash and only a SHA-256 of the refresh verifier', async () => {
     const user = await registerUser(api.app);
     const { rows: users } = await api.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [user.user.id]);
-    expect(users[0]?.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(users[0]?.password_hash).toMatch(/^\$argon2id\$v=19\$m=12288,t=3,p=1\$/);
     const [selector, verifier] = user.refresh.split('.');
     const { rows: tokens } = await api.db.query<{ verifier_hash: string }>('SELECT verifier_hash FROM refresh_tokens WHERE selector = $1', [
       selector,
