@@ -13,14 +13,18 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         codeSplitting: {
-          // The libraries every page needs, in chunks of their own: they change only with the lockfile,
-          // so a deploy that changes the app's code leaves them in the browser's cache (nginx caches
-          // /assets/ for a year). Only libraries the first page loads anyway go here; a group holding
-          // code that only later pages use would pull it into the first load.
+          // Libraries in chunks of their own: they change only with the lockfile, so a deploy that
+          // changes the app's code leaves them in the browser's cache (nginx caches /assets/ for a
+          // year). A group's chunk is fetched whenever any module in it is needed, so a group must not
+          // mix what the first page loads with what only later pages use. React, React Router and axios
+          // are the first page's; TanStack Query only the signed-in pages': no module of the first load
+          // imports it, and its group makes it one file instead of seven (the dashboard: 19 files and
+          // 162 kB over the wire, against 25 and 169).
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
             { name: 'react-router', test: /node_modules[\\/]react-router[\\/]/ },
             { name: 'axios', test: /node_modules[\\/]axios[\\/]/ },
+            { name: 'tanstack-query', test: /node_modules[\\/]@tanstack[\\/]/ },
           ],
         },
       },

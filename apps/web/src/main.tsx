@@ -29,10 +29,16 @@ try {
     onReauthenticationRequired: reauthentication.ask,
   });
   const timeline = createTimelineStore(client);
+  // The start-up refresh goes out now, before React's first render, not from an effect after it: on
+  // a slow phone that render is a few hundred milliseconds the refresh no longer waits for. The
+  // provider waits for this promise and reports its failure (the catch only keeps an early failure
+  // from counting as unhandled before the provider is there).
+  const restoring = client.restore();
+  restoring.catch(() => {});
   const routes = createRoutes(config);
   createRoot(root).render(
     <StrictMode>
-      <AppProvider client={client} timeline={timeline} config={config} queries={createQueryClientSource()}>
+      <AppProvider client={client} timeline={timeline} config={config} queries={createQueryClientSource()} restoring={restoring}>
         <BrowserRouter>
           <navigation.Bridge />
           <AppRoutes routes={routes} />

@@ -15,16 +15,21 @@ export function AppProvider(props: {
   timeline: TimelineStore;
   config: WebConfig;
   queries: QueryClientSource;
+  /**
+   * The start-up restore when the caller has already started it (`client.restore()`): main.tsx starts
+   * it before the first render, so the refresh is on its way while React renders rather than after.
+   */
+  restoring?: Promise<unknown>;
   children: ReactNode;
 }) {
-  const { client, timeline, config, queries } = props;
+  const { client, timeline, config, queries, restoring } = props;
   const [restore, setRestore] = useState<RestoreState>({ status: 'pending' });
 
   useEffect(() => {
-    // StrictMode runs this twice; restore() is single-flight, so there is still one refresh.
+    // StrictMode runs this twice: both runs wait for the same restore, so there is still one refresh.
     let live = true;
-    const run = () =>
-      client.restore().then(
+    const wait = (attempt: Promise<unknown>) =>
+      attempt.then(
         () => live && setRestore({ status: 'done' }),
         () =>
           live &&
@@ -32,15 +37,15 @@ export function AppProvider(props: {
             status: 'failed',
             retry: () => {
               setRestore({ status: 'pending' });
-              run();
+              wait(client.restore());
             },
           }),
       );
-    run();
+    wait(restoring ?? client.restore());
     return () => {
       live = false;
     };
-  }, [client]);
+  }, [client, restoring]);
 
   useEffect(
     () =>
