@@ -16,10 +16,10 @@ export function AppProvider(props: {
   config: WebConfig;
   queries: QueryClientSource;
   /**
-   * The start-up restore when the caller has already started it (`client.restore()`): main.tsx starts
-   * it before the first render, so the refresh is on its way while React renders rather than after.
+   * The start-up restore (`client.restore()`), started by the caller before the first render, so the
+   * refresh is on its way while React renders rather than after it. A retry starts a new one.
    */
-  restoring?: Promise<unknown>;
+  restoring: Promise<unknown>;
   children: ReactNode;
 }) {
   const { client, timeline, config, queries, restoring } = props;
@@ -41,7 +41,7 @@ export function AppProvider(props: {
             },
           }),
       );
-    wait(restoring ?? client.restore());
+    wait(restoring);
     return () => {
       live = false;
     };

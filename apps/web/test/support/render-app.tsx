@@ -40,10 +40,12 @@ export function renderApp(path: string, options: { showDemoUsers?: boolean; note
     seams: { channel: null, lifecycle: null },
   });
   const timeline = createTimelineStore(client);
+  const restoring = client.restore();
+  restoring.catch(() => {});
   const user = userEvent.setup();
   const view = render(
     <StrictMode>
-      <AppProvider client={client} timeline={timeline} config={config} queries={createQueryClientSource()}>
+      <AppProvider client={client} timeline={timeline} config={config} queries={createQueryClientSource()} restoring={restoring}>
         <MemoryRouter initialEntries={[path]}>
           <navigation.Bridge />
           <AppRoutes routes={createRoutes(config)} />
