@@ -29,8 +29,8 @@ try {
     onReauthenticationRequired: reauthentication.ask,
   });
   const timeline = createTimelineStore(client);
-  // The start-up refresh goes out now, before React's first render, not from an effect after it: on
-  // a slow phone that render is a few hundred milliseconds the refresh no longer waits for. The
+  // The start-up refresh is started here, before React's first render, not from an effect after it:
+  // on a slow phone that render is a few hundred milliseconds the refresh no longer waits for. The
   // provider waits for this promise and reports its failure (the catch only keeps an early failure
   // from counting as unhandled before the provider is there).
   const restoring = client.restore();
