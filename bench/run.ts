@@ -296,8 +296,9 @@ async function loginDuringBurst(api: Api, victim: Session, fire: (i: number) => 
  *
  * The two kinds of burst alternate, so that both meet the machine at the same speed (it drifts by
  * tens of percent within seconds here), after one burst of each that is not counted: the first burst
- * of a run opens the 300 connections (kept alive after) and meets code not yet compiled, and cost
- * its victim 110 to 330 ms against 50 to 90 for the bursts after it, whichever kind came first.
+ * of a run opens the 300 connections (kept alive after) and meets code not yet compiled; when the
+ * flood's bursts all came first, its first ones cost the victim 199 and 331 ms in two runs, against
+ * 50 to 90 ms for most bursts after them.
  */
 async function passwordFlood(api: Api, victim: Session, attacker: Session): Promise<void> {
   const statuses: Record<number, number> = {};
