@@ -169,6 +169,10 @@ test('when an account with an authenticator app has a passkey, then the passkey 
   // would sign in on its own, with no password and no second step (a passkey is two factors).
   await authenticator.setPresence(false);
   await settingsPage.signOut.click();
+  // Signed out for sure before the page is loaded again: a reload while the sign-out is still on its
+  // way would restore the session from the cookie it has not yet cleared.
+  await expect(loginPage.heading).toBeVisible();
+  // From the start, so that the sign-in leads to the dashboard rather than back to Settings.
   await loginPage.goto();
   expect(await loginPage.signIn(signedIn)).toBe(401);
   await expect(secondStep.code).toBeFocused();
