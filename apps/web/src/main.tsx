@@ -3,7 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { createOutsideNavigation } from './app/outside-navigation.tsx';
-import { AppProvider } from './app/provider.tsx';
+import { AppProvider, startRestore } from './app/provider.tsx';
 import { AppRoutes, createRoutes } from './app/router.tsx';
 import { loadWebConfig } from './config.ts';
 import { ReauthenticationDialog } from './features/reauthentication/components/reauthentication-dialog.tsx';
@@ -29,12 +29,8 @@ try {
     onReauthenticationRequired: reauthentication.ask,
   });
   const timeline = createTimelineStore(client);
-  // The start-up refresh is started here, before React's first render, not from an effect after it:
-  // on a slow phone that render is a few hundred milliseconds the refresh no longer waits for. The
-  // provider waits for this promise and reports its failure (the catch only keeps an early failure
-  // from counting as unhandled before the provider is there).
-  const restoring = client.restore();
-  restoring.catch(() => {});
+  // The start-up refresh starts here, before React's first render, not from an effect after it.
+  const restoring = startRestore(client);
   const routes = createRoutes(config);
   createRoot(root).render(
     <StrictMode>

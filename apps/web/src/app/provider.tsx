@@ -10,15 +10,24 @@ export type RestoreState = { status: 'pending' } | { status: 'done' } | { status
 const RestoreContext = createContext<RestoreState>({ status: 'pending' });
 export const useRestoreState = () => useContext(RestoreContext);
 
+/**
+ * Starts the start-up restore for `AppProvider`'s `restoring`, to be called before the first render:
+ * the refresh is then on its way while React renders (on a slow phone, a few hundred milliseconds it
+ * no longer waits for). The provider waits for the promise and reports its failure; the catch here
+ * only keeps an early failure from counting as unhandled before the provider is there.
+ */
+export function startRestore(client: ApiClient): Promise<unknown> {
+  const restoring = client.restore();
+  restoring.catch(() => {});
+  return restoring;
+}
+
 export function AppProvider(props: {
   client: ApiClient;
   timeline: TimelineStore;
   config: WebConfig;
   queries: QueryClientSource;
-  /**
-   * The start-up restore (`client.restore()`), started by the caller before the first render, so the
-   * refresh is on its way while React renders rather than after it. A retry starts a new one.
-   */
+  /** The start-up restore, from `startRestore` before the first render. A retry starts a new one. */
   restoring: Promise<unknown>;
   children: ReactNode;
 }) {

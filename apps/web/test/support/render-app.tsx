@@ -5,7 +5,7 @@ import { StrictMode } from 'react';
 import { MemoryRouter } from 'react-router';
 import { onTestFinished, vi } from 'vitest';
 import { createOutsideNavigation } from '../../src/app/outside-navigation.tsx';
-import { AppProvider } from '../../src/app/provider.tsx';
+import { AppProvider, startRestore } from '../../src/app/provider.tsx';
 import { AppRoutes, createRoutes } from '../../src/app/router.tsx';
 import { loadWebConfig } from '../../src/config.ts';
 import { ReauthenticationDialog } from '../../src/features/reauthentication/components/reauthentication-dialog.tsx';
@@ -40,8 +40,7 @@ export function renderApp(path: string, options: { showDemoUsers?: boolean; note
     seams: { channel: null, lifecycle: null },
   });
   const timeline = createTimelineStore(client);
-  const restoring = client.restore();
-  restoring.catch(() => {});
+  const restoring = startRestore(client);
   const user = userEvent.setup();
   const view = render(
     <StrictMode>
