@@ -169,9 +169,14 @@ async function measurePage(url: string, page: Page, notes: string[], options: { 
       // Storage stays for a signed-in page, but the HTTP cache goes, so that every run downloads
       // what a first visit downloads (Lighthouse clears both for a signed-out page).
       if (options.signedIn) await clearHttpCache(page);
-      const run = await lighthouse(url, flags, options.device.config, page);
-      if (!run) throw new Error('Lighthouse returned nothing');
-      const lhr = run.lhr;
+      let lhr = await runLighthouse(url, flags, options.device.config, page);
+      // A trace that was not recorded (NO_NAVSTART, seen in one full run on 2026-12-02) says
+      // nothing about the page, and Lighthouse's own message asks for another run: one more, once.
+      if (lhr.runtimeError?.message.includes('run Lighthouse again')) {
+        notes.push(`${name}: ${lhr.runtimeError.code} in run ${i + 1}, run again`);
+        if (options.signedIn) await clearHttpCache(page);
+        lhr = await runLighthouse(url, flags, options.device.config, page);
+      }
       if (lhr.runtimeError) throw new Error(`${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
       // A page that ended up elsewhere (the dashboard sent back to the login page) measured the wrong page.
       if (new URL(lhr.finalDisplayedUrl).pathname !== new URL(url).pathname) {
@@ -199,6 +204,12 @@ async function measurePage(url: string, page: Page, notes: string[], options: { 
   } catch (error) {
     return { error: oneLine(error) };
   }
+}
+
+async function runLighthouse(url: string, flags: Flags, config: Config | undefined, page: Page): Promise<Result> {
+  const run = await lighthouse(url, flags, config, page);
+  if (!run) throw new Error('Lighthouse returned nothing');
+  return run.lhr;
 }
 
 async function clearHttpCache(page: Page): Promise<void> {

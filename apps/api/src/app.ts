@@ -33,7 +33,7 @@ import { createAccountEvents } from './events.ts';
 import type { Feature } from './feature.ts';
 import { createOriginCheck } from './http/csrf.ts';
 import { createErrorHandler, createNotFound } from './http/errors.ts';
-import { createOpenApiRoutes } from './http/openapi.ts';
+import { addOpenApiRoutes } from './http/openapi.ts';
 import {
   createApiTokenLimit,
   createAuthRateLimit,
@@ -193,7 +193,7 @@ export function createApp(deps: AppDeps): Express {
     res.set('Cache-Control', 'public, max-age=300').json(keys.jwks);
   });
   // The OpenAPI document, generated from the contract; its reference page in development only.
-  app.use(createOpenApiRoutes({ referencePage: config.nodeEnv === 'development' }));
+  addOpenApiRoutes(app, { referencePage: config.nodeEnv === 'development' });
 
   // Every route that checks a signed-in user's password shares these counters (per user and IP).
   const passwordCheckLimit = createPasswordCheckLimit(rateLimits, (req) => req.res?.locals.auth.sub ?? '');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { apiReference } from '@scalar/express-api-reference';
 import { createOpenApiDocument } from '@spa-auth/contract/openapi';
-import { type RequestHandler, type Response, Router } from 'express';
+import type { RequestHandler, Response, Router } from 'express';
 import helmet from 'helmet';
 
 /**
@@ -33,16 +33,17 @@ const referencePagePolicy = helmet.contentSecurityPolicy({
 
 /**
  * `GET /openapi.json`, public and cacheable for five minutes like the JWK Set; and, in development,
- * `GET /docs`, an API reference page that reads it.
+ * `GET /docs`, an API reference page that reads it. Added to `app` itself rather than returned as a
+ * router: a mounted router with no route for a request hands it on through `setImmediate`, one more
+ * turn of the event loop for every request of the API behind it.
  */
-export function createOpenApiRoutes(options: { referencePage: boolean }): Router {
+export function addOpenApiRoutes(app: Pick<Router, 'get'>, options: { referencePage: boolean }): void {
   const text = openApiDocumentText();
-  const router = Router();
-  router.get('/openapi.json', (_req, res) => {
+  app.get('/openapi.json', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=300').type('json').send(text);
   });
   if (options.referencePage) {
-    router.get(
+    app.get(
       '/docs',
       (_req, res, next) => {
         res.locals.cspNonce = randomBytes(16).toString('base64');
@@ -61,5 +62,4 @@ export function createOpenApiRoutes(options: { referencePage: boolean }): Router
       },
     );
   }
-  return router;
 }
