@@ -164,18 +164,22 @@ async function measurePage(url: string, page: Page, notes: string[], options: { 
       // The sign-in left the refresh cookie; resetting storage would sign the user out.
       disableStorageReset: options.signedIn,
     };
-    const results: { scores: PageScores; lhr: Result }[] = [];
-    for (let i = 0; i < options.device.runs; i++) {
+    const runOnce = async () => {
       // Storage stays for a signed-in page, but the HTTP cache goes, so that every run downloads
       // what a first visit downloads (Lighthouse clears both for a signed-out page).
       if (options.signedIn) await clearHttpCache(page);
-      let lhr = await runLighthouse(url, flags, options.device.config, page);
+      const run = await lighthouse(url, flags, options.device.config, page);
+      if (!run) throw new Error('Lighthouse returned nothing');
+      return run.lhr;
+    };
+    const results: { scores: PageScores; lhr: Result }[] = [];
+    for (let i = 0; i < options.device.runs; i++) {
+      let lhr = await runOnce();
       // A trace that was not recorded (NO_NAVSTART, seen in one full run on 2026-12-02) says
       // nothing about the page, and Lighthouse's own message asks for another run: one more, once.
       if (lhr.runtimeError?.message.includes('run Lighthouse again')) {
         notes.push(`${name}: ${lhr.runtimeError.code} in run ${i + 1}, run again`);
-        if (options.signedIn) await clearHttpCache(page);
-        lhr = await runLighthouse(url, flags, options.device.config, page);
+        lhr = await runOnce();
       }
       if (lhr.runtimeError) throw new Error(`${lhr.runtimeError.code}: ${lhr.runtimeError.message}`);
       // A page that ended up elsewhere (the dashboard sent back to the login page) measured the wrong page.
@@ -204,12 +208,6 @@ async function measurePage(url: string, page: Page, notes: string[], options: { 
   } catch (error) {
     return { error: oneLine(error) };
   }
-}
-
-async function runLighthouse(url: string, flags: Flags, config: Config | undefined, page: Page): Promise<Result> {
-  const run = await lighthouse(url, flags, config, page);
-  if (!run) throw new Error('Lighthouse returned nothing');
-  return run.lhr;
 }
 
 async function clearHttpCache(page: Page): Promise<void> {
