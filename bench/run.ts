@@ -61,6 +61,8 @@ type Results = {
   healthzFloodVictimLoginMs: number | null;
   refreshStorm: { requests: 100; refreshCalls: number; failures: number } | null;
   spaInitialJsGzipKb: number | null;
+  /** The same weight for bench/stack-floor: React, React Router and axios, no app code. */
+  spaStackFloorGzipKb: number | null;
   tokenCacheRssGrowthMb: number | null;
   /** Lighthouse's default: a mid-range phone on slow 4G, simulated (bench/lighthouse.ts). */
   lighthouse: LighthouseFigure | null;
@@ -86,6 +88,7 @@ const results: Results = {
   healthzFloodVictimLoginMs: null,
   refreshStorm: null,
   spaInitialJsGzipKb: null,
+  spaStackFloorGzipKb: null,
   tokenCacheRssGrowthMb: null,
   lighthouse: null,
   lighthouseDesktop: null,
@@ -737,22 +740,51 @@ function spaInitialJs(): void {
     const build = spawnSync('npx', ['vite', 'build'], { cwd: web, stdio: ['ignore', 'ignore', 'inherit'] });
     if (build.status !== 0) throw new Error(`vite build failed (${build.status})`);
   }
-  const html = readFileSync(built, 'utf8');
-  // What the page fetches before anything runs: the entry module and the modules it preloads.
-  const sources_ = [
-    ...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g),
-    ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g),
-  ].map((m) => m[1] as string);
-  if (sources_.length === 0) throw new Error('dist/index.html loads no module script');
-  const sizes = sources_.map((src) => ({
-    name: path.basename(src).replace(/-[\w-]{8}\.js$/, ''),
-    bytes: gzipSync(readFileSync(path.join(web, 'dist', src.replace(/^\//, '')))).length,
-  }));
-  detail.spa = sizes
+  const app = firstJavaScript(path.join(web, 'dist'));
+  detail.spa = app.files
     .sort((a, b) => b.bytes - a.bytes)
     .map((s) => `${s.name} ${round(s.bytes / 1000, 1)}`)
     .join(', ');
-  results.spaInitialJsGzipKb = round(sizes.reduce((sum, s) => sum + s.bytes, 0) / 1000, 1);
+  results.spaInitialJsGzipKb = round(app.bytes / 1000, 1);
+
+  // The same weighing of bench/stack-floor: React, React Router and axios with no app around them.
+  const floorDist = mkdtempSync(path.join(os.tmpdir(), 'spa-auth-stack-floor-'));
+  try {
+    const floor = spawnSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--outDir',
+        floorDist,
+        '--emptyOutDir',
+        '--target',
+        'es2022',
+        '--logLevel',
+        'warn',
+      ],
+      { cwd: path.join(ROOT, 'bench/stack-floor'), stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    if (floor.status !== 0) throw new Error(`vite build of bench/stack-floor failed (${floor.status})`);
+    results.spaStackFloorGzipKb = round(firstJavaScript(floorDist).bytes / 1000, 1);
+  } finally {
+    rmSync(floorDist, { recursive: true, force: true });
+  }
+}
+
+/** What a built page fetches before anything runs: its entry module and the modules it preloads, gzip-compressed. */
+function firstJavaScript(dist: string): { bytes: number; files: { name: string; bytes: number }[] } {
+  const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
+  const sources = [
+    ...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g),
+    ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g),
+  ].map((m) => m[1] as string);
+  if (sources.length === 0) throw new Error(`${dist}/index.html loads no module script`);
+  const files = sources.map((src) => ({
+    name: path.basename(src).replace(/-[\w-]{8}\.js$/, ''),
+    bytes: gzipSync(readFileSync(path.join(dist, src.replace(/^\//, '')))).length,
+  }));
+  return { bytes: files.reduce((sum, f) => sum + f.bytes, 0), files };
 }
 
 // ---- the production build, for the compare page and Lighthouse
@@ -976,6 +1008,7 @@ function table(): string {
       '<= 100',
       met(check(r.spaInitialJsGzipKb, (n) => n <= 100)),
     ],
+    ['spaStackFloorGzipKb', show(r.spaStackFloorGzipKb), 'for comparison', '-'],
     [
       'tokenCacheRssGrowthMb',
       `${show(r.tokenCacheRssGrowthMb)}  (${detail.rss ?? '?'})`,
