@@ -16,7 +16,7 @@ import { createAdminSecondFactorGuard, createRequireAuth, createRequireRecentAut
 import type { KeySet } from './auth/keys.ts';
 import { createPasswords, type Passwords } from './auth/passwords.ts';
 import { createRevocations, type RevocationBus } from './auth/revocations.ts';
-import { createAuthRoutes } from './auth/routes.ts';
+import { addAuthRoutes } from './auth/routes.ts';
 import { assertRouteAccessDeclared } from './auth/scopes.ts';
 import { combineSecondFactors, type SecondFactorGate } from './auth/second-factor.ts';
 import { createAuthService } from './auth/service.ts';
@@ -271,16 +271,14 @@ export function createApp(deps: AppDeps): Express {
   // /auth: public, cookie-carrying routes, behind the origin check and the per-IP budget.
   const authRoutes = express.Router();
   app.use('/auth', createOriginCheck(config.corsOrigins), createAuthRateLimit(rateLimits), requestContext.middleware, authRoutes);
-  authRoutes.use(
-    createAuthRoutes({
-      auth,
-      cookies,
-      rateLimits: { ...rateLimits, refreshLimit: config.refreshRateLimit },
-      requireAuth,
-      passwordCheckLimit,
-      secondFactor,
-    }),
-  );
+  addAuthRoutes(authRoutes, {
+    auth,
+    cookies,
+    rateLimits: { ...rateLimits, refreshLimit: config.refreshRateLimit },
+    requireAuth,
+    passwordCheckLimit,
+    secondFactor,
+  });
 
   // Every /api route is behind the bearer check, whoever mounts it: a route that must be public says
   // so by going on `publicApi`, which is mounted in front of the check.
@@ -299,11 +297,14 @@ export function createApp(deps: AppDeps): Express {
     requestContext.middleware,
     protectedApi,
   );
+  // Machine endpoints: OAuth client authentication, no cookie, so neither CSRF nor origin checks.
+  const oauthRoutes = express.Router();
+  app.use('/oauth', oauthRoutes);
+  // Every feature's routes on the one router of their prefix, in the features' order (feature.ts).
   for (const feature of features) {
-    if (feature.auth) authRoutes.use(feature.auth);
-    if (feature.api) protectedApi.use(feature.api);
-    // Machine endpoints: OAuth client authentication, no cookie, so neither CSRF nor origin checks.
-    if (feature.oauth) app.use('/oauth', feature.oauth);
+    feature.auth?.(authRoutes);
+    feature.api?.(protectedApi);
+    feature.oauth?.(oauthRoutes);
     for (const task of feature.tasks ?? []) deps.addRetentionTask?.(task);
   }
   deps.extend?.(app, { requireAuth, tokens, publicApi });

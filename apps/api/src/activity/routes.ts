@@ -1,10 +1,10 @@
-import { type Request, type RequestHandler, Router } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { requireRole, requireVerifiedEmail } from '../auth/bearer.ts';
 import { requireScope } from '../auth/scopes.ts';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import type { AccountEvents } from '../events.ts';
-import type { Feature } from '../feature.ts';
+import type { AddRoutes, Feature } from '../feature.ts';
 import type { ActivityStore } from './activity.ts';
 import { createActivityService, decodeCursor } from './service.ts';
 
@@ -31,18 +31,19 @@ export function createActivityFeature(deps: { activity: ActivityStore; events: A
     res.json(await service.page(userOf(req), afterOf(req)));
   };
 
-  const api = Router();
-  api.get(
-    '/me/activity',
-    requireScope('activity:read'),
-    page((req) => req.res?.locals.auth.sub ?? ''),
-  );
-  api.get(
-    '/admin/users/:id/activity',
-    requireRole('admin'),
-    requireVerifiedEmail,
-    requireScope('admin:read'),
-    page((req) => req.params.id as string),
-  );
+  const api: AddRoutes = (router) => {
+    router.get(
+      '/me/activity',
+      requireScope('activity:read'),
+      page((req) => req.res?.locals.auth.sub ?? ''),
+    );
+    router.get(
+      '/admin/users/:id/activity',
+      requireRole('admin'),
+      requireVerifiedEmail,
+      requireScope('admin:read'),
+      page((req) => req.params.id as string),
+    );
+  };
   return { api };
 }

@@ -1,5 +1,5 @@
 import { CreateApiTokenRequest } from '@spa-auth/contract';
-import { type Request, type RequestHandler, Router } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { requireRole, requireVerifiedEmail, type SecondFactorCheck } from '../auth/bearer.ts';
 import type { RevocationBus } from '../auth/revocations.ts';
 import { personOnly, sessionCaller } from '../auth/scopes.ts';
@@ -7,7 +7,7 @@ import type { BackgroundWork } from '../background.ts';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import type { AccountEvents } from '../events.ts';
-import type { Feature } from '../feature.ts';
+import type { AddRoutes, Feature } from '../feature.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
 import type { UserStore } from '../users/users.ts';
 import type { ApiTokenStore } from './api-tokens.ts';
@@ -57,45 +57,46 @@ export function createApiTokensFeature(deps: {
     else if (event.change.role !== undefined) await service.roleChanged(event.user.id);
   });
 
-  const router = Router();
-  router.use('/tokens', personOnly);
-  router.get('/tokens', async (_req, res) => {
-    res.json({ tokens: await service.list(res.locals.auth.sub) });
-  });
-  router.post('/tokens', deps.requireRecentAuth, requireJson, jsonBody, async (req, res) => {
-    const request = parseBody(CreateApiTokenRequest, req.body);
-    const caller = sessionCaller(res.locals.auth);
-    // Only a scope the role carries gets this far in service.create; the check comes first so a
-    // user's own scopes never wait on it.
-    if (deps.adminScopesNeedSecondFactor && caller.role === 'admin' && request.scopes.some((scope) => scope.startsWith('admin:'))) {
-      await deps.adminScopesNeedSecondFactor(caller);
-    }
-    const created = await service.create(caller, request);
-    res.status(201).json(created);
-  });
-  router.delete('/tokens/:id', async (req, res) => {
-    if (!(await service.revoke(res.locals.auth.sub, req.params.id as string, 'user'))) {
-      throw new AppError(404, 'not_found', 'No such API token');
-    }
-    res.status(204).end();
-  });
+  const api: AddRoutes = (router) => {
+    router.use('/tokens', personOnly);
+    router.get('/tokens', async (_req, res) => {
+      res.json({ tokens: await service.list(res.locals.auth.sub) });
+    });
+    router.post('/tokens', deps.requireRecentAuth, requireJson, jsonBody, async (req, res) => {
+      const request = parseBody(CreateApiTokenRequest, req.body);
+      const caller = sessionCaller(res.locals.auth);
+      // Only a scope the role carries gets this far in service.create; the check comes first so a
+      // user's own scopes never wait on it.
+      if (deps.adminScopesNeedSecondFactor && caller.role === 'admin' && request.scopes.some((scope) => scope.startsWith('admin:'))) {
+        await deps.adminScopesNeedSecondFactor(caller);
+      }
+      const created = await service.create(caller, request);
+      res.status(201).json(created);
+    });
+    router.delete('/tokens/:id', async (req, res) => {
+      if (!(await service.revoke(res.locals.auth.sub, req.params.id as string, 'user'))) {
+        throw new AppError(404, 'not_found', 'No such API token');
+      }
+      res.status(204).end();
+    });
 
-  const userOr404 = async (id: string) => {
-    if (!(await deps.users.findUserById(id))) throw new AppError(404, 'not_found', 'No such user');
+    const userOr404 = async (id: string) => {
+      if (!(await deps.users.findUserById(id))) throw new AppError(404, 'not_found', 'No such user');
+    };
+    router.use('/admin/users/:id/tokens', personOnly, requireRole('admin'), requireVerifiedEmail);
+    router.get('/admin/users/:id/tokens', async (req, res) => {
+      await userOr404(req.params.id as string);
+      res.json({ tokens: await service.list(req.params.id as string) });
+    });
+    router.post('/admin/users/:id/tokens/revoke', deps.requireRecentAuth, async (req, res) => {
+      await userOr404(req.params.id as string);
+      await service.revokeAll(req.params.id as string, 'admin');
+      res.status(204).end();
+    });
   };
-  router.use('/admin/users/:id/tokens', personOnly, requireRole('admin'), requireVerifiedEmail);
-  router.get('/admin/users/:id/tokens', async (req, res) => {
-    await userOr404(req.params.id as string);
-    res.json({ tokens: await service.list(req.params.id as string) });
-  });
-  router.post('/admin/users/:id/tokens/revoke', deps.requireRecentAuth, async (req, res) => {
-    await userOr404(req.params.id as string);
-    await service.revokeAll(req.params.id as string, 'admin');
-    res.status(204).end();
-  });
 
   return {
-    api: router,
+    api,
     bearer: authentication,
     // Only requests that came with an API token count; a browser session is limited elsewhere.
     guard: deps.limitPerToken((req) => {

@@ -1,5 +1,5 @@
 import { LoginRequest, ReauthenticateRequest, RegisterRequest } from '@spa-auth/contract';
-import { type Request, type RequestHandler, type Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import { AppError } from '../errors.ts';
 import { jsonBody, parseBody, requireJson, validatedBody } from '../http/body.ts';
 import { createLoginFailureLimit, createRefreshLimit, type PasswordCheckLimit, type RateLimitOptions } from '../http/rate-limit.ts';
@@ -52,18 +52,20 @@ const secondFactorMissing = (factors: SecondStepRequired['secondFactor']['factor
     },
   );
 
-export function createAuthRoutes(deps: {
-  auth: AuthService;
-  cookies: CookiePolicy;
-  rateLimits: RateLimitOptions & { refreshLimit: number };
-  /** The bearer check, for the one /auth route that needs a signed-in caller (re-authentication). */
-  requireAuth: RequestHandler;
-  passwordCheckLimit: PasswordCheckLimit;
-  /** The second factor's gate, when a feature provides one (read per request). */
-  secondFactor?: () => SecondFactorGate | undefined;
-}) {
+export function addAuthRoutes(
+  router: Router,
+  deps: {
+    auth: AuthService;
+    cookies: CookiePolicy;
+    rateLimits: RateLimitOptions & { refreshLimit: number };
+    /** The bearer check, for the one /auth route that needs a signed-in caller (re-authentication). */
+    requireAuth: RequestHandler;
+    passwordCheckLimit: PasswordCheckLimit;
+    /** The second factor's gate, when a feature provides one (read per request). */
+    secondFactor?: () => SecondFactorGate | undefined;
+  },
+): void {
   const { auth, cookies, rateLimits } = deps;
-  const router = Router();
   const loginLimit = createLoginFailureLimit(rateLimits, (req) => String(req.body?.email ?? ''));
   // What POST /auth/refresh found for its cookie, for its own limiter and handler; gone with the request.
   const lookups = new WeakMap<Request, RefreshLookup>();
@@ -157,6 +159,4 @@ export function createAuthRoutes(deps: {
     clearRefreshCookie(res, cookies);
     res.status(204).end();
   });
-
-  return router;
 }

@@ -1,11 +1,11 @@
 import { VerifyEmailRequest } from '@spa-auth/contract';
-import { type Request, type RequestHandler, Router } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { personOnly } from '../auth/scopes.ts';
 import type { Clock } from '../clock.ts';
 import { type EmailLinkStore, LINK_PROBLEM_DETAILS } from '../email-links/email-links.ts';
 import { AppError } from '../errors.ts';
 import type { AccountEvents } from '../events.ts';
-import type { Feature } from '../feature.ts';
+import type { AddRoutes, Feature } from '../feature.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
 import type { Outbox } from '../mail/outbox.ts';
 import type { UserStore } from '../users/users.ts';
@@ -30,24 +30,26 @@ export function createEmailVerificationFeature(deps: {
     if (event.type === 'user_registered' && event.user.emailVerifiedAt === null) await service.sendLink(event.user);
   });
 
-  const auth = Router();
-  auth.post('/verify-email', requireJson, jsonBody, async (req, res) => {
-    const { token } = parseBody(VerifyEmailRequest, req.body);
-    const result = await service.verify(token);
-    if (!result.ok) throw new AppError(400, result.code, LINK_PROBLEM_DETAILS[result.code]);
-    res.status(204).end();
-  });
+  const auth: AddRoutes = (router) => {
+    router.post('/verify-email', requireJson, jsonBody, async (req, res) => {
+      const { token } = parseBody(VerifyEmailRequest, req.body);
+      const result = await service.verify(token);
+      if (!result.ok) throw new AppError(400, result.code, LINK_PROBLEM_DETAILS[result.code]);
+      res.status(204).end();
+    });
+  };
 
-  const api = Router();
-  api.post(
-    '/me/verification-email',
-    personOnly,
-    ...deps.mailLimit('verify', (req) => req.res?.locals.auth.sub ?? ''),
-    async (_req, res) => {
-      await service.resend(res.locals.auth.sub);
-      res.status(202).end();
-    },
-  );
+  const api: AddRoutes = (router) => {
+    router.post(
+      '/me/verification-email',
+      personOnly,
+      ...deps.mailLimit('verify', (req) => req.res?.locals.auth.sub ?? ''),
+      async (_req, res) => {
+        await service.resend(res.locals.auth.sub);
+        res.status(202).end();
+      },
+    );
+  };
 
   return { auth, api };
 }

@@ -1,11 +1,11 @@
 import { PasskeyAssertion, RegisterPasskeyRequest, RenamePasskeyRequest, SecondStepPasskeyOptionsRequest } from '@spa-auth/contract';
-import { type RequestHandler, type Response, Router } from 'express';
+import type { RequestHandler, Response } from 'express';
 import type { CookiePolicy } from '../auth/cookies.ts';
 import { sendSession, userAgentOf } from '../auth/routes.ts';
 import { personOnly } from '../auth/scopes.ts';
 import { proofRefused, type SecondFactorGate } from '../auth/second-factor.ts';
 import { AppError } from '../errors.ts';
-import type { Feature } from '../feature.ts';
+import type { AddRoutes, Feature } from '../feature.ts';
 import { jsonBody, parseBody, requireJson, validatedBody } from '../http/body.ts';
 import type { UserRecord } from '../users/users.ts';
 import { createPasskeyService, type RelyingParty } from './service.ts';
@@ -49,76 +49,78 @@ export function createPasskeysFeature(
     if (event.type === 'password_changed' && event.via === 'reset') await service.removeAll(event.user);
   });
 
-  const api = Router();
-  api.use('/me/passkeys', personOnly);
-  api.get('/me/passkeys', async (_req, res) => {
-    res.json({ passkeys: await service.list(res.locals.auth.sub) });
-  });
+  const api: AddRoutes = (router) => {
+    router.use('/me/passkeys', personOnly);
+    router.get('/me/passkeys', async (_req, res) => {
+      res.json({ passkeys: await service.list(res.locals.auth.sub) });
+    });
 
-  api.post('/me/passkeys/registration-options', deps.requireRecentAuth, async (_req, res) => {
-    const options = await service.registrationOptions(await userOf(res));
-    if (options === 'limit') throw limitReached();
-    res.json(options);
-  });
+    router.post('/me/passkeys/registration-options', deps.requireRecentAuth, async (_req, res) => {
+      const options = await service.registrationOptions(await userOf(res));
+      if (options === 'limit') throw limitReached();
+      res.json(options);
+    });
 
-  // The recent sign-in was asked for the options; the ceremony they started carries it for its five minutes.
-  api.post('/me/passkeys', requireJson, jsonBody, async (req, res) => {
-    const request = parseBody(RegisterPasskeyRequest, req.body);
-    const result = await service.register(await userOf(res), request);
-    if (result === 'limit') throw limitReached();
-    if (result === 'duplicate') throw new AppError(409, 'passkey_already_registered', 'This passkey is registered already');
-    if (typeof result === 'string') throw proofRefused(400, result);
-    res.status(201).json({ passkey: result });
-  });
+    // The recent sign-in was asked for the options; the ceremony they started carries it for its five minutes.
+    router.post('/me/passkeys', requireJson, jsonBody, async (req, res) => {
+      const request = parseBody(RegisterPasskeyRequest, req.body);
+      const result = await service.register(await userOf(res), request);
+      if (result === 'limit') throw limitReached();
+      if (result === 'duplicate') throw new AppError(409, 'passkey_already_registered', 'This passkey is registered already');
+      if (typeof result === 'string') throw proofRefused(400, result);
+      res.status(201).json({ passkey: result });
+    });
 
-  api.post('/me/passkeys/reauthentication-options', async (_req, res) => {
-    const options = await service.accountOptions(res.locals.auth.sub, 'reauthentication');
-    if (!options) throw noPasskey();
-    res.json(options);
-  });
+    router.post('/me/passkeys/reauthentication-options', async (_req, res) => {
+      const options = await service.accountOptions(res.locals.auth.sub, 'reauthentication');
+      if (!options) throw noPasskey();
+      res.json(options);
+    });
 
-  api.patch('/me/passkeys/:id', requireJson, jsonBody, async (req, res) => {
-    const { name } = parseBody(RenamePasskeyRequest, req.body);
-    const passkey = await service.rename(res.locals.auth.sub, req.params.id as string, name);
-    if (!passkey) throw notFound();
-    res.json({ passkey });
-  });
+    router.patch('/me/passkeys/:id', requireJson, jsonBody, async (req, res) => {
+      const { name } = parseBody(RenamePasskeyRequest, req.body);
+      const passkey = await service.rename(res.locals.auth.sub, req.params.id as string, name);
+      if (!passkey) throw notFound();
+      res.json({ passkey });
+    });
 
-  api.delete('/me/passkeys/:id', deps.requireRecentAuth, async (req, res) => {
-    if (!(await service.remove(await userOf(res), req.params.id as string))) throw notFound();
-    res.status(204).end();
-  });
+    router.delete('/me/passkeys/:id', deps.requireRecentAuth, async (req, res) => {
+      if (!(await service.remove(await userOf(res), req.params.id as string))) throw notFound();
+      res.status(204).end();
+    });
+  };
 
   // Public like login: behind the origin check and the per-IP budget of /auth.
-  const auth = Router();
-  auth.post('/passkey/options', async (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(await service.signInOptions());
-  });
+  const auth: AddRoutes = (router) => {
+    router.post('/passkey/options', async (_req, res) => {
+      res.set('Cache-Control', 'no-store').json(await service.signInOptions());
+    });
 
-  auth.post('/passkey', ...validatedBody(PasskeyAssertion), deps.passkeyFailureLimit, async (req, res) => {
-    const result = await service.signIn(req.body, userAgentOf(req.get('User-Agent')));
-    if ('failure' in result) {
-      if (result.failure === 'account_disabled')
-        throw new AppError(403, 'account_disabled', 'This account is disabled; ask an administrator');
-      throw proofRefused(401, result.failure);
-    }
-    sendSession(res, deps.cookies, 200, result);
-  });
+    router.post('/passkey', ...validatedBody(PasskeyAssertion), deps.passkeyFailureLimit, async (req, res) => {
+      const result = await service.signIn(req.body, userAgentOf(req.get('User-Agent')));
+      if ('failure' in result) {
+        if (result.failure === 'account_disabled')
+          throw new AppError(403, 'account_disabled', 'This account is disabled; ask an administrator');
+        throw proofRefused(401, result.failure);
+      }
+      sendSession(res, deps.cookies, 200, result);
+    });
 
-  auth.post('/login/second-factor/passkey-options', requireJson, jsonBody, async (req, res) => {
-    const { challenge } = parseBody(SecondStepPasskeyOptionsRequest, req.body);
-    const userId = await deps.secondFactor()?.challengeUser(challenge);
-    if (!userId) {
-      throw new AppError(
-        401,
-        'second_factor_challenge_invalid',
-        'This sign-in expired or was used already; sign in with the password again',
-      );
-    }
-    const options = await service.accountOptions(userId, 'second_step');
-    if (!options) throw noPasskey();
-    res.set('Cache-Control', 'no-store').json(options);
-  });
+    router.post('/login/second-factor/passkey-options', requireJson, jsonBody, async (req, res) => {
+      const { challenge } = parseBody(SecondStepPasskeyOptionsRequest, req.body);
+      const userId = await deps.secondFactor()?.challengeUser(challenge);
+      if (!userId) {
+        throw new AppError(
+          401,
+          'second_factor_challenge_invalid',
+          'This sign-in expired or was used already; sign in with the password again',
+        );
+      }
+      const options = await service.accountOptions(userId, 'second_step');
+      if (!options) throw noPasskey();
+      res.set('Cache-Control', 'no-store').json(options);
+    });
+  };
 
   return {
     api,

@@ -1,11 +1,11 @@
 import { PasswordResetConfirmRequest, PasswordResetRequest } from '@spa-auth/contract';
-import { type Request, type RequestHandler, Router } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { CookiePolicy } from '../auth/cookies.ts';
 import { secondStepRequired, sendSession, userAgentOf } from '../auth/routes.ts';
 import type { BackgroundWork } from '../background.ts';
 import { LINK_PROBLEM_DETAILS } from '../email-links/email-links.ts';
 import { AppError } from '../errors.ts';
-import type { Feature } from '../feature.ts';
+import type { AddRoutes, Feature } from '../feature.ts';
 import { jsonBody, parseBody, requireJson, validatedBody } from '../http/body.ts';
 import { createPasswordResetService } from './service.ts';
 
@@ -22,28 +22,28 @@ export function createPasswordResetFeature(
   },
 ): Feature {
   const service = createPasswordResetService(deps);
-  const auth = Router();
+  const auth: AddRoutes = (router) => {
+    router.post(
+      '/password-reset',
+      // Validated first, so the per-address limit counts the normalised address.
+      ...validatedBody(PasswordResetRequest),
+      ...deps.mailLimit('reset', (req) => String(req.body.email)),
+      (req, res) => {
+        const { email } = req.body as { email: string };
+        // The same answer at once for every address; the lookup and the mail come after it.
+        res.status(202).end();
+        deps.background.run('password reset link', () => service.sendLink(email));
+      },
+    );
 
-  auth.post(
-    '/password-reset',
-    // Validated first, so the per-address limit counts the normalised address.
-    ...validatedBody(PasswordResetRequest),
-    ...deps.mailLimit('reset', (req) => String(req.body.email)),
-    (req, res) => {
-      const { email } = req.body as { email: string };
-      // The same answer at once for every address; the lookup and the mail come after it.
-      res.status(202).end();
-      deps.background.run('password reset link', () => service.sendLink(email));
-    },
-  );
-
-  auth.post('/password-reset/confirm', requireJson, jsonBody, async (req, res) => {
-    const { token, newPassword } = parseBody(PasswordResetConfirmRequest, req.body);
-    const result = await service.reset(token, newPassword, userAgentOf(req.get('User-Agent')));
-    if (!result.ok) throw new AppError(400, result.code, LINK_PROBLEM_DETAILS[result.code]);
-    if ('secondFactor' in result.session) throw secondStepRequired(result.session);
-    sendSession(res, deps.cookies, 200, result.session);
-  });
+    router.post('/password-reset/confirm', requireJson, jsonBody, async (req, res) => {
+      const { token, newPassword } = parseBody(PasswordResetConfirmRequest, req.body);
+      const result = await service.reset(token, newPassword, userAgentOf(req.get('User-Agent')));
+      if (!result.ok) throw new AppError(400, result.code, LINK_PROBLEM_DETAILS[result.code]);
+      if ('secondFactor' in result.session) throw secondStepRequired(result.session);
+      sendSession(res, deps.cookies, 200, result.session);
+    });
+  };
 
   return { auth };
 }

@@ -1,12 +1,12 @@
 import { ConfirmTotpRequest, SecondFactorLoginRequest } from '@spa-auth/contract';
-import { type Request, type RequestHandler, Router } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { requireSecondFactor, type SecondFactorCheck } from '../auth/bearer.ts';
 import type { CookiePolicy } from '../auth/cookies.ts';
 import { sendSession, userAgentOf } from '../auth/routes.ts';
 import { personOnly } from '../auth/scopes.ts';
 import { proofIn, proofProblem, proofRefused, type SecondFactorGate, type SecondFactorProof } from '../auth/second-factor.ts';
 import { AppError } from '../errors.ts';
-import type { Feature } from '../feature.ts';
+import type { AddRoutes, Feature } from '../feature.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
 import { createSecondFactorService } from './service.ts';
 
@@ -45,73 +45,76 @@ export function createSecondFactorFeature(
     issuer: deps.jwtIssuer,
   });
 
-  const api = Router();
-  api.get('/me/second-factor', personOnly, async (_req, res) => {
-    res.json(await service.status(res.locals.auth.sub));
-  });
+  const api: AddRoutes = (router) => {
+    router.get('/me/second-factor', personOnly, async (_req, res) => {
+      res.json(await service.status(res.locals.auth.sub));
+    });
 
-  api.post('/me/totp', personOnly, deps.requireRecentAuth, async (_req, res) => {
-    const user = await deps.users.findUserById(res.locals.auth.sub);
-    if (!user) throw new AppError(404, 'not_found', 'The account no longer exists');
-    const enrolment = await service.startTotp(user);
-    if (enrolment === 'already_enrolled') {
-      throw new AppError(
-        409,
-        'second_factor_already_enrolled',
-        'An authenticator app is set up already: remove it first to set up another',
-      );
-    }
-    res.status(201).json(enrolment);
-  });
-
-  api.post('/me/totp/confirm', personOnly, requireJson, jsonBody, async (req, res) => {
-    const { code } = parseBody(ConfirmTotpRequest, req.body);
-    const result = await service.confirmTotp(res.locals.auth.sub, code);
-    if (result === 'not_pending') throw new AppError(409, 'second_factor_not_enrolled', 'No authenticator app is waiting to be confirmed');
-    if (result === 'invalid') throw new AppError(400, 'second_factor_invalid', 'The code is wrong: check the time of the device');
-    res.json(result);
-  });
-
-  const recentSecondFactor = requireSecondFactor(deps.recentSecondFactorCheck);
-  api.delete('/me/totp', personOnly, recentSecondFactor, async (_req, res) => {
-    if ((await service.removeTotp(res.locals.auth.sub)) === 'not_enrolled') throw notEnrolled();
-    res.status(204).end();
-  });
-
-  api.post('/me/recovery-codes', personOnly, recentSecondFactor, async (_req, res) => {
-    const result = await service.regenerateRecoveryCodes(res.locals.auth.sub);
-    if (result === 'not_enrolled') throw notEnrolled();
-    res.json(result);
-  });
-
-  // The second step of a sign-in: public like login, behind the origin check and the per-IP budget.
-  const auth = Router();
-  // Whose challenge the request names, for its per-user limit; gone with the request.
-  const challengeUsers = new WeakMap<Request, string | null>();
-  auth.post(
-    '/login/second-factor',
-    requireJson,
-    jsonBody,
-    async (req, _res, next) => {
-      req.body = parseBody(SecondFactorLoginRequest, req.body);
-      challengeUsers.set(req, await service.challengeUser(req.body.challenge));
-      next();
-    },
-    ...deps.secondFactorFailureLimit((req) => challengeUsers.get(req) ?? null),
-    async (req, res) => {
-      const proof = proofIn(req.body) as SecondFactorProof;
-      const result = await service.completeSignIn(req.body.challenge, proof, userAgentOf(req.get('User-Agent')));
-      if (result === 'challenge_invalid') {
+    router.post('/me/totp', personOnly, deps.requireRecentAuth, async (_req, res) => {
+      const user = await deps.users.findUserById(res.locals.auth.sub);
+      if (!user) throw new AppError(404, 'not_found', 'The account no longer exists');
+      const enrolment = await service.startTotp(user);
+      if (enrolment === 'already_enrolled') {
         throw new AppError(
-          401,
-          'second_factor_challenge_invalid',
-          'This sign-in expired or was used already; sign in with the password again',
+          409,
+          'second_factor_already_enrolled',
+          'An authenticator app is set up already: remove it first to set up another',
         );
       }
-      if ('failure' in result) throw proofRefused(401, proofProblem(result.failure));
-      sendSession(res, deps.cookies, 200, result);
-    },
-  );
+      res.status(201).json(enrolment);
+    });
+
+    router.post('/me/totp/confirm', personOnly, requireJson, jsonBody, async (req, res) => {
+      const { code } = parseBody(ConfirmTotpRequest, req.body);
+      const result = await service.confirmTotp(res.locals.auth.sub, code);
+      if (result === 'not_pending')
+        throw new AppError(409, 'second_factor_not_enrolled', 'No authenticator app is waiting to be confirmed');
+      if (result === 'invalid') throw new AppError(400, 'second_factor_invalid', 'The code is wrong: check the time of the device');
+      res.json(result);
+    });
+
+    const recentSecondFactor = requireSecondFactor(deps.recentSecondFactorCheck);
+    router.delete('/me/totp', personOnly, recentSecondFactor, async (_req, res) => {
+      if ((await service.removeTotp(res.locals.auth.sub)) === 'not_enrolled') throw notEnrolled();
+      res.status(204).end();
+    });
+
+    router.post('/me/recovery-codes', personOnly, recentSecondFactor, async (_req, res) => {
+      const result = await service.regenerateRecoveryCodes(res.locals.auth.sub);
+      if (result === 'not_enrolled') throw notEnrolled();
+      res.json(result);
+    });
+  };
+
+  // The second step of a sign-in: public like login, behind the origin check and the per-IP budget.
+  const auth: AddRoutes = (router) => {
+    // Whose challenge the request names, for its per-user limit; gone with the request.
+    const challengeUsers = new WeakMap<Request, string | null>();
+    router.post(
+      '/login/second-factor',
+      requireJson,
+      jsonBody,
+      async (req, _res, next) => {
+        req.body = parseBody(SecondFactorLoginRequest, req.body);
+        challengeUsers.set(req, await service.challengeUser(req.body.challenge));
+        next();
+      },
+      ...deps.secondFactorFailureLimit((req) => challengeUsers.get(req) ?? null),
+      async (req, res) => {
+        const proof = proofIn(req.body) as SecondFactorProof;
+        const result = await service.completeSignIn(req.body.challenge, proof, userAgentOf(req.get('User-Agent')));
+        if (result === 'challenge_invalid') {
+          throw new AppError(
+            401,
+            'second_factor_challenge_invalid',
+            'This sign-in expired or was used already; sign in with the password again',
+          );
+        }
+        if ('failure' in result) throw proofRefused(401, proofProblem(result.failure));
+        sendSession(res, deps.cookies, 200, result);
+      },
+    );
+  };
 
   return {
     api,

@@ -1,5 +1,5 @@
 import { CreateServiceClientRequest, type OAuthError, SERVICE_CLIENT_SECRET_PREFIX } from '@spa-auth/contract';
-import express, { type Request, type RequestHandler, type Response, Router } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import { challenge, requireRole, requireVerifiedEmail } from '../auth/bearer.ts';
 import type { KeySet } from '../auth/keys.ts';
@@ -7,7 +7,7 @@ import type { RevocationBus, Revocations } from '../auth/revocations.ts';
 import { personOnly, requireScope, sessionCaller } from '../auth/scopes.ts';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
-import type { Feature } from '../feature.ts';
+import type { AddRoutes, Feature } from '../feature.ts';
 import { jsonBody, parseBody, requireJson } from '../http/body.ts';
 import { createServiceClientService, SERVICE_TOKEN_SCOPE } from './service.ts';
 import type { ServiceClientRecord, ServiceClientStore } from './service-clients.ts';
@@ -89,78 +89,80 @@ export function createServiceClientsFeature(deps: {
     bus: deps.createBus?.('revoked-service-clients'),
   });
 
-  const api = Router();
-  api.use('/admin/service-clients', requireRole('admin'), requireVerifiedEmail);
-  api.get('/admin/service-clients', requireScope('admin:read'), async (_req, res) => {
-    res.json({ clients: await service.list() });
-  });
-  // Person only: the answer shows a secret, which no API token may obtain.
-  api.post('/admin/service-clients', personOnly, deps.requireRecentAuth, requireJson, jsonBody, async (req, res) => {
-    const { name } = parseBody(CreateServiceClientRequest, req.body);
-    res.status(201).json(await service.create(name, sessionCaller(res.locals.auth).sub));
-  });
-  api.delete('/admin/service-clients/:id', requireScope('admin:write'), deps.requireRecentAuth, async (req, res) => {
-    if (!(await service.revoke(req.params.id as string))) throw new AppError(404, 'not_found', 'No such service client');
-    res.status(204).end();
-  });
-
-  const oauth = Router();
-  oauth.post('/token', noStore, deps.clientAuthFailureLimit, formBody, async (req, res) => {
-    if (!req.is(FORM)) return oauthError(res, 400, 'invalid_request', `The body must be ${FORM}`);
-    if (single(req.body, 'client_secret') !== undefined || single(req.body, 'client_id') !== undefined) {
-      return oauthError(res, 401, 'invalid_client', 'Send the client credentials with HTTP Basic authentication, not in the body');
-    }
-    const credentials = basicCredentials(req.get('Authorization'));
-    if (credentials === 'missing') return oauthError(res, 401, 'invalid_client', 'HTTP Basic client authentication is required');
-    if (credentials === 'malformed') return oauthError(res, 401, 'invalid_client', 'The Basic credentials are malformed');
-    const client = credentials.secret.startsWith(SERVICE_CLIENT_SECRET_PREFIX)
-      ? await service.authenticate(credentials.id, credentials.secret)
-      : null;
-    if (!client) return oauthError(res, 401, 'invalid_client', 'Unknown client, wrong secret, or a revoked client');
-    const grantType = single(req.body, 'grant_type');
-    if (grantType === undefined) return oauthError(res, 400, 'invalid_request', 'grant_type is required, once');
-    if (grantType !== 'client_credentials') {
-      return oauthError(res, 400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported');
-    }
-    const scope = (req.body as Record<string, unknown>).scope;
-    if (scope !== undefined && scope !== SERVICE_TOKEN_SCOPE) {
-      return oauthError(res, 400, 'invalid_scope', `The only scope a service client may have is ${SERVICE_TOKEN_SCOPE}`);
-    }
-    const { token, expiresIn } = service.issueToken(client);
-    res.json({ access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: SERVICE_TOKEN_SCOPE });
-  });
-
-  const callers = new WeakMap<Request, ServiceClientRecord>();
-  const requireServiceToken: RequestHandler = async (req, _res, next) => {
-    const header = req.get('Authorization');
-    const [scheme = '', token = ''] = header?.split(' ') ?? [];
-    if (header === undefined || scheme.toLowerCase() !== 'bearer') {
-      throw new AppError(401, 'token_missing', 'A service token is required (POST /oauth/token)', {
-        headers: { 'WWW-Authenticate': 'Bearer realm="spa-auth"' },
-      });
-    }
-    const client = await service.verifyServiceToken(token);
-    if (!client) {
-      const description = 'The token is not a live service token';
-      throw new AppError(401, 'token_invalid', description, { headers: { 'WWW-Authenticate': challenge('invalid_token', description) } });
-    }
-    callers.set(req, client);
-    next();
+  const api: AddRoutes = (router) => {
+    router.use('/admin/service-clients', requireRole('admin'), requireVerifiedEmail);
+    router.get('/admin/service-clients', requireScope('admin:read'), async (_req, res) => {
+      res.json({ clients: await service.list() });
+    });
+    // Person only: the answer shows a secret, which no API token may obtain.
+    router.post('/admin/service-clients', personOnly, deps.requireRecentAuth, requireJson, jsonBody, async (req, res) => {
+      const { name } = parseBody(CreateServiceClientRequest, req.body);
+      res.status(201).json(await service.create(name, sessionCaller(res.locals.auth).sub));
+    });
+    router.delete('/admin/service-clients/:id', requireScope('admin:write'), deps.requireRecentAuth, async (req, res) => {
+      if (!(await service.revoke(req.params.id as string))) throw new AppError(404, 'not_found', 'No such service client');
+      res.status(204).end();
+    });
   };
-  oauth.post(
-    '/introspect',
-    noStore,
-    requireServiceToken,
-    deps.limitPerServiceClient((req) => callers.get(req)?.id),
-    formBody,
-    async (req, res) => {
+
+  const oauth: AddRoutes = (router) => {
+    router.post('/token', noStore, deps.clientAuthFailureLimit, formBody, async (req, res) => {
       if (!req.is(FORM)) return oauthError(res, 400, 'invalid_request', `The body must be ${FORM}`);
-      const token = single(req.body, 'token');
-      if (!token) return oauthError(res, 400, 'invalid_request', 'token is required, once');
-      // Only access tokens are introspected; anything else (an API token included) is not active.
-      res.json(token.length > MAX_INTROSPECTED_LENGTH ? { active: false } : await service.introspect(token));
-    },
-  );
+      if (single(req.body, 'client_secret') !== undefined || single(req.body, 'client_id') !== undefined) {
+        return oauthError(res, 401, 'invalid_client', 'Send the client credentials with HTTP Basic authentication, not in the body');
+      }
+      const credentials = basicCredentials(req.get('Authorization'));
+      if (credentials === 'missing') return oauthError(res, 401, 'invalid_client', 'HTTP Basic client authentication is required');
+      if (credentials === 'malformed') return oauthError(res, 401, 'invalid_client', 'The Basic credentials are malformed');
+      const client = credentials.secret.startsWith(SERVICE_CLIENT_SECRET_PREFIX)
+        ? await service.authenticate(credentials.id, credentials.secret)
+        : null;
+      if (!client) return oauthError(res, 401, 'invalid_client', 'Unknown client, wrong secret, or a revoked client');
+      const grantType = single(req.body, 'grant_type');
+      if (grantType === undefined) return oauthError(res, 400, 'invalid_request', 'grant_type is required, once');
+      if (grantType !== 'client_credentials') {
+        return oauthError(res, 400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported');
+      }
+      const scope = (req.body as Record<string, unknown>).scope;
+      if (scope !== undefined && scope !== SERVICE_TOKEN_SCOPE) {
+        return oauthError(res, 400, 'invalid_scope', `The only scope a service client may have is ${SERVICE_TOKEN_SCOPE}`);
+      }
+      const { token, expiresIn } = service.issueToken(client);
+      res.json({ access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope: SERVICE_TOKEN_SCOPE });
+    });
+
+    const callers = new WeakMap<Request, ServiceClientRecord>();
+    const requireServiceToken: RequestHandler = async (req, _res, next) => {
+      const header = req.get('Authorization');
+      const [scheme = '', token = ''] = header?.split(' ') ?? [];
+      if (header === undefined || scheme.toLowerCase() !== 'bearer') {
+        throw new AppError(401, 'token_missing', 'A service token is required (POST /oauth/token)', {
+          headers: { 'WWW-Authenticate': 'Bearer realm="spa-auth"' },
+        });
+      }
+      const client = await service.verifyServiceToken(token);
+      if (!client) {
+        const description = 'The token is not a live service token';
+        throw new AppError(401, 'token_invalid', description, { headers: { 'WWW-Authenticate': challenge('invalid_token', description) } });
+      }
+      callers.set(req, client);
+      next();
+    };
+    router.post(
+      '/introspect',
+      noStore,
+      requireServiceToken,
+      deps.limitPerServiceClient((req) => callers.get(req)?.id),
+      formBody,
+      async (req, res) => {
+        if (!req.is(FORM)) return oauthError(res, 400, 'invalid_request', `The body must be ${FORM}`);
+        const token = single(req.body, 'token');
+        if (!token) return oauthError(res, 400, 'invalid_request', 'token is required, once');
+        // Only access tokens are introspected; anything else (an API token included) is not active.
+        res.json(token.length > MAX_INTROSPECTED_LENGTH ? { active: false } : await service.introspect(token));
+      },
+    );
+  };
 
   return { api, oauth };
 }
