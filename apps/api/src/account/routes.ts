@@ -19,8 +19,8 @@ const userGone = () =>
   });
 
 /**
- * The account feature: GET, PATCH and DELETE /api/me, PUT /api/me/password. Mounted at /api behind the
- * app's bearer check (app.ts), so res.locals.auth is the verified caller.
+ * The account feature: GET, PATCH and DELETE /api/me, PUT /api/me/password. On the /api router behind
+ * the app's bearer check (app.ts), so res.locals.auth is the verified caller.
  */
 export function createAccountFeature(deps: {
   users: AccountUserStore;

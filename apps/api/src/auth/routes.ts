@@ -36,11 +36,6 @@ export function secondStepRequired(step: SecondStepRequired): AppError {
   });
 }
 
-/**
- * /auth/*: HTTP only. The per-IP budget and the origin check are mounted in front of this router;
- * the limits that need what a route reads (the email of a login, the session of a refresh) are
- * built here, next to that route.
- */
 /** 400, not 401, at re-authentication: the token is fine, the body lacks the second factor. */
 const secondFactorMissing = (factors: SecondStepRequired['secondFactor']['factors']) =>
   new AppError(
@@ -52,6 +47,12 @@ const secondFactorMissing = (factors: SecondStepRequired['secondFactor']['factor
     },
   );
 
+/**
+ * The core /auth/* routes, HTTP only, added to the /auth router app.ts gives them, in front of the
+ * features' /auth routes. The per-IP budget and the origin check are mounted in front of that router;
+ * the limits that need what a route reads (the email of a login, the session of a refresh) are
+ * built here, next to that route.
+ */
 export function addAuthRoutes(
   router: Router,
   deps: {

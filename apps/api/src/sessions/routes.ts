@@ -9,7 +9,7 @@ import { createSessionsService, type SessionListStore } from './service.ts';
 
 /**
  * The sessions feature: GET /api/sessions, POST /api/sessions/revoke-others, DELETE
- * /api/sessions/:id. Mounted at /api behind the app's bearer check (app.ts).
+ * /api/sessions/:id. On the /api router behind the app's bearer check (app.ts).
  */
 export function createSessionsFeature(deps: {
   sessions: SessionListStore;
