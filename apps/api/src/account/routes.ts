@@ -8,7 +8,7 @@ import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import type { AccountEvents } from '../events.ts';
 import type { AddRoutes, Feature } from '../feature.ts';
-import { jsonBody, parseBody, requireJson } from '../http/body.ts';
+import { jsonBody, parseBody, requireJson, validatedBody } from '../http/body.ts';
 import type { PasswordCheckLimit } from '../http/rate-limit.ts';
 import { type AccountUserStore, createAccountService } from './service.ts';
 
@@ -68,12 +68,7 @@ export function createAccountFeature(deps: {
       // bodies are even read; the failure counts come after validation, so that only a wrong current
       // password counts as a failure.
       passwordCheckLimit.oneAtATime,
-      requireJson,
-      jsonBody,
-      (req, _res, next) => {
-        req.body = parseBody(ChangePasswordRequest, req.body);
-        next();
-      },
+      ...validatedBody(ChangePasswordRequest),
       ...passwordCheckLimit.failures,
       async (req, res) => {
         const result = await account.changePassword(res.locals.auth.sub, sessionCaller(res.locals.auth).sid, req.body);

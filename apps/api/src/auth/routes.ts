@@ -128,12 +128,7 @@ export function addAuthRoutes(
     deps.requireAuth,
     personOnly,
     deps.passwordCheckLimit.oneAtATime,
-    requireJson,
-    jsonBody,
-    (req, _res, next) => {
-      req.body = parseBody(ReauthenticateRequest, req.body);
-      next();
-    },
+    ...validatedBody(ReauthenticateRequest),
     // An account with a second factor that sent none is told so before any hashing: no password is
     // checked, and nothing counts as a wrong one.
     async (req, res, next) => {

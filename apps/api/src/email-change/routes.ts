@@ -4,7 +4,7 @@ import { personOnly } from '../auth/scopes.ts';
 import { LINK_PROBLEM_DETAILS } from '../email-links/email-links.ts';
 import { AppError } from '../errors.ts';
 import type { AddRoutes, Feature } from '../feature.ts';
-import { jsonBody, parseBody, requireJson } from '../http/body.ts';
+import { jsonBody, parseBody, requireJson, validatedBody } from '../http/body.ts';
 import type { PasswordCheckLimit } from '../http/rate-limit.ts';
 import { createEmailChangeService } from './service.ts';
 
@@ -27,12 +27,7 @@ export function createEmailChangeFeature(
       '/me/email',
       personOnly,
       deps.passwordCheckLimit.oneAtATime,
-      requireJson,
-      jsonBody,
-      (req, _res, next) => {
-        req.body = parseBody(ChangeEmailRequest, req.body);
-        next();
-      },
+      ...validatedBody(ChangeEmailRequest),
       ...deps.passwordCheckLimit.failures,
       // Per new address too: a signed-in account must not become a way to mail someone else at will.
       ...deps.mailLimit('change-email', (req) => String(req.body.newEmail)),
