@@ -737,8 +737,7 @@ function spaInitialJs(): void {
   } catch {}
   if (builtAt < sources) {
     log('building apps/web (dist is missing or older than its sources)');
-    const build = spawnSync('npx', ['vite', 'build'], { cwd: web, stdio: ['ignore', 'ignore', 'inherit'] });
-    if (build.status !== 0) throw new Error(`vite build failed (${build.status})`);
+    viteBuild(web);
   }
   const app = firstJavaScript(path.join(web, 'dist'));
   detail.spa = app.files
@@ -750,26 +749,21 @@ function spaInitialJs(): void {
   // The same weighing of bench/stack-floor: React, React Router and axios with no app around them.
   const floorDist = mkdtempSync(path.join(os.tmpdir(), 'spa-auth-stack-floor-'));
   try {
-    const floor = spawnSync(
-      process.execPath,
-      [
-        path.join(ROOT, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--outDir',
-        floorDist,
-        '--emptyOutDir',
-        '--target',
-        'es2022',
-        '--logLevel',
-        'warn',
-      ],
-      { cwd: path.join(ROOT, 'bench/stack-floor'), stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-    if (floor.status !== 0) throw new Error(`vite build of bench/stack-floor failed (${floor.status})`);
+    viteBuild(path.join(ROOT, 'bench/stack-floor'), ['--outDir', floorDist, '--emptyOutDir', '--target', 'es2022']);
     results.spaStackFloorGzipKb = round(firstJavaScript(floorDist).bytes / 1000, 1);
   } finally {
     rmSync(floorDist, { recursive: true, force: true });
   }
+}
+
+/** `vite build` in `cwd` (its vite.config.ts, if any) with `args`, through the installed Vite, not npx. */
+function viteBuild(cwd: string, args: string[] = []): void {
+  const vite = path.join(ROOT, 'node_modules/vite/bin/vite.js');
+  const build = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn', ...args], {
+    cwd,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (build.status !== 0) throw new Error(`vite build in ${path.relative(ROOT, cwd)} failed (${build.status})`);
 }
 
 /** What a built page fetches before anything runs: its entry module and the modules it preloads, gzip-compressed. */
