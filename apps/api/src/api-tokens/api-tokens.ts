@@ -31,7 +31,8 @@ export type ApiTokenStore = {
    * expired at `now`; concurrent creations for one owner take turns, so the cap holds.
    */
   createApiToken(token: NewApiTokenRecord, limits: { maxLive: number; now: Date }): Promise<'created' | 'limit_reached'>;
-  findApiTokenByHash(tokenHash: Buffer): Promise<ApiTokenWithOwner | null>;
+  /** The tokens with these SHA-256 hashes that exist (revoked and expired ones included), in no particular order. */
+  findApiTokensByHash(tokenHashes: readonly Buffer[]): Promise<ApiTokenWithOwner[]>;
   /** The owner's tokens that are not revoked (expired ones included), newest first. */
   listApiTokens(userId: string): Promise<ApiTokenRecord[]>;
   /** Revokes one live token of `userId`; null when there is none with that id. */

@@ -3,6 +3,7 @@ import type { ErrorCode } from '@spa-auth/contract';
 import { API_TOKEN_PREFIX, ROLE_SCOPES } from '@spa-auth/contract/wire';
 import type { Request } from 'express';
 import { LRUCache } from 'lru-cache';
+import { createBatchedReads } from '../auth/batched-reads.ts';
 import type { ApiTokenAuthenticator, ApiTokenCaller } from '../auth/bearer.ts';
 import { challenge } from '../auth/bearer.ts';
 import type { RevocationBus } from '../auth/revocations.ts';
@@ -22,7 +23,6 @@ export const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 /** Addresses remembered per token on this instance; the database keeps the authoritative list. */
 const KNOWN_IPS_PER_TOKEN = 20;
 
-type Entry = { found: Promise<ApiTokenWithOwner | null>; known?: ApiTokenWithOwner | null; checkedAt: number };
 type Usage = { writtenAt: number; ips: Set<string> };
 
 export type ApiTokenAuthentication = ApiTokenAuthenticator & {
@@ -38,11 +38,12 @@ function refused(code: ErrorCode, description: string): AppError {
 
 /**
  * The bearer check's API-token half: format and checksum first (no I/O for a mistyped token),
- * then the token by its SHA-256, cached for two seconds per token, concurrent lookups coalesced,
- * with the owner's role and state as they are now. Records "last used" without a write per request.
+ * then the token by its SHA-256, with the owner's role and state as they are now, each answer
+ * trusted for two seconds and the reads batched (`createBatchedReads`); tokens that were not found
+ * are not read ahead. Records "last used" without a write per request.
  */
 export function createApiTokenAuthentication(deps: {
-  store: Pick<ApiTokenStore, 'findApiTokenByHash' | 'recordApiTokenUse'>;
+  store: Pick<ApiTokenStore, 'findApiTokensByHash' | 'recordApiTokenUse'>;
   clock: Clock;
   events: AccountEvents;
   background: BackgroundWork;
@@ -50,34 +51,24 @@ export function createApiTokenAuthentication(deps: {
   max?: number;
 }): ApiTokenAuthentication {
   const { store, clock, events, background, bus } = deps;
-  const cache = new LRUCache<string, Entry>({ max: deps.max ?? 10_000 });
+  const tokens = createBatchedReads<ApiTokenWithOwner | null>({
+    async read(keys) {
+      const found = await store.findApiTokensByHash(keys.map((key) => Buffer.from(key, 'base64')));
+      const byKey = new Map(found.map((token) => [token.tokenHash.toString('base64'), token]));
+      return keys.map((key) => byKey.get(key) ?? null);
+    },
+    readAhead: (token) => token !== null,
+    clock,
+    staleAfterMs: STALE_AFTER_MS,
+    max: deps.max ?? 10_000,
+  });
   const usage = new LRUCache<string, Usage>({ max: deps.max ?? 10_000 });
 
   const forgetLocally = (tokenIds: string[]) => {
     const ids = new Set(tokenIds);
-    for (const [key, entry] of cache.entries()) {
-      // A read still in flight may have started before the change: it goes too.
-      if (entry.known === undefined || (entry.known && ids.has(entry.known.id))) cache.delete(key);
-    }
+    tokens.forget((token) => token !== null && ids.has(token.id));
   };
   bus?.subscribe(forgetLocally);
-
-  const lookup = (key: string, hash: Buffer, now: number): Entry => {
-    const cached = cache.get(key);
-    if (cached && now - cached.checkedAt < STALE_AFTER_MS) return cached;
-    const entry: Entry = { found: store.findApiTokenByHash(hash), checkedAt: now };
-    cache.set(key, entry);
-    entry.found.then(
-      (token) => {
-        entry.known = token;
-      },
-      // A failed read is not cached: the next request tries the database again.
-      () => {
-        if (cache.peek(key) === entry) cache.delete(key);
-      },
-    );
-    return entry;
-  };
 
   const recordUse = (token: ApiTokenWithOwner, req: Request, now: number) => {
     const ip = req.ip ?? '';
@@ -129,11 +120,11 @@ export function createApiTokenAuthentication(deps: {
       const hash = hashApiToken(token);
       const key = hash.toString('base64');
       const now = clock.now();
-      const entry = lookup(key, hash, now);
-      // Synchronous when the token is already known, as for all but one request per token every
+      // Synchronous when the token is already known, as for all but a few requests per token every
       // two seconds: no promise on the hot path, as with access tokens.
-      if (entry.known !== undefined) return admit(entry.known, hash, req, now);
-      return entry.found.then((found) => admit(found, hash, req, now));
+      const known = tokens.known(key);
+      if (known !== undefined) return admit(known, hash, req, now);
+      return tokens.get(key).then((found) => admit(found, hash, req, now));
     },
     async forget(tokenIds) {
       if (tokenIds.length === 0) return;

@@ -1,5 +1,5 @@
-import { LRUCache } from 'lru-cache';
 import type { Clock } from '../clock.ts';
+import { createBatchedReads } from './batched-reads.ts';
 import type { SessionStore } from './session-store.ts';
 
 /** Carries revocations between API instances (Redis pub/sub); optional. */
@@ -24,55 +24,40 @@ export type Revocations = {
 // because the cached answer is re-read from the shared database (requirement 4: within 5 s).
 const STALE_AFTER_MS = 2_000;
 
-// `known` is the answer once the read has settled; until then only `active` can tell.
-type Entry = { active: Promise<boolean>; known?: boolean; checkedAt: number };
-
 /**
- * Session liveness for the bearer-token hot path: one database read per session per two seconds
- * at most, concurrent lookups of one session coalesced into one read.
+ * Session liveness for the bearer-token hot path: each answer trusted for two seconds after its
+ * read was sent, the reads batched (`createBatchedReads`), so that under load one query keeps every
+ * busy session fresh. Only live answers are read ahead: an ended session never comes back.
  */
 export function createRevocations(options: {
-  sessions: Pick<SessionStore, 'findSession'>;
+  sessions: Pick<SessionStore, 'findSessions'>;
   clock: Clock;
   bus?: RevocationBus;
   max?: number;
 }): Revocations {
   const { sessions, clock, bus } = options;
-  const cache = new LRUCache<string, Entry>({ max: options.max ?? 50_000 });
+  const liveness = createBatchedReads<boolean>({
+    async read(ids) {
+      const now = clock.now();
+      const found = new Map((await sessions.findSessions(ids)).map((session) => [session.id, session]));
+      return ids.map((id) => {
+        const session = found.get(id);
+        return session !== undefined && session.revokedAt === null && session.absoluteExpiresAt.getTime() > now;
+      });
+    },
+    readAhead: (isActive) => isActive,
+    clock,
+    staleAfterMs: STALE_AFTER_MS,
+    max: options.max ?? 50_000,
+  });
   const markRevokedLocally = (ids: string[]) => {
-    for (const id of ids) cache.set(id, { active: Promise.resolve(false), known: false, checkedAt: Number.POSITIVE_INFINITY });
-  };
-  const fresh = (sessionId: string, now: number) => {
-    const cached = cache.get(sessionId);
-    return cached && now - cached.checkedAt < STALE_AFTER_MS ? cached : undefined;
+    for (const id of ids) liveness.pin(id, false);
   };
   bus?.subscribe(markRevokedLocally);
 
   return {
-    isSessionActive(sessionId) {
-      const now = clock.now();
-      const cached = fresh(sessionId, now);
-      if (cached) return cached.active;
-      const active = sessions
-        .findSession(sessionId)
-        .then((session) => session !== null && session.revokedAt === null && session.absoluteExpiresAt.getTime() > now);
-      const entry: Entry = { active, checkedAt: now };
-      cache.set(sessionId, entry);
-      active.then(
-        (isActive) => {
-          entry.known = isActive;
-        },
-        // A failed read must not be cached: the next request tries the database again. Only this
-        // entry goes: a revocation that replaced it meanwhile stays.
-        () => {
-          if (cache.peek(sessionId) === entry) cache.delete(sessionId);
-        },
-      );
-      return active;
-    },
-    knownActivity(sessionId) {
-      return fresh(sessionId, clock.now())?.known;
-    },
+    isSessionActive: (sessionId) => liveness.get(sessionId),
+    knownActivity: (sessionId) => liveness.known(sessionId),
     async markRevoked(sessionIds) {
       if (sessionIds.length === 0) return;
       markRevokedLocally(sessionIds);

@@ -77,7 +77,8 @@ export type SessionStore = {
     /** How the person signed in (RFC 8176 amr values). */
     amr: readonly string[];
   }): Promise<SessionRecord | null>;
-  findSession(id: string): Promise<SessionRecord | null>;
+  /** The sessions of these ids that exist, in no particular order; ids that are not UUIDs match nothing. */
+  findSessions(ids: readonly string[]): Promise<SessionRecord[]>;
   /** The token, its session and the session's user, in one statement and without a lock. */
   findRefreshToken(selector: string): Promise<RefreshState | null>;
   /** A session that a token of this family was issued to (rotation leaves every family its newest rows). */

@@ -55,26 +55,40 @@ export function testApiTokenStore(setup: () => Promise<{ users: UserStore; apiTo
   });
   const idsOf = (tokens: { id: string }[]) => tokens.map((t) => t.id);
 
+  const findByHash = async (apiTokens: ApiTokenStore, hash: Buffer) => (await apiTokens.findApiTokensByHash([hash]))[0] ?? null;
+
   describe('the API tokens port', () => {
     it('when a token is found by its hash, then it comes with its owner as the owner is now, and an unknown hash gives null', async () => {
       const { users, apiTokens } = await setup();
       const user = await newUser(users);
       const token = await stored(apiTokens, newToken(user.id));
 
-      const found = await apiTokens.findApiTokenByHash(token.tokenHash);
+      const found = await findByHash(apiTokens, token.tokenHash);
       expect(found).toEqual({ ...asRecord(token), owner: { role: 'user', emailVerified: false, disabled: false } });
       expect(Buffer.isBuffer(found?.tokenHash)).toBe(true);
       expect(found?.tokenHash.equals(token.tokenHash)).toBe(true);
 
       expect(await users.markEmailVerified(user.id, user.email, later(1))).toBe(true);
-      expect((await apiTokens.findApiTokenByHash(token.tokenHash))?.owner).toEqual({ role: 'user', emailVerified: true, disabled: false });
+      expect((await findByHash(apiTokens, token.tokenHash))?.owner).toEqual({ role: 'user', emailVerified: true, disabled: false });
       // Disabled first: an enabled admin made here could be the last one, which cannot be disabled.
       expect(await users.updateUserAccess(user.id, { disabled: true }, later(2))).not.toBeNull();
-      expect((await apiTokens.findApiTokenByHash(token.tokenHash))?.owner).toEqual({ role: 'user', emailVerified: true, disabled: true });
+      expect((await findByHash(apiTokens, token.tokenHash))?.owner).toEqual({ role: 'user', emailVerified: true, disabled: true });
       expect(await users.updateUserAccess(user.id, { role: 'admin' }, later(3))).not.toBeNull();
-      expect((await apiTokens.findApiTokenByHash(token.tokenHash))?.owner).toEqual({ role: 'admin', emailVerified: true, disabled: true });
+      expect((await findByHash(apiTokens, token.tokenHash))?.owner).toEqual({ role: 'admin', emailVerified: true, disabled: true });
 
-      expect(await apiTokens.findApiTokenByHash(generateApiToken().hash)).toBeNull();
+      expect(await findByHash(apiTokens, generateApiToken().hash)).toBeNull();
+    });
+
+    it('when several hashes are asked for at once, then one call finds the tokens that exist, whatever else is asked', async () => {
+      const { users, apiTokens } = await setup();
+      const user = await newUser(users);
+      const a = await stored(apiTokens, newToken(user.id));
+      const b = await stored(apiTokens, newToken(user.id));
+      const found = await apiTokens.findApiTokensByHash([b.tokenHash, generateApiToken().hash, a.tokenHash]);
+      expect(found.map((t) => t.id).sort()).toEqual([a.id, b.id].sort());
+      expect(found.every((t) => Buffer.isBuffer(t.tokenHash))).toBe(true);
+      expect(found.find((t) => t.id === b.id)?.tokenHash.equals(b.tokenHash)).toBe(true);
+      expect(await apiTokens.findApiTokensByHash([])).toEqual([]);
     });
 
     it("when tokens are listed, then the owner's not-revoked ones come newest first, expired ones included, never another user's", async () => {
@@ -107,7 +121,7 @@ export function testApiTokenStore(setup: () => Promise<{ users: UserStore; apiTo
       expect(await apiTokens.createApiToken(newToken(user.id), limits)).toBe('created');
       const refused = newToken(user.id);
       expect(await apiTokens.createApiToken(refused, limits)).toBe('limit_reached');
-      expect(await apiTokens.findApiTokenByHash(refused.tokenHash)).toBeNull();
+      expect(await findByHash(apiTokens, refused.tokenHash)).toBeNull();
 
       expect(await apiTokens.revokeApiToken(user.id, toRevoke.id, later(1))).not.toBeNull();
       expect(await apiTokens.createApiToken(newToken(user.id), limits)).toBe('created');
@@ -146,7 +160,7 @@ export function testApiTokenStore(setup: () => Promise<{ users: UserStore; apiTo
       expect(await apiTokens.revokeApiToken('not-a-uuid', a.id, later(10))).toBeNull();
       expect(await apiTokens.revokeApiToken(user.id, a.id, later(10))).toEqual(asRecord(a, { revokedAt: later(10) }));
       expect(await apiTokens.revokeApiToken(user.id, a.id, later(11))).toBeNull();
-      expect((await apiTokens.findApiTokenByHash(a.tokenHash))?.revokedAt).toEqual(later(10));
+      expect((await findByHash(apiTokens, a.tokenHash))?.revokedAt).toEqual(later(10));
 
       const all = await apiTokens.revokeUserApiTokens(user.id, later(20));
       expect(all.sort((x, y) => (x.id < y.id ? -1 : 1))).toEqual(
@@ -156,7 +170,7 @@ export function testApiTokenStore(setup: () => Promise<{ users: UserStore; apiTo
       expect(await apiTokens.revokeUserApiTokens('not-a-uuid', later(30))).toEqual([]);
       expect(await apiTokens.listApiTokens(user.id)).toEqual([]);
       // The first revocation's time stays.
-      expect((await apiTokens.findApiTokenByHash(a.tokenHash))?.revokedAt).toEqual(later(10));
+      expect((await findByHash(apiTokens, a.tokenHash))?.revokedAt).toEqual(later(10));
       expect(await apiTokens.listApiTokens(other.id)).toEqual([asRecord(foreign)]);
     });
 
@@ -264,8 +278,8 @@ export function testApiTokenStore(setup: () => Promise<{ users: UserStore; apiTo
       expect(await apiTokens.deleteEndedApiTokens(cutoff, 2)).toBe(2);
       expect(await apiTokens.deleteEndedApiTokens(cutoff, 2)).toBe(1);
       expect(await apiTokens.deleteEndedApiTokens(cutoff, 2)).toBe(0);
-      for (const gone of ended) expect(await apiTokens.findApiTokenByHash(gone.tokenHash)).toBeNull();
-      for (const stays of kept) expect((await apiTokens.findApiTokenByHash(stays.tokenHash))?.id).toBe(stays.id);
+      for (const gone of ended) expect(await findByHash(apiTokens, gone.tokenHash)).toBeNull();
+      for (const stays of kept) expect((await findByHash(apiTokens, stays.tokenHash))?.id).toBe(stays.id);
     });
   });
 }

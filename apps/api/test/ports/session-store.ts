@@ -43,6 +43,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
     if (!session) throw new Error('no session');
     return { session, token };
   };
+  const findSession = async (sessions: SessionStore, id: string) => (await sessions.findSessions([id]))[0] ?? null;
   const rotate = (generation: number, at: Date): Rotation => ({
     kind: 'rotate',
     token: createRefreshToken(),
@@ -64,7 +65,20 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       expect(found?.session.id).toBe(session.id);
       expect(found?.token).toMatchObject({ selector: token.selector, verifierHash: token.verifierHash, generation: 0 });
       expect(await sessions.findRefreshToken('no-such-selector')).toBeNull();
-      expect(await sessions.findSession('not-a-uuid')).toBeNull();
+      expect(await findSession(sessions, 'not-a-uuid')).toBeNull();
+    });
+
+    it('when several sessions are asked for at once, then one call finds those that exist, whatever else is asked', async () => {
+      const { users, sessions } = await setup();
+      const user = await newUser(users);
+      const a = await newSession(sessions, user?.id as string);
+      const b = await newSession(sessions, user?.id as string);
+      await sessions.revokeSession(b.session.id, 'logout', later(1));
+      const found = await sessions.findSessions([b.session.id, randomUUID(), 'not-a-uuid', a.session.id]);
+      expect(found.map((s) => s.id).sort()).toEqual([a.session.id, b.session.id].sort());
+      expect(found.find((s) => s.id === b.session.id)?.revokedAt).toEqual(later(1));
+      expect(await sessions.findSessions([])).toEqual([]);
+      expect(await sessions.findSessions(['not-a-uuid'])).toEqual([]);
     });
 
     it('when a session is created with how the person signed in, then its amr is kept, and a re-authentication replaces it with its time', async () => {
@@ -75,7 +89,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       expect(await sessions.markSessionAuthenticated(session.id, later(1000), ['pwd', 'otp', 'mfa'])).toBe(true);
       const found = await sessions.findRefreshToken(token.selector);
       expect(found?.session).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], authenticatedAt: later(1000) });
-      expect((await sessions.findSession(session.id))?.amr).toEqual(['pwd', 'otp', 'mfa']);
+      expect((await findSession(sessions, session.id))?.amr).toEqual(['pwd', 'otp', 'mfa']);
       const withFactor = await sessions.createSession({
         id: randomUUID(),
         userId: user?.id as string,
@@ -124,7 +138,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       const user = await newUser(users);
       const { session, token } = await newSession(sessions, user?.id as string);
       await sessions.decideRefreshUnderLock(token.selector, () => ({ kind: 'revoke', reason: 'refresh_reused', at: later(5) }));
-      expect((await sessions.findSession(session.id))?.revokedAt).toEqual(later(5));
+      expect((await findSession(sessions, session.id))?.revokedAt).toEqual(later(5));
     });
 
     it('when the rotation fails midway, then the transaction rolls back and the old token is still the valid one', async () => {
@@ -139,7 +153,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       expect(state?.session.generation).toBe(0);
       // And the old token can still rotate.
       await sessions.decideRefreshUnderLock(token.selector, () => rotate(1, later(2000)));
-      expect((await sessions.findSession(session.id))?.generation).toBe(1);
+      expect((await findSession(sessions, session.id))?.generation).toBe(1);
     });
 
     it('when ten refreshes of one session run at once, then each decides on the state the previous one committed', async () => {
@@ -158,7 +172,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       );
       // Serialised by the session row lock: nobody decided on a stale generation.
       expect(seen.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      expect((await sessions.findSession(session.id))?.generation).toBe(10);
+      expect((await findSession(sessions, session.id))?.generation).toBe(10);
     });
 
     it('when a refresh token is found, then its session and the user an access token needs come with it', async () => {
@@ -203,7 +217,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
           amr: ['pwd'],
         }),
       ).rejects.toThrow();
-      expect(await sessions.findSession(id)).toBeNull();
+      expect(await findSession(sessions, id)).toBeNull();
       expect(await inspect.countSessionsOfUser(user?.id as string)).toBe(1);
     });
 
@@ -226,7 +240,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
         amr: ['pwd'],
       });
       expect(stale).toBeNull();
-      expect(await sessions.findSession(id)).toBeNull();
+      expect(await findSession(sessions, id)).toBeNull();
       expect(await inspect.countTokensOfUser(userId)).toBe(1);
     });
 
@@ -242,9 +256,9 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       expect((await users.changePassword(userId, 'hash-2', later(1), current.session.id)).sort()).toEqual(
         [a.session.id, b.session.id].sort(),
       );
-      expect((await sessions.findSession(a.session.id))?.revokedAt).toEqual(later(1));
-      expect((await sessions.findSession(current.session.id))?.revokedAt).toBeNull();
-      expect((await sessions.findSession(foreign.session.id))?.revokedAt).toBeNull();
+      expect((await findSession(sessions, a.session.id))?.revokedAt).toEqual(later(1));
+      expect((await findSession(sessions, current.session.id))?.revokedAt).toBeNull();
+      expect((await findSession(sessions, foreign.session.id))?.revokedAt).toBeNull();
       expect(await inspect.revokedReasonOf(a.session.id)).toBe('password_changed');
     });
 
@@ -276,7 +290,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       await sessions.revokeSession(session.id, 'logout', later(500));
       expect(await sessions.rotateSessionIfUnchanged(session.id, 0, rotate(1, later(1000)))).toBe(false);
       expect(await tokens()).toBe(1);
-      expect((await sessions.findSession(session.id))?.generation).toBe(0);
+      expect((await findSession(sessions, session.id))?.generation).toBe(0);
     });
 
     it('when ten rotations expect one generation at once, then exactly one of them is written', async () => {
@@ -287,7 +301,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
         Array.from({ length: 10 }, (_, i) => sessions.rotateSessionIfUnchanged(session.id, 0, rotate(1, later(i)))),
       );
       expect(won.filter(Boolean)).toHaveLength(1);
-      expect((await sessions.findSession(session.id))?.generation).toBe(1);
+      expect((await findSession(sessions, session.id))?.generation).toBe(1);
       expect(await inspect.countTokensOfSession(session.id)).toBe(2);
     });
 
@@ -312,7 +326,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       expect((await sessions.listActiveSessions(userId, later(3))).map((s) => s.id)).toEqual([c.session.id]);
       // Past the idle end nothing is active, revoked or not.
       expect(await sessions.listActiveSessions(userId, later(7 * DAY))).toEqual([]);
-      expect((await sessions.findSession(foreign.session.id))?.revokedAt).toBeNull();
+      expect((await findSession(sessions, foreign.session.id))?.revokedAt).toBeNull();
     });
   });
 }

@@ -36,15 +36,16 @@ export function createPostgresApiTokenStore(db: Database): ApiTokenStore {
       });
     },
 
-    async findApiTokenByHash(tokenHash) {
-      const row = await one<ApiTokenRecord & { owner: ApiTokenWithOwner['owner'] }>(
-        db,
+    async findApiTokensByHash(tokenHashes) {
+      if (tokenHashes.length === 0) return [];
+      const { rows } = await db.query<ApiTokenRecord & { owner: ApiTokenWithOwner['owner'] }>(
         `SELECT ${COLUMNS}, json_build_object('role', u.role, 'emailVerified', u.email_verified_at IS NOT NULL,
                 'disabled', u.disabled_at IS NOT NULL) AS owner
-         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1`,
-        [tokenHash],
+         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ANY (ARRAY(SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h))`,
+        // Hex text: pg and PGlite encode an array of binary values differently, an array of text alike.
+        [tokenHashes.map((hash) => hash.toString('hex'))],
       );
-      return row ? withBuffer(row) : null;
+      return rows.map(withBuffer);
     },
 
     async listApiTokens(userId) {

@@ -105,8 +105,12 @@ export function createPostgresSessionStore(db: Database): SessionStore {
         [id, userId, now, idleExpiresAt, absoluteExpiresAt, userAgent, token.selector, token.verifierHash, verifiedPasswordHash, [...amr]],
       ),
 
-    findSession: async (id) =>
-      UUID.test(id) ? one<SessionRecord>(db, `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = $1`, [id]) : null,
+    async findSessions(ids) {
+      const valid = ids.filter((id) => UUID.test(id));
+      if (valid.length === 0) return [];
+      const { rows } = await db.query<SessionRecord>(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ANY($1::uuid[])`, [valid]);
+      return rows;
+    },
 
     findRefreshToken: async (selector) => toRefreshState(await one<RefreshRow>(db, REFRESH_STATE_FROM, [selector])),
 
