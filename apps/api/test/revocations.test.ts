@@ -24,6 +24,15 @@ describe('session liveness behind requireAuth', () => {
     };
   }
 
+  /** A session read once and asked for again 1.5 s later (in use, half-way stale), and a new session not read yet. */
+  async function busySessionAndNewcomer() {
+    const setup = await setUp();
+    await setup.revocations.isSessionActive(setup.sessionId);
+    api.clock.advance(1_500);
+    expect(setup.revocations.knownActivity(setup.sessionId)).toBe(true);
+    return { ...setup, newcomer: sessionIdOf((await registerUser(api.app)).accessToken) };
+  }
+
   it('when the session was never read, then knownActivity has no answer; once a read settles, it answers true without another read', async () => {
     const { sessionId, findSessions, revocations } = await setUp();
     expect(revocations.knownActivity(sessionId)).toBeUndefined();
@@ -121,11 +130,7 @@ describe('session liveness behind requireAuth', () => {
   });
 
   it('when a read that took a busy session along fails, then its answer stays while it is fresh', async () => {
-    const { sessionId, findSessions, revocations } = await setUp();
-    await revocations.isSessionActive(sessionId);
-    api.clock.advance(1_500);
-    expect(revocations.knownActivity(sessionId)).toBe(true);
-    const newcomer = sessionIdOf((await registerUser(api.app)).accessToken);
+    const { sessionId, newcomer, findSessions, revocations } = await busySessionAndNewcomer();
     findSessions.mockRejectedValueOnce(new Error('connection lost'));
     await expect(revocations.isSessionActive(newcomer)).rejects.toThrow('connection lost');
     expect(revocations.knownActivity(sessionId)).toBe(true);
@@ -135,11 +140,7 @@ describe('session liveness behind requireAuth', () => {
   });
 
   it('when a session is marked revoked while a read that took it along is in flight, then the revocation is kept', async () => {
-    const { sessionId, findSessions, revocations } = await setUp();
-    await revocations.isSessionActive(sessionId);
-    api.clock.advance(1_500);
-    expect(revocations.knownActivity(sessionId)).toBe(true);
-    const newcomer = sessionIdOf((await registerUser(api.app)).accessToken);
+    const { sessionId, newcomer, findSessions, revocations } = await busySessionAndNewcomer();
     let release: () => void = () => {};
     const released = new Promise<void>((resolve) => {
       release = resolve;
