@@ -97,13 +97,13 @@ describe.each(backends)('bounded refresh-token storage on %s', (_name, open) => 
         ...api.storage,
         sessions: {
           ...api.storage.sessions,
-          findRefreshToken: async (selector) => {
-            const state = await api.storage.sessions.findRefreshToken(selector);
-            if (selector === selectorOf(old) && !interleaved) {
+          findRefreshTokens: async (selectors) => {
+            const states = await api.storage.sessions.findRefreshTokens(selectors);
+            if (selectors.includes(selectorOf(old)) && !interleaved) {
               interleaved = true;
               for (let i = 0; i < 2; i++) cookie = refreshCookieOf(await refresh(api.app, cookie).expect(200)) as string;
             }
-            return state;
+            return states;
           },
         },
       },

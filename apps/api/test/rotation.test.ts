@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { bearer, createTestApi, realBackends, refresh, refreshCookieOf, registerUser } from './support.ts';
+import { bearer, claimsOf, createTestApi, realBackends, refresh, refreshCookieOf, registerUser } from './support.ts';
 
 // Requirement 5.3 on both backends; on PostgreSQL the concurrent requests really run in parallel
 // transactions on separate connections, so the row lock is what is being tested.
@@ -28,6 +28,23 @@ describe.each(backends)('refresh-token rotation on %s', (_name, open) => {
     for (const cookie of cookies.slice(0, 5)) await refresh(api.app, cookie).expect(200);
     const last = await refresh(api.app, cookies[24]).expect(200);
     await request(api.app).get('/api/me').set(bearer(last.body.accessToken)).expect(200);
+  });
+
+  it('when 30 sessions refresh at the same moment, then each is answered with its own session and user', async () => {
+    const api = await setup();
+    const users: Awaited<ReturnType<typeof registerUser>>[] = [];
+    for (let i = 0; i < 30; i++) users.push(await registerUser(api.app));
+    const responses = await Promise.all(users.map((user) => refresh(api.app, user.refresh)));
+    expect(responses.map((r) => r.status)).toEqual(Array(30).fill(200));
+    responses.forEach((res, i) => {
+      expect(res.body.user.id).toBe(users[i]?.user.id);
+      expect(claimsOf(res.body.accessToken).sub).toBe(users[i]?.user.id);
+    });
+    // Each session moved one generation, and only its own.
+    const { rows } = await api.db.query<{ generation: number }>('SELECT generation FROM sessions WHERE user_id = ANY($1::uuid[])', [
+      users.map((u) => u.user.id),
+    ]);
+    expect(rows.map((r) => r.generation)).toEqual(Array(30).fill(1));
   });
 
   it('when the rotated cookie is lost and the old one retried within the grace, then the session stays usable', async () => {

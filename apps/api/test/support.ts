@@ -251,14 +251,14 @@ export function bearer(token: string) {
   return { Authorization: `Bearer ${token}` };
 }
 
-/** The test app again, over the same real store, counting the refresh-token lookups that reach it. */
+/** The test app again, over the same real store, counting the refresh tokens looked up in it. */
 export function withCountedRefreshLookups(api: TestApi): { app: Express; lookups: () => number } {
   let lookups = 0;
   const sessions: SessionStore = {
     ...api.storage.sessions,
-    findRefreshToken: (selector) => {
-      lookups++;
-      return api.storage.sessions.findRefreshToken(selector);
+    findRefreshTokens: (selectors) => {
+      lookups += selectors.length;
+      return api.storage.sessions.findRefreshTokens(selectors);
     },
   };
   return { app: createApp({ ...api.deps, storage: { ...api.storage, sessions } }), lookups: () => lookups };

@@ -7,6 +7,7 @@ import type { AccessTokens } from './access-tokens.ts';
 import type { Passwords } from './passwords.ts';
 import { createRefreshToken, type PresentedRefreshToken, parseRefreshToken, provenFamily, verifyRefreshToken } from './refresh-tokens.ts';
 import type { Revocations } from './revocations.ts';
+import { createSameTurnReads } from './same-turn-reads.ts';
 import {
   combineMethods,
   factorOf,
@@ -131,6 +132,11 @@ export function createAuthService(deps: {
   secondFactor?: () => SecondFactorGate | undefined;
 }) {
   const { users, sessions, clock, tokens, passwords, revocations, policy } = deps;
+  // The refreshes and logouts of one turn of the event loop read their tokens in one query.
+  const findRefreshToken = createSameTurnReads(async (selectors) => {
+    const states = await sessions.findRefreshTokens(selectors);
+    return new Map(states.map((state) => [state.token.selector, state]));
+  });
 
   const issue = (
     user: PublicUserRecord,
@@ -193,7 +199,7 @@ export function createAuthService(deps: {
     const presented = parseRefreshToken(value);
     if (!presented) return { failure: 'refresh_invalid' };
     // A token row never changes, so an unknown selector or a wrong verifier is final without a lock.
-    const state = await sessions.findRefreshToken(presented.selector);
+    const state = await findRefreshToken(presented.selector);
     if (state) return verifyRefreshToken(presented, state.token.verifierHash) ? { presented, state } : { failure: 'refresh_invalid' };
     return findPruned(presented);
   }

@@ -79,8 +79,11 @@ export type SessionStore = {
   }): Promise<SessionRecord | null>;
   /** The sessions of these ids that exist, in no particular order; ids that are not UUIDs match nothing. */
   findSessions(ids: readonly string[]): Promise<SessionRecord[]>;
-  /** The token, its session and the session's user, in one statement and without a lock. */
-  findRefreshToken(selector: string): Promise<RefreshState | null>;
+  /**
+   * The tokens of these selectors that exist, each with its session and the session's user, in one
+   * statement and without a lock; in no particular order.
+   */
+  findRefreshTokens(selectors: readonly string[]): Promise<RefreshState[]>;
   /** A session that a token of this family was issued to (rotation leaves every family its newest rows). */
   findSessionByTokenFamily(family: string): Promise<SessionRecord | null>;
   /**

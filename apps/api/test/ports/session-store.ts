@@ -44,6 +44,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
     return { session, token };
   };
   const findSession = async (sessions: SessionStore, id: string) => (await sessions.findSessions([id]))[0] ?? null;
+  const findRefreshToken = async (sessions: SessionStore, selector: string) => (await sessions.findRefreshTokens([selector]))[0] ?? null;
   const rotate = (generation: number, at: Date): Rotation => ({
     kind: 'rotate',
     token: createRefreshToken(),
@@ -61,10 +62,10 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       const { session, token } = await newSession(sessions, user?.id as string);
       expect(session).toMatchObject({ userId: user?.id, generation: 0, revokedAt: null, userAgent: 'vitest' });
       expect(session.rotatedAt).toEqual(T0);
-      const found = await sessions.findRefreshToken(token.selector);
+      const found = await findRefreshToken(sessions, token.selector);
       expect(found?.session.id).toBe(session.id);
       expect(found?.token).toMatchObject({ selector: token.selector, verifierHash: token.verifierHash, generation: 0 });
-      expect(await sessions.findRefreshToken('no-such-selector')).toBeNull();
+      expect(await findRefreshToken(sessions, 'no-such-selector')).toBeNull();
       expect(await findSession(sessions, 'not-a-uuid')).toBeNull();
     });
 
@@ -81,13 +82,30 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       expect(await sessions.findSessions(['not-a-uuid'])).toEqual([]);
     });
 
+    it('when several refresh tokens are asked for at once, then one call finds those that exist, each with its own session and user', async () => {
+      const { users, sessions } = await setup();
+      const alice = await newUser(users);
+      const bob = await newUser(users);
+      const a = await newSession(sessions, alice?.id as string);
+      const b = await newSession(sessions, bob?.id as string);
+      const found = await sessions.findRefreshTokens([b.token.selector, 'no-such-selector', a.token.selector]);
+      const bySelector = new Map(found.map((state) => [state.token.selector, state]));
+      expect([...bySelector.keys()].sort()).toEqual([a.token.selector, b.token.selector].sort());
+      expect(bySelector.get(a.token.selector)).toMatchObject({
+        session: { id: a.session.id },
+        user: { id: alice?.id, email: alice?.email },
+      });
+      expect(bySelector.get(b.token.selector)).toMatchObject({ session: { id: b.session.id }, user: { id: bob?.id, email: bob?.email } });
+      expect(await sessions.findRefreshTokens([])).toEqual([]);
+    });
+
     it('when a session is created with how the person signed in, then its amr is kept, and a re-authentication replaces it with its time', async () => {
       const { users, sessions } = await setup();
       const user = await newUser(users);
       const { session, token } = await newSession(sessions, user?.id as string);
       expect(session.amr).toEqual(['pwd']);
       expect(await sessions.markSessionAuthenticated(session.id, later(1000), ['pwd', 'otp', 'mfa'])).toBe(true);
-      const found = await sessions.findRefreshToken(token.selector);
+      const found = await findRefreshToken(sessions, token.selector);
       expect(found?.session).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], authenticatedAt: later(1000) });
       expect((await findSession(sessions, session.id))?.amr).toEqual(['pwd', 'otp', 'mfa']);
       const withFactor = await sessions.createSession({
@@ -115,7 +133,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
         return decision;
       });
       expect(result.decision).toBe(decision);
-      const after = await sessions.findRefreshToken(decision.kind === 'rotate' ? decision.token.selector : '');
+      const after = await findRefreshToken(sessions, decision.kind === 'rotate' ? decision.token.selector : '');
       expect(after?.token.generation).toBe(1);
       expect(after?.session).toMatchObject({ generation: 1, revokedAt: null });
       expect(after?.session.lastUsedAt).toEqual(later(1000));
@@ -149,7 +167,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       const broken = { ...rotate(1, later(1000)), userAgent: inspect.unstorableText } as RefreshDecision;
       await expect(sessions.decideRefreshUnderLock(token.selector, () => broken)).rejects.toThrow();
       expect(await inspect.countTokensOfSession(session.id)).toBe(1);
-      const state = await sessions.findRefreshToken(token.selector);
+      const state = await findRefreshToken(sessions, token.selector);
       expect(state?.session.generation).toBe(0);
       // And the old token can still rotate.
       await sessions.decideRefreshUnderLock(token.selector, () => rotate(1, later(2000)));
@@ -179,7 +197,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       const { users, sessions } = await setup();
       const user = await newUser(users);
       const { session, token } = await newSession(sessions, user?.id as string);
-      const found = await sessions.findRefreshToken(token.selector);
+      const found = await findRefreshToken(sessions, token.selector);
       expect(found?.session).toEqual(session);
       expect(found?.token).toEqual({
         selector: token.selector,
@@ -268,14 +286,14 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       const { session, token } = await newSession(sessions, user?.id as string);
       const decision = rotate(1, later(1000));
       expect(await sessions.rotateSessionIfUnchanged(session.id, 0, decision)).toBe(true);
-      const after = await sessions.findRefreshToken(decision.token.selector);
+      const after = await findRefreshToken(sessions, decision.token.selector);
       expect(after?.token).toMatchObject({ sessionId: session.id, generation: 1, createdAt: later(1000) });
       expect(after?.session).toMatchObject({ generation: 1, revokedAt: null, userAgent: 'vitest' });
       expect(after?.session.rotatedAt).toEqual(later(1000));
       expect(after?.session.lastUsedAt).toEqual(later(1000));
       expect(after?.session.idleExpiresAt).toEqual(later(8 * DAY));
       // The presented token stays, as the previous generation.
-      expect((await sessions.findRefreshToken(token.selector))?.token.generation).toBe(0);
+      expect((await findRefreshToken(sessions, token.selector))?.token.generation).toBe(0);
     });
 
     it('when the session moved on or was revoked, then rotateSessionIfUnchanged writes nothing and says so', async () => {
@@ -285,7 +303,7 @@ export function testSessionStore(setup: () => Promise<{ users: UserStore; sessio
       const tokens = () => inspect.countTokensOfSession(session.id);
       const stale = rotate(1, later(1000));
       expect(await sessions.rotateSessionIfUnchanged(session.id, 1, stale)).toBe(false);
-      expect(await sessions.findRefreshToken(stale.token.selector)).toBeNull();
+      expect(await findRefreshToken(sessions, stale.token.selector)).toBeNull();
       expect(await tokens()).toBe(1);
       await sessions.revokeSession(session.id, 'logout', later(500));
       expect(await sessions.rotateSessionIfUnchanged(session.id, 0, rotate(1, later(1000)))).toBe(false);

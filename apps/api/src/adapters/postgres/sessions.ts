@@ -17,11 +17,10 @@ const sessionColumns = (t = '') => `${t}id, ${t}user_id AS "userId", ${t}created
   ${t}amr`;
 const SESSION_COLUMNS = sessionColumns();
 // Token, session and user in one row, so the refresh hot path pays one round trip for all three.
-const REFRESH_STATE_FROM = `SELECT ${sessionColumns('s.')}, t.selector, t.verifier_hash AS "verifierHash",
+const REFRESH_STATES = `SELECT ${sessionColumns('s.')}, t.selector, t.verifier_hash AS "verifierHash",
     t.generation AS "tokenGeneration", t.created_at AS "tokenCreatedAt", s.generation_tokens AS "tokensAtGeneration", u.email, u.name, u.role,
     u.email_verified_at AS "emailVerifiedAt", u.disabled_at AS "disabledAt"
-  FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
-  WHERE t.selector = $1`;
+  FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id`;
 type RefreshRow = SessionRecord &
   Pick<RefreshTokenRecord, 'selector' | 'verifierHash'> &
   Omit<PublicUserRecord, 'id'> & {
@@ -30,8 +29,7 @@ type RefreshRow = SessionRecord &
     tokensAtGeneration: number;
   };
 
-function toRefreshState(row: RefreshRow | null): RefreshState | null {
-  if (!row) return null;
+function toRefreshState(row: RefreshRow): RefreshState {
   const {
     selector,
     verifierHash,
@@ -112,7 +110,11 @@ export function createPostgresSessionStore(db: Database): SessionStore {
       return rows;
     },
 
-    findRefreshToken: async (selector) => toRefreshState(await one<RefreshRow>(db, REFRESH_STATE_FROM, [selector])),
+    async findRefreshTokens(selectors) {
+      if (selectors.length === 0) return [];
+      const { rows } = await db.query<RefreshRow>(`${REFRESH_STATES} WHERE t.selector = ANY($1::text[])`, [[...selectors]]);
+      return rows.map(toRefreshState);
+    },
 
     findSessionByTokenFamily: (family) =>
       one<SessionRecord>(
@@ -130,7 +132,8 @@ export function createPostgresSessionStore(db: Database): SessionStore {
       db.transaction(async (tx) => {
         // The lock is what makes concurrent refreshes of one session take turns. After waiting for
         // it, PostgreSQL returns the session row as the previous holder committed it.
-        const state = toRefreshState(await one<RefreshRow>(tx, `${REFRESH_STATE_FROM} FOR UPDATE OF s`, [selector]));
+        const row = await one<RefreshRow>(tx, `${REFRESH_STATES} WHERE t.selector = $1 FOR UPDATE OF s`, [selector]);
+        const state = row ? toRefreshState(row) : null;
         const decision = decide(state);
         if (!state) return { decision, state };
         if (decision.kind === 'rotate') {
