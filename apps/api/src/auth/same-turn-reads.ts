@@ -2,8 +2,8 @@ import { READ_BATCH_MAX } from './batched-reads.ts';
 
 type Read<V> = (keys: string[]) => Promise<ReadonlyMap<string, V>>;
 
-/** The lookups of one turn: their keys in the order asked, and the reads once they are sent. */
-type Turn<V> = { keys: string[]; lookups: Map<string, Promise<V | undefined>>; sent: Promise<Promise<ReadonlyMap<string, V>>[]> };
+/** The lookups of one turn by key, in the order asked, and the reads once they are sent. */
+type Turn<V> = { lookups: Map<string, Promise<V | undefined>>; sent: Promise<Promise<ReadonlyMap<string, V>>[]> };
 
 /**
  * Lookups made in one turn of the event loop, answered together by reads sent at the end of that
@@ -23,13 +23,12 @@ export function createSameTurnReads<V>(read: Read<V>): (key: string) => Promise<
     const sent = new Promise<Promise<ReadonlyMap<string, V>>[]>((resolve) => {
       send = resolve;
     });
-    const started: Turn<V> = { keys: [], lookups: new Map(), sent };
+    const started: Turn<V> = { lookups: new Map(), sent };
     setImmediate(() => {
       turn = null;
+      const keys = [...started.lookups.keys()];
       const reads: Promise<ReadonlyMap<string, V>>[] = [];
-      for (let start = 0; start < started.keys.length; start += READ_BATCH_MAX) {
-        reads.push(read(started.keys.slice(start, start + READ_BATCH_MAX)));
-      }
+      for (let start = 0; start < keys.length; start += READ_BATCH_MAX) reads.push(read(keys.slice(start, start + READ_BATCH_MAX)));
       send(reads);
     });
     return started;
@@ -40,7 +39,7 @@ export function createSameTurnReads<V>(read: Read<V>): (key: string) => Promise<
     const current = turn;
     let lookup = current.lookups.get(key);
     if (!lookup) {
-      const chunk = Math.floor((current.keys.push(key) - 1) / READ_BATCH_MAX);
+      const chunk = Math.floor(current.lookups.size / READ_BATCH_MAX);
       lookup = current.sent.then(async (reads) => (await (reads[chunk] as Promise<ReadonlyMap<string, V>>)).get(key));
       current.lookups.set(key, lookup);
     }
