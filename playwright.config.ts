@@ -36,7 +36,7 @@ const E2E_MFA_WEB_URL = `http://localhost:${E2E_MFA_WEB_PORT}`;
 // naive clients' missing cross-tab lock costs a server without it. The API takes no zero, so 1 ms,
 // the same as none between two tabs. The other runs use the e2e API and its grace, as a deployment
 // has one. Its own API and web build, in test:deploy only, as the pair above: one more API start
-// (an in-memory database) and a web build of about ten seconds; 2 s tokens, for short waits.
+// (an in-memory database) and a web build of about ten seconds.
 const E2E_NO_GRACE_API_PORT = '3104';
 const E2E_NO_GRACE_WEB_PORT = '4176';
 const E2E_NO_GRACE_WEB_DIST = path.join(tmpdir(), 'spa-auth-e2e-no-grace-web');
