@@ -26,7 +26,9 @@ import {
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const DEADLINE_MS = 180_000;
+// The API phases' budget. Three minutes left the token-cache run (about a minute at 3,500 req/s)
+// short of its 200,000 requests by a few seconds on this machine's slow afternoons.
+const DEADLINE_MS = 210_000;
 // Lighthouse comes after the API phases, with a budget of its own: a build, two pages, eight runs.
 const LIGHTHOUSE_BUDGET_MS = 150_000;
 // Then the compare page's clients in Chromium, before Lighthouse and on the same build: 4 clients x
@@ -490,8 +492,8 @@ async function load(
  * 1 s each, and gives each route the mean of its two passes. The machine's speed drifts by tens of
  * percent within seconds here, and a route measured only after another would carry the drift into
  * their ratio; run order mirrored within a run cancels a steady drift. The phase takes as long as
- * three runs of 2 s per route one after the other did, which the bench's three-minute budget counts
- * on. Any non-2xx answer fails the phase.
+ * three runs of 2 s per route one after the other did, which the bench's budget for the API phases
+ * counts on. Any non-2xx answer fails the phase.
  */
 async function ratioRuns<R extends string>(api: Api, routes: readonly R[], tokens: string[]): Promise<Record<R, number>[]> {
   for (const route of routes) await load(api, route, tokens, { seconds: 1 });
@@ -703,7 +705,7 @@ async function tokenCacheRssGrowth(api: Api, session: Session): Promise<void> {
   }
   const before = await stats(api, '?gc=1');
   log(`  minted ${tokens.length} tokens; API RSS ${(before.rssBytes / 2 ** 20).toFixed(1)} MB, gc exposed: ${before.gcExposed}`);
-  // The three-minute budget wins over the request count: a cut-short run reports null, not a guess.
+  // The API phases' budget wins over the request count: a cut-short run reports null, not a guess.
   const r = await load(api, '/bench/protected', tokens, { amount: total, stopAt: startedAt + DEADLINE_MS - 12_000 });
   if (r.non2xx > 0 || r.errors > 0) throw new Error(`${r.non2xx} non-2xx answers, ${r.errors} errors over new tokens`);
   const after = await stats(api, '?gc=1');
@@ -1071,7 +1073,7 @@ try {
 }
 try {
   // After the API phases, so that a build of the web app (when dist is older than its sources) and
-  // the stack floor's build never take time from their three-minute budget.
+  // the stack floor's build never take time from their budget.
   await phase('web app: gzip size of the first JavaScript', spaInitialJs);
   await phase(
     'compare: the compare page in Chromium, 4 clients x 4 scenarios x 5 runs, against APIs with and without a reuse grace',
