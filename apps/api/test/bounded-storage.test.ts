@@ -35,6 +35,17 @@ describe.each(backends)('bounded refresh-token storage on %s', (_name, open) => 
     expect(rows[1]?.selector).toBe(selectorOf(cookie));
   });
 
+  it('when a session rotates, then no index of sessions covers a column the rotation writes, so its row is updated in place', async () => {
+    const api = await setup();
+    // The columns ROTATE sets; an index over any of them (even inside an expression) rules out a
+    // heap-only update and makes every refresh write into each index of the table.
+    const rotated = ['generation', 'generation_tokens', 'rotated_at', 'last_used_at', 'idle_expires_at', 'user_agent'];
+    const { rows } = await api.db.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE tablename = 'sessions'");
+    expect(rows.length).toBeGreaterThan(0);
+    const covering = rows.filter((r) => rotated.some((c) => new RegExp(`\\b${c}\\b`).test(r.indexdef.split(' USING ')[1] ?? '')));
+    expect(covering).toEqual([]);
+  });
+
   it('when a token many generations old comes back after its row was pruned, then refresh_reused ends the session', async () => {
     const api = await setup();
     const user = await registerUser(api.app);

@@ -188,6 +188,8 @@ export function createPostgresSessionStore(db: Database): SessionStore {
       return rows.map((r) => r.id);
     },
 
+    // No index on a session's end: it would cover idle_expires_at, which every refresh writes, and
+    // cost every refresh its in-place update (migration 012). An hourly batch reads the table instead.
     deleteEndedSessions: (endedBefore, limit) =>
       deleteBatch(db, { name: 'sessions', key: 'id', where: `${ENDED_AT} < $1` }, endedBefore, limit),
   };
