@@ -12,6 +12,8 @@ if (major < 22 || (major === 22 && minor < 18)) {
 const marker = 'node_modules/.package-lock.json';
 const stale = !existsSync(marker) || (existsSync('package-lock.json') && statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs);
 const command = existsSync('package-lock.json') ? 'npm ci' : 'npm install';
+// The report is the documented way to tell glibc from musl; it is read once.
+const libc = process.platform === 'linux' ? (process.report.getReport().header.glibcVersionRuntime ? 'glibc' : 'musl') : undefined;
 if (stale) install();
 // npm treats a platform package (a native binary: Biome, Rolldown, argon2, TypeScript) as optional,
 // and skips it without failing when its download fails; the tool then breaks much later. So every
@@ -37,13 +39,13 @@ function install() {
 /** The lockfile's packages for this OS, CPU and C library that are not in node_modules. */
 function missingPlatformPackages() {
   if (!existsSync('package-lock.json')) return [];
-  const libc = process.platform === 'linux' ? (process.report.getReport().header.glibcVersionRuntime ? 'glibc' : 'musl') : undefined;
-  // npm's fields list values ("linux") or exclusions ("!win32").
-  const fits = (list, value) => !list || list.includes(value) || (list.every((v) => v.startsWith('!')) && !list.includes(`!${value}`));
+  // npm's fields list values ("linux") or exclusions ("!win32"); a missing field fits anything.
+  const fits = (list, value) =>
+    !list || value === undefined || list.includes(value) || (list.every((v) => v.startsWith('!')) && !list.includes(`!${value}`));
   const { packages = {} } = JSON.parse(readFileSync('package-lock.json', 'utf8'));
   return Object.entries(packages)
     .filter(([where, p]) => where && p.optional && (p.os || p.cpu || p.libc))
-    .filter(([, p]) => fits(p.os, process.platform) && fits(p.cpu, process.arch) && (!p.libc || !libc || fits(p.libc, libc)))
+    .filter(([, p]) => fits(p.os, process.platform) && fits(p.cpu, process.arch) && fits(p.libc, libc))
     .filter(([where]) => !existsSync(where))
     .map(([where]) => where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length));
 }
